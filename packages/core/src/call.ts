@@ -1,0 +1,63 @@
+import type { Operation } from "./types.js";
+import { until } from "./until.js";
+
+function isOperation(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Operation<unknown>)[Symbol.iterator] === "function" &&
+    !Array.isArray(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set)
+  );
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+/**
+ * Call a function from an operation: if it returns an operation it is run, a promise is
+ * awaited, and any other value is returned as is. It runs in the current scope.
+ *
+ * @example
+ * ```ts
+ * import { call, run } from "@skein/core";
+ *
+ * await run(function* () {
+ *   const a = yield* call(async () => 1);
+ *   const b = yield* call(function* () { return 2; });
+ *   const c = yield* call(() => 3);
+ *   return a + b + c;
+ * });
+ * ```
+ *
+ * @param fn - the function to call
+ * @returns an operation yielding its (awaited or run) result
+ */
+export function call<T, TArgs extends unknown[] = []>(
+  fn: (...args: TArgs) => PromiseLike<T>,
+  ...args: TArgs
+): Operation<T>;
+export function call<T, TArgs extends unknown[] = []>(
+  fn: (...args: TArgs) => Operation<T>,
+  ...args: TArgs
+): Operation<T>;
+export function call<T, TArgs extends unknown[] = []>(
+  fn: (...args: TArgs) => T,
+  ...args: TArgs
+): Operation<T>;
+export function call(fn: (...args: unknown[]) => unknown, ...args: unknown[]): Operation<unknown> {
+  return {
+    *[Symbol.iterator]() {
+      const target = fn(...args);
+      if (isPromiseLike(target)) return yield* until(target);
+      if (isOperation(target) && typeof target !== "string") return yield* target;
+      return target;
+    },
+  };
+}

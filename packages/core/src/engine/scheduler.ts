@@ -1,0 +1,91 @@
+import type { TaskImpl } from "./task.js";
+
+/** How long synchronous work may run before the engine lets timers and I/O in. */
+const SLICE_MS = 10;
+
+/**
+ * Internal. The run queue: tasks that are ready to take a step, in tiers by priority (scope
+ * depth, so parents before children, as in effection) and first-in first-out within a tier.
+ * There is one per process, like the event loop it feeds.
+ */
+export class Scheduler {
+  private tiers: (TaskImpl | undefined)[][] = [];
+  private heads: number[] = [];
+  private min = 0;
+  private max = -1;
+  private draining = false;
+  private paused = false;
+  /** Steps taken in the current slice; tasks check the clock every 1024. */
+  steps = 0;
+  private sliceStart = 0;
+
+  schedule(task: TaskImpl): void {
+    const p = task.priority;
+    let tier = this.tiers[p];
+    if (tier === undefined) {
+      for (let i = this.tiers.length; i <= p; i++) {
+        this.tiers.push([]);
+        this.heads.push(0);
+      }
+      tier = this.tiers[p]!;
+    }
+    tier.push(task);
+    if (p < this.min) this.min = p;
+    if (p > this.max) this.max = p;
+    if (!this.draining && !this.paused) this.drain();
+  }
+
+  private pop(): TaskImpl | undefined {
+    for (let p = this.min; p <= this.max; p++) {
+      const tier = this.tiers[p]!;
+      const head = this.heads[p]!;
+      if (head < tier.length) {
+        const task = tier[head];
+        tier[head] = undefined;
+        if (head + 1 === tier.length) {
+          tier.length = 0;
+          this.heads[p] = 0;
+          this.min = p + 1;
+        } else {
+          this.heads[p] = head + 1;
+          this.min = p;
+        }
+        return task;
+      }
+    }
+    this.min = 0;
+    this.max = -1;
+    return undefined;
+  }
+
+  private drain(): void {
+    this.draining = true;
+    this.steps = 0;
+    this.sliceStart = performance.now();
+    try {
+      for (let task = this.pop(); task !== undefined; task = this.paused ? undefined : this.pop()) {
+        task.step();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Called by a task every 1024 steps: true when the slice is used up and it should yield. */
+  sliceExpired(): boolean {
+    return performance.now() - this.sliceStart > SLICE_MS;
+  }
+
+  /** Stop draining until the event loop has had a turn. */
+  yieldToEventLoop(): void {
+    if (this.paused) return;
+    this.paused = true;
+    setImmediate(() => {
+      this.paused = false;
+      this.drain();
+    });
+  }
+}
+
+/** Internal. The process's run queue. */
+export const scheduler = new Scheduler();

@@ -1,0 +1,658 @@
+import { HaltError, MissingContextError } from "../errors.js";
+import type { Context, Future, Operation, Scope, Task } from "../types.js";
+import { type Instruction, InstructionOperation } from "./instruction.js";
+import { scheduler } from "./scheduler.js";
+
+/** Internal. How a task resumes: with a value, with an error thrown in, or by returning. */
+export const NEXT = 0;
+export const THROW = 1;
+export const RETURN = 2;
+export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
+
+// Task states.
+const IDLE = 0; // created and queued, first step not taken
+const RUNNING = 1; // inside the generator or an instruction's enter()
+const SUSPENDED = 2; // waiting for an instruction to resume it
+const READY = 3; // resumed and queued
+const UNWOUND = 4; // body finished; halting children
+const SETTLED = 5; // outcome known and delivered
+
+// Outcomes.
+const OK = 0;
+const ERR = 1;
+const HALTED = 2;
+
+/** Internal. Undo work of the instruction a task is suspended on. */
+export type Teardown = (() => void) | { cancel(): void };
+
+/** Internal. Told when a task (or owned scope) settles. */
+export interface Waiter {
+  settled(child: ChildNode): void;
+}
+
+/** Internal. What a scope owns and halts when it ends: tasks and scopes made by createScope(). */
+export interface ChildNode {
+  prevSibling: ChildNode | undefined;
+  nextSibling: ChildNode | undefined;
+  /** Whether the outcome is known. */
+  readonly done: boolean;
+  /** OK, ERR or HALTED once done. */
+  outcome: number;
+  result: unknown;
+  halt(): unknown;
+  addWaiter(waiter: Waiter): void;
+}
+
+/** Internal. Outcome codes. */
+export const OUTCOME_OK = 0;
+export const OUTCOME_ERR = 1;
+export const OUTCOME_HALTED = 2;
+
+function runTeardown(teardown: Teardown): void {
+  if (typeof teardown === "function") teardown();
+  else teardown.cancel();
+}
+
+/**
+ * Internal. A node of the scope tree: owns child tasks (a linked list in creation order) and
+ * context values. Plain scopes come from `createScope()`; tasks and `scoped()` extend it.
+ */
+export class ScopeNode implements Scope {
+  readonly parent: ScopeNode | undefined;
+  readonly depth: number;
+  firstChild: ChildNode | undefined = undefined;
+  lastChild: ChildNode | undefined = undefined;
+  private contexts: Map<string, unknown> | undefined = undefined;
+  /** No new tasks once the scope has started to end. */
+  closed = false;
+  /** Continuation while this scope halts its children one by one. */
+  private onDestroyed: ((error: unknown, failed: boolean) => void) | undefined = undefined;
+  private destroyError: unknown = undefined;
+  private destroyFailed = false;
+
+  constructor(parent: ScopeNode | undefined) {
+    this.parent = parent;
+    this.depth = parent === undefined ? 0 : parent.depth + 1;
+  }
+
+  /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
+  raise(_error: unknown): void {}
+
+  run<T>(operation: () => Operation<T>): Task<T> {
+    const task = this.create(operation, false);
+    scheduler.schedule(task);
+    return task;
+  }
+
+  spawn<T>(operation: () => Operation<T>): Operation<Task<T>> {
+    return new SpawnIn(this, operation);
+  }
+
+  /** Internal. Make a child task (not yet scheduled). */
+  create<T>(operation: () => Operation<T>, resource: boolean): TaskImpl<T> {
+    if (this.closed) {
+      throw new ScopeClosedError();
+    }
+    return new TaskImpl<T>(this, operation, resource);
+  }
+
+  get<T>(context: Context<T>): T | undefined {
+    for (let s: ScopeNode | undefined = this; s !== undefined; s = s.parent) {
+      const own = s.contexts;
+      if (own?.has(context.name)) return (own.get(context.name) as T) ?? context.defaultValue;
+    }
+    return context.defaultValue;
+  }
+
+  set<T>(context: Context<T>, value: T): T {
+    this.contexts ??= new Map();
+    this.contexts.set(context.name, value);
+    return value;
+  }
+
+  expect<T>(context: Context<T>): T {
+    const value = this.get(context);
+    if (value === undefined) throw new MissingContextError(context.name);
+    return value;
+  }
+
+  delete<T>(context: Context<T>): boolean {
+    return this.contexts?.delete(context.name) ?? false;
+  }
+
+  hasOwn<T>(context: Context<T>): boolean {
+    return this.contexts?.has(context.name) ?? false;
+  }
+
+  /** Internal. Append a child. */
+  adopt(task: ChildNode): void {
+    const last = this.lastChild;
+    task.prevSibling = last;
+    if (last === undefined) this.firstChild = task;
+    else last.nextSibling = task;
+    this.lastChild = task;
+  }
+
+  /** Internal. Remove a settled child. */
+  release(task: ChildNode): void {
+    const { prevSibling, nextSibling } = task;
+    if (prevSibling === undefined) this.firstChild = nextSibling;
+    else prevSibling.nextSibling = nextSibling;
+    if (nextSibling === undefined) this.lastChild = prevSibling;
+    else nextSibling.prevSibling = prevSibling;
+    task.prevSibling = task.nextSibling = undefined;
+  }
+
+  /**
+   * Internal. Close the scope and halt its children, most recent first, each one's cleanup
+   * finishing before the next is halted. `done` gets the first error a cleanup threw.
+   */
+  destroyChildren(done: (error: unknown, failed: boolean) => void): void {
+    this.closed = true;
+    this.onDestroyed = done;
+    this.haltNextChild();
+  }
+
+  private haltNextChild(): void {
+    for (;;) {
+      const child = this.lastChild;
+      if (child === undefined) {
+        const done = this.onDestroyed!;
+        this.onDestroyed = undefined;
+        done(this.destroyError, this.destroyFailed);
+        return;
+      }
+      child.halt();
+      if (!child.done) {
+        child.addWaiter(this);
+        return;
+      }
+      this.noteChildOutcome(child);
+    }
+  }
+
+  private noteChildOutcome(child: ChildNode): void {
+    if (child.outcome === ERR && !this.destroyFailed) {
+      this.destroyFailed = true;
+      this.destroyError = child.result;
+    }
+  }
+
+  /** Internal. A child this scope was waiting on during `destroy` has settled. */
+  settled(child: ChildNode): void {
+    this.noteChildOutcome(child);
+    this.haltNextChild();
+  }
+}
+
+/** Thrown when a task is started in a scope that has already ended. */
+export class ScopeClosedError extends Error {
+  readonly code = "scope-closed";
+  override name = "ScopeClosedError";
+  constructor() {
+    super("cannot start a task in a scope that has ended");
+  }
+}
+
+class SpawnIn<T> extends InstructionOperation<Task<T>> {
+  constructor(
+    private scope: ScopeNode,
+    private operation: () => Operation<T>,
+  ) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    task.resume(NEXT, this.scope.run(this.operation));
+  }
+}
+
+/**
+ * Internal. A task: a scope that drives one generator. Its body runs as a loop of steps; each
+ * step resumes the generator and carries out the instruction it yields. When the body is done
+ * (returned, threw or was halted) the task halts its children and then settles.
+ */
+export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter, ChildNode {
+  readonly owner: ScopeNode;
+  /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
+  readonly priority: number;
+  prevSibling: ChildNode | undefined = undefined;
+  nextSibling: ChildNode | undefined = undefined;
+  /** The scope that `spawn` and contexts use right now; `scoped()` swaps it. */
+  scope: ScopeNode = this;
+  /** Optional label for inspection. */
+  name: string | undefined = undefined;
+  readonly createdAt: number;
+
+  state = IDLE;
+  /** Changes every time the task yields; async resolutions check it to drop stale results. */
+  epoch = 0;
+  teardown: Teardown | undefined = undefined;
+  /** Instructions during which a halt must wait (a scope tearing down its children). */
+  critical = 0;
+  private operation: (() => Operation<T>) | undefined;
+  private iterator: Iterator<Instruction, T, unknown> | undefined = undefined;
+  private mode: Mode = NEXT;
+  private value: unknown = undefined;
+  private resolved = false;
+  private pendingReturn = false;
+  /** Halt was requested: a clean finish counts as halted. */
+  halted = false;
+  /** A child failed: the body was unwound and the task fails with this error. */
+  private raised = false;
+  private raisedError: unknown = undefined;
+
+  outcome = OK;
+  result: unknown = undefined;
+  private waiter: Waiter | undefined = undefined;
+  private waiters: Waiter[] | undefined = undefined;
+  private promise: Promise<T> | undefined = undefined;
+  private resolvePromise: ((value: any) => void) | undefined = undefined;
+  private rejectPromise: ((error: unknown) => void) | undefined = undefined;
+  /** For a resource still starting: the task waiting for `provide()`. */
+  provideTo: TaskImpl | undefined = undefined;
+  provideEpoch = 0;
+
+  constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
+    super(owner);
+    this.owner = owner;
+    this.operation = operation;
+    this.priority = resource ? owner.depth : this.depth;
+    this.createdAt = performance.now();
+    owner.adopt(this);
+  }
+
+  override raise(error: unknown): void {
+    if (this.state === UNWOUND || this.state === SETTLED) {
+      if (this.outcome !== ERR) {
+        this.outcome = ERR;
+        this.result = error;
+      }
+      return;
+    }
+    if (!this.raised) {
+      this.raised = true;
+      this.raisedError = error;
+    }
+    this.unwind();
+  }
+
+  /** Internal. Resume the task; ignored unless it is waiting (or resolving synchronously). */
+  resume(mode: Mode, value: unknown): void {
+    const state = this.state;
+    if (state === RUNNING) {
+      if (!this.resolved) {
+        this.resolved = true;
+        this.mode = mode;
+        this.value = value;
+      }
+      return;
+    }
+    if (state !== SUSPENDED) return;
+    this.state = READY;
+    this.mode = mode;
+    this.value = value;
+    const teardown = this.teardown;
+    if (teardown !== undefined) {
+      this.teardown = undefined;
+      try {
+        runTeardown(teardown);
+      } catch (error) {
+        this.mode = THROW;
+        this.value = error;
+      }
+    }
+    if (this.critical === 0 && this.pendingReturn) {
+      this.pendingReturn = false;
+      this.mode = RETURN;
+    }
+    scheduler.schedule(this);
+  }
+
+  /** Internal. Resume from a callback: dropped if the task has moved on since `epoch`. */
+  resumeAt(epoch: number, mode: Mode, value: unknown): void {
+    if (epoch === this.epoch) this.resume(mode, value);
+  }
+
+  /** Internal. Make the body return at the next opportunity (its finally blocks run). */
+  unwind(): void {
+    switch (this.state) {
+      case IDLE:
+        this.operation = undefined;
+        this.finishBody(true, undefined);
+        return;
+      case RUNNING:
+        this.pendingReturn = true;
+        return;
+      case SUSPENDED:
+        if (this.critical > 0) {
+          this.pendingReturn = true;
+          return;
+        }
+        this.epoch++;
+        this.state = READY;
+        this.mode = RETURN;
+        this.value = undefined;
+        if (this.teardown !== undefined) {
+          const teardown = this.teardown;
+          this.teardown = undefined;
+          try {
+            runTeardown(teardown);
+          } catch (error) {
+            // The halt goes on; the task fails with what its teardown threw.
+            if (!this.raised) {
+              this.raised = true;
+              this.raisedError = error;
+            }
+          }
+        }
+        scheduler.schedule(this);
+        return;
+      case READY:
+        if (this.critical > 0) this.pendingReturn = true;
+        else {
+          this.mode = RETURN;
+          this.value = undefined;
+        }
+        return;
+    }
+  }
+
+  /** Request a halt; the returned future settles when the task has finished its cleanup. */
+  halt(): Future<void> {
+    if (this.state !== SETTLED && !this.halted) {
+      this.halted = true;
+      this.unwind();
+    }
+    return new HaltFuture(this);
+  }
+
+  /** Internal. Take steps until the task suspends, finishes, or the slice is used up. */
+  step(): void {
+    const state = this.state;
+    if (state === IDLE) {
+      const operation = this.operation!;
+      this.operation = undefined;
+      try {
+        this.iterator = operation()[Symbol.iterator]();
+      } catch (error) {
+        this.finishBody(false, error);
+        return;
+      }
+    } else if (state !== READY) {
+      return;
+    }
+    const iterator = this.iterator!;
+    for (;;) {
+      if (this.pendingReturn && this.critical === 0) {
+        this.pendingReturn = false;
+        this.mode = RETURN;
+      }
+      this.state = RUNNING;
+      let next: IteratorResult<Instruction, T>;
+      try {
+        const value = this.value;
+        this.value = undefined;
+        const mode = this.mode;
+        next =
+          mode === NEXT
+            ? iterator.next(value)
+            : mode === THROW
+              ? iterator.throw!(value)
+              : iterator.return!(undefined as T);
+      } catch (error) {
+        this.finishBody(false, error);
+        return;
+      }
+      if (next.done) {
+        this.finishBody(true, next.value);
+        return;
+      }
+      const instruction = next.value;
+      this.epoch++;
+      this.resolved = false;
+      try {
+        instruction.enter(this);
+      } catch (error) {
+        if (!this.resolved) {
+          this.resolved = true;
+          this.mode = THROW;
+          this.value =
+            typeof (instruction as Partial<Instruction> | undefined)?.enter === "function"
+              ? error
+              : new TypeError(
+                  `an operation yielded ${String(instruction)}, which Skein cannot run: use yield* with an operation, not yield`,
+                );
+        }
+      }
+      if (!this.resolved) {
+        this.state = SUSPENDED;
+        return;
+      }
+      const teardown = this.teardown;
+      if (teardown !== undefined) {
+        this.teardown = undefined;
+        try {
+          runTeardown(teardown);
+        } catch (error) {
+          this.mode = THROW;
+          this.value = error;
+        }
+      }
+      if ((++scheduler.steps & 1023) === 0 && scheduler.sliceExpired()) {
+        this.state = READY;
+        scheduler.schedule(this);
+        scheduler.yieldToEventLoop();
+        return;
+      }
+    }
+  }
+
+  private finishBody(ok: boolean, value: unknown): void {
+    this.state = UNWOUND;
+    this.iterator = undefined;
+    this.teardown = undefined;
+    if (!ok) {
+      this.outcome = ERR;
+      this.result = value;
+    } else if (this.raised) {
+      this.outcome = ERR;
+      this.result = this.raisedError;
+    } else {
+      this.outcome = OK;
+      this.result = value;
+    }
+    this.raisedError = undefined;
+    if (this.firstChild === undefined) {
+      this.closed = true;
+      this.settle();
+    } else {
+      this.destroyChildren(this.childrenDestroyed);
+    }
+  }
+
+  private childrenDestroyed = (error: unknown, failed: boolean): void => {
+    if (failed && this.outcome !== ERR) {
+      this.outcome = ERR;
+      this.result = error;
+    }
+    this.settle();
+  };
+
+  private settle(): void {
+    if (this.outcome === OK && this.halted) {
+      this.outcome = HALTED;
+      this.result = undefined;
+    }
+    this.state = SETTLED;
+    this.owner.release(this);
+    const provideTo = this.provideTo;
+    if (provideTo !== undefined) {
+      // A resource that ended before providing: its caller gets the error (or learns it ended).
+      this.provideTo = undefined;
+      provideTo.resumeAt(
+        this.provideEpoch,
+        THROW,
+        this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
+      );
+    } else if (this.outcome === ERR && !this.halted) {
+      this.owner.raise(this.result);
+    }
+    const waiter = this.waiter;
+    if (waiter !== undefined) {
+      this.waiter = undefined;
+      waiter.settled(this);
+    }
+    const waiters = this.waiters;
+    if (waiters !== undefined) {
+      this.waiters = undefined;
+      for (const w of waiters) w.settled(this);
+    }
+    if (this.resolvePromise !== undefined) this.deliverPromise();
+  }
+
+  /** Internal. Be told when this task settles. */
+  addWaiter(waiter: Waiter): void {
+    if (this.waiter === undefined) this.waiter = waiter;
+    else (this.waiters ??= []).push(waiter);
+  }
+
+  /** Internal. Stop being told. */
+  removeWaiter(waiter: Waiter): void {
+    if (this.waiter === waiter) this.waiter = undefined;
+    else if (this.waiters !== undefined) {
+      const i = this.waiters.indexOf(waiter);
+      if (i >= 0) this.waiters.splice(i, 1);
+    }
+  }
+
+  /** Internal. Whether the outcome is known. */
+  get done(): boolean {
+    return this.state === SETTLED;
+  }
+
+  /** Internal. Hand the outcome to a waiting task: value, error, or HaltError. */
+  deliverTo(task: TaskImpl, epoch: number): void {
+    if (this.outcome === OK) task.resumeAt(epoch, NEXT, this.result);
+    else if (this.outcome === ERR) task.resumeAt(epoch, THROW, this.result);
+    else task.resumeAt(epoch, THROW, new HaltError());
+  }
+
+  private deliverPromise(): void {
+    if (this.outcome === OK) this.resolvePromise!(this.result as T);
+    else this.rejectPromise!(this.outcome === ERR ? this.result : new HaltError());
+    this.resolvePromise = this.rejectPromise = undefined;
+  }
+
+  private getPromise(): Promise<T> {
+    if (this.promise === undefined) {
+      this.promise = new Promise<T>((resolve, reject) => {
+        this.resolvePromise = resolve;
+        this.rejectPromise = reject;
+      });
+      if (this.state === SETTLED) this.deliverPromise();
+    }
+    return this.promise;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a task is a promise by design
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.getPromise().then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.getPromise().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.getPromise().finally(onfinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Task";
+  }
+
+  [Symbol.iterator](): Iterator<Instruction, T, unknown> {
+    return new Join<T>(this);
+  }
+}
+
+/** Internal. `yield* task`: wait for a task and take on its outcome. */
+class Join<T> extends InstructionOperation<T> implements Waiter {
+  private waiting: TaskImpl | undefined = undefined;
+  private epoch = 0;
+  constructor(private task: TaskImpl<T>) {
+    super();
+  }
+  enter(waiting: TaskImpl): void {
+    if (this.task.state === SETTLED) {
+      this.task.deliverTo(waiting, waiting.epoch);
+      return;
+    }
+    this.waiting = waiting;
+    this.epoch = waiting.epoch;
+    this.task.addWaiter(this);
+    waiting.teardown = this;
+  }
+  settled(): void {
+    const waiting = this.waiting;
+    if (waiting === undefined) return;
+    this.waiting = undefined;
+    this.task.deliverTo(waiting, this.epoch);
+  }
+  cancel(): void {
+    if (this.waiting === undefined) return;
+    this.waiting = undefined;
+    this.task.removeWaiter(this);
+  }
+}
+
+/**
+ * Internal. `task.halt()`: awaitable and yieldable; fails only if halting the task made it
+ * fail (its cleanup threw).
+ */
+class HaltFuture implements Future<void> {
+  constructor(private task: TaskImpl) {}
+
+  private failed(): boolean {
+    return this.task.outcome === ERR && this.task.halted;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a future is a promise by design
+  then<R1 = void, R2 = never>(
+    onfulfilled?: ((value: void) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.task
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        if (this.failed()) throw this.task.result;
+      })
+      .then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<void | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<void> {
+    return this.then().finally(onfinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Future";
+  }
+
+  *[Symbol.iterator](): Generator<Instruction, void, unknown> {
+    try {
+      yield* this.task;
+    } catch (error) {
+      if (this.failed()) throw error;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import type { Operation } from "../types.js";
+import { InstructionOperation } from "./instruction.js";
+import { NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./task.js";
+
+/**
+ * Internal. A scope inside one task's body (`scoped()`, `all()`, `race()`): a child failure
+ * unwinds the body up to this scope, where it turns back into an ordinary exception that the
+ * code around it can catch.
+ */
+export class TrapScope extends ScopeNode {
+  private hasOutcome = false;
+  private ok = false;
+  private value: unknown = undefined;
+  private exiting = false;
+
+  constructor(private task: TaskImpl) {
+    super(task.scope);
+  }
+
+  override raise(error: unknown): void {
+    this.hasOutcome = true;
+    this.ok = false;
+    this.value = error;
+    if (!this.exiting) this.task.unwind();
+  }
+
+  succeed(value: unknown): void {
+    if (this.hasOutcome) return;
+    this.hasOutcome = true;
+    this.ok = true;
+    this.value = value;
+  }
+
+  fail(error: unknown): void {
+    this.hasOutcome = true;
+    this.ok = false;
+    this.value = error;
+  }
+
+  /** Leave the scope: halt what it still runs, then return, throw, or keep unwinding. */
+  exit(): Operation<unknown> {
+    return new ExitTrap(this);
+  }
+
+  /** Internal. Called by `ExitTrap`. */
+  leave(task: TaskImpl): void {
+    this.exiting = true;
+    task.scope = this.parent!;
+    task.critical++;
+    const epoch = task.epoch;
+    this.destroyChildren((error, failed) => {
+      task.critical--;
+      if (failed) task.resumeAt(epoch, THROW, error);
+      else if (!this.hasOutcome) task.resumeAt(epoch, RETURN, undefined);
+      else task.resumeAt(epoch, this.ok ? NEXT : THROW, this.value);
+    });
+  }
+}
+
+class EnterTrap extends InstructionOperation<TrapScope> {
+  enter(task: TaskImpl): void {
+    const trap = new TrapScope(task);
+    task.scope = trap;
+    task.resume(NEXT, trap);
+  }
+}
+
+class ExitTrap extends InstructionOperation<unknown> {
+  constructor(private trap: TrapScope) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    this.trap.leave(task);
+  }
+}
+
+/** Internal. Open a trap scope in the current task. */
+export function enterTrap(): Operation<TrapScope> {
+  return new EnterTrap();
+}
+
+/**
+ * Internal. Run `body` in a trap scope of the current task: its children end with it, a child's
+ * failure is thrown here, and context values set inside are dropped.
+ */
+export function* trapped<T>(body: () => Operation<T>): Generator<any, T, any> {
+  const trap = yield* enterTrap();
+  try {
+    trap.succeed(yield* body());
+  } catch (error) {
+    trap.fail(error);
+  } finally {
+    // biome-ignore lint/correctness/noUnsafeFinally: the trap decides how the scope ends
+    return (yield* trap.exit()) as T;
+  }
+}

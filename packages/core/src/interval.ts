@@ -1,0 +1,35 @@
+import { resource } from "./resource.js";
+import { createSignal } from "./signal.js";
+import type { Stream } from "./types.js";
+
+/**
+ * A stream that produces an item every `ms` milliseconds while subscribed; the timer is cleared
+ * when the subscription's scope ends.
+ *
+ * @example
+ * ```ts
+ * import { each, interval, run } from "@skein/core";
+ *
+ * await run(function* () {
+ *   let ticks = 0;
+ *   for (const _ of yield* each(interval(5))) {
+ *     if (++ticks === 3) break;
+ *     yield* each.next();
+ *   }
+ * });
+ * ```
+ *
+ * @param ms - the period
+ * @returns a stream of ticks
+ */
+export function interval(ms: number): Stream<void, never> {
+  return resource(function* (provide) {
+    const signal = createSignal<void, never>();
+    const id = setInterval(() => signal.send(), ms);
+    try {
+      yield* provide(yield* signal);
+    } finally {
+      clearInterval(id);
+    }
+  });
+}

@@ -1,0 +1,89 @@
+import { createContext } from "./context.js";
+import { run } from "./run.js";
+import { suspend } from "./suspend.js";
+import type { Operation, Task } from "./types.js";
+
+interface Exit {
+  status: number;
+  message?: string | undefined;
+  error?: unknown;
+}
+
+const ExitContext = createContext<(exit: Exit) => void>("@skein/exit");
+
+/**
+ * End the program from inside {@link main}: the main operation is halted, its cleanup runs, and
+ * the process exits with `status` (printing `message`, to stderr unless `status` is 0).
+ *
+ * @example
+ * ```ts
+ * import { exit, main } from "@skein/core";
+ *
+ * await main(function* (args) {
+ *   if (args.length === 0) yield* exit(2, "usage: tool <file>");
+ * });
+ * ```
+ *
+ * @param status - the exit code
+ * @param message - printed after cleanup
+ * @returns an operation that does not return
+ */
+export function* exit(status: number, message?: string): Operation<void> {
+  const leave = yield* ExitContext.expect();
+  leave({ status, message });
+  yield* suspend();
+}
+
+/**
+ * The entry point of a program. Runs `body` with the command-line arguments; SIGINT and SIGTERM
+ * halt it (exit codes 130 and 143) after its cleanup has run; an error is printed and exits 1;
+ * success exits 0.
+ *
+ * @example
+ * ```ts
+ * import { main, sleep } from "@skein/core";
+ *
+ * await main(function* (args) {
+ *   console.log("arguments:", args);
+ *   yield* sleep(10);
+ * });
+ * ```
+ *
+ * @param body - the program
+ * @returns a promise that settles just before the process exits
+ */
+export async function main(body: (args: string[]) => Operation<void>): Promise<void> {
+  let result: Exit = { status: 0 };
+  let task: Task<void> | undefined;
+  const leave = (exit: Exit) => {
+    result = exit;
+    task?.halt();
+  };
+  const onSigint = () => leave({ status: 130 });
+  const onSigterm = () => leave({ status: 143 });
+  // Keeps the process alive while the body waits on nothing that holds the event loop.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  try {
+    task = run(function* () {
+      yield* ExitContext.set(leave);
+      yield* body(process.argv.slice(2));
+    });
+    await task;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "HaltError")) {
+      result = { status: 1, error };
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
+    clearInterval(keepAlive);
+  }
+  if (result.message !== undefined) {
+    if (result.status === 0) console.log(result.message);
+    else console.error(result.message);
+  }
+  if (result.error !== undefined) console.error(result.error);
+  process.exit(result.status);
+}

@@ -1,0 +1,43 @@
+import { Deferred } from "./engine/future.js";
+import { trapped } from "./engine/trap-scope.js";
+import { spawn } from "./spawn.js";
+import type { Operation, Yielded } from "./types.js";
+
+/**
+ * Run operations concurrently; the first to finish (by returning or throwing) decides the
+ * result, and every other one is halted before `race` returns.
+ *
+ * @example
+ * ```ts
+ * import { race, run, sleep } from "@skein/core";
+ *
+ * function* after(ms: number, value: string) {
+ *   yield* sleep(ms);
+ *   return value;
+ * }
+ * const winner = await run(() => race([after(50, "slow"), after(5, "fast")])); // "fast"
+ * ```
+ *
+ * @param operations - the contestants
+ * @returns the winner's value
+ */
+export function race<T extends Operation<unknown>>(
+  operations: readonly T[],
+): Operation<Yielded<T>> {
+  return {
+    [Symbol.iterator]: () =>
+      trapped(function* () {
+        const winner = new Deferred<Yielded<T>>();
+        for (const operation of operations.slice()) {
+          yield* spawn(function* candidate() {
+            try {
+              winner.resolve((yield* operation) as Yielded<T>);
+            } catch (error) {
+              winner.reject(error);
+            }
+          });
+        }
+        return yield* winner;
+      }),
+  };
+}

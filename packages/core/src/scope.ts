@@ -1,0 +1,150 @@
+import { Deferred } from "./engine/future.js";
+import { InstructionOperation } from "./engine/instruction.js";
+import {
+  type ChildNode,
+  NEXT,
+  OUTCOME_ERR,
+  OUTCOME_HALTED,
+  OUTCOME_OK,
+  ScopeNode,
+  type TaskImpl,
+  type Waiter,
+} from "./engine/task.js";
+import type { Future, Operation, Scope } from "./types.js";
+
+/**
+ * The root of every scope. `run()` starts tasks here.
+ *
+ * @example
+ * ```ts
+ * import { global } from "@skein/core";
+ *
+ * const task = global.run(function* () { return 1; });
+ * ```
+ */
+export const global: Scope = new ScopeNode(undefined);
+
+class UseScope extends InstructionOperation<Scope> {
+  enter(task: TaskImpl): void {
+    task.resume(NEXT, task.scope);
+  }
+}
+
+/**
+ * The scope of the running operation: use it to start tasks from plain callbacks with
+ * `scope.run()`; they still end when the scope ends.
+ *
+ * @example
+ * ```ts
+ * import { run, suspend, useScope } from "@skein/core";
+ *
+ * await run(function* () {
+ *   const scope = yield* useScope();
+ *   const task = scope.run(function* () { return "from a callback"; });
+ *   console.log(yield* task);
+ * });
+ * ```
+ *
+ * @returns an operation yielding the current {@link Scope}
+ */
+export function useScope(): Operation<Scope> {
+  return new UseScope();
+}
+
+/**
+ * A scope made with {@link createScope}: also a `[scope, destroy]` pair and async-disposable.
+ *
+ * @example
+ * ```ts
+ * import { createScope, type OwnedScope } from "@skein/core";
+ *
+ * const scope: OwnedScope = createScope();
+ * await scope.destroy();
+ * ```
+ */
+export interface OwnedScope extends Scope {
+  /** Halt everything the scope owns, most recent first; settles when all cleanup is done. */
+  destroy(): Future<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A scope owned by plain code, itself a child of its parent scope. */
+class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
+  prevSibling: ChildNode | undefined = undefined;
+  nextSibling: ChildNode | undefined = undefined;
+  outcome = OUTCOME_OK;
+  result: unknown = undefined;
+  private ended = new Deferred<void>();
+  private started = false;
+
+  constructor(parent: ScopeNode) {
+    super(parent);
+    parent.adopt(this);
+  }
+
+  get done(): boolean {
+    return this.ended.settled;
+  }
+
+  halt(): Future<void> {
+    if (!this.started) {
+      this.started = true;
+      this.destroyChildren((error, failed) => {
+        this.parent!.release(this);
+        if (failed) {
+          this.outcome = OUTCOME_ERR;
+          this.result = error;
+          this.ended.reject(error);
+        } else {
+          this.outcome = OUTCOME_HALTED;
+          this.ended.resolve();
+        }
+      });
+    }
+    return this.ended;
+  }
+
+  addWaiter(waiter: Waiter): void {
+    this.ended.then(
+      () => waiter.settled(this),
+      () => waiter.settled(this),
+    );
+  }
+
+  destroy(): Future<void> {
+    return this.halt();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.halt().then(() => undefined);
+  }
+
+  *[Symbol.iterator](): Iterator<Scope | (() => Future<void>)> {
+    yield this;
+    yield () => this.halt();
+  }
+}
+
+/**
+ * Create a scope owned by plain code (a framework hook, a test, a server) under `parent`
+ * (default: the global scope). Destroying it halts every task it owns; it is destroyed with its
+ * parent at the latest.
+ *
+ * @example
+ * ```ts
+ * import { createScope, suspend } from "@skein/core";
+ *
+ * const [scope, destroy] = createScope();
+ * scope.run(function* () {
+ *   try { yield* suspend(); } finally { console.log("cleaned up"); }
+ * });
+ * await destroy();
+ * ```
+ *
+ * @param parent - the scope that owns the new one
+ * @returns the scope, destructurable as `[scope, destroy]`
+ */
+export function createScope(parent: Scope = global): OwnedScope & [Scope, () => Future<void>] {
+  return new OwnedScopeNode(parent as ScopeNode) as unknown as OwnedScope &
+    [Scope, () => Future<void>];
+}

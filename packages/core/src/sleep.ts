@@ -1,0 +1,33 @@
+import { InstructionOperation } from "./engine/instruction.js";
+import { NEXT, type TaskImpl } from "./engine/task.js";
+import type { Operation } from "./types.js";
+
+class Sleep extends InstructionOperation<void> {
+  constructor(private ms: number) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    const epoch = task.epoch;
+    const id = setTimeout(() => task.resumeAt(epoch, NEXT, undefined), this.ms);
+    task.teardown = () => clearTimeout(id);
+  }
+}
+
+/**
+ * Wait `ms` milliseconds. Halting the sleeping task clears the timer.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep } from "@skein/core";
+ *
+ * await run(function* () {
+ *   yield* sleep(10);
+ * });
+ * ```
+ *
+ * @param ms - milliseconds to wait
+ * @returns an operation that completes after `ms`
+ */
+export function sleep(ms: number): Operation<void> {
+  return new Sleep(ms);
+}

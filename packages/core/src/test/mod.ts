@@ -1,0 +1,2 @@
+export * from "./bdd.js";
+export { LeakedTasksError } from "./harness.js";
