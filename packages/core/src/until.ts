@@ -1,17 +1,32 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl, THROW } from "./engine/task.js";
+import type { Instruction } from "./engine/instruction.js";
+import { PromiseWait } from "./engine/promise-wait.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
-class Until<T> extends InstructionOperation<T> {
+// Not derived from InstructionOperation: a flat class constructs faster, and every step of an
+// async loop makes one.
+class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction {
+  private yielded: boolean;
   constructor(private promise: PromiseLike<T>) {
-    super();
+    this.yielded = false;
+  }
+  [Symbol.iterator](): Iterator<Instruction, T, unknown> {
+    this.yielded = false;
+    return this;
+  }
+  next(value?: unknown): IteratorResult<Instruction, T> {
+    if (this.yielded) return { done: true, value: value as T };
+    this.yielded = true;
+    return { done: false, value: this };
+  }
+  throw(error: unknown): IteratorResult<Instruction, T> {
+    throw error;
+  }
+  return(value?: unknown): IteratorResult<Instruction, T> {
+    return { done: true, value: value as T };
   }
   enter(task: TaskImpl): void {
-    const epoch = task.epoch;
-    this.promise.then(
-      (value) => task.resumeAt(epoch, NEXT, value),
-      (error) => task.resumeAt(epoch, THROW, error),
-    );
+    (task.promiseWait ??= new PromiseWait(task)).wait(this.promise);
   }
 }
 

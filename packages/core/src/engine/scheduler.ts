@@ -13,11 +13,32 @@ export class Scheduler {
   private heads: number[] = [];
   private min = 0;
   private max = -1;
+  private size = 0;
   private draining = false;
   private paused = false;
   /** Steps taken in the current slice; tasks check the clock every 1024. */
   steps = 0;
   private sliceStart = 0;
+
+  /** Run `task` at once when nothing else is queued (a resumption from a promise or timer). */
+  resume(task: TaskImpl): void {
+    if (this.draining || this.paused || this.size > 0) {
+      this.schedule(task);
+      return;
+    }
+    this.draining = true;
+    this.steps = 0;
+    this.sliceStart = 0;
+    try {
+      task.step();
+      for (let next = this.paused ? undefined : this.pop(); next !== undefined; ) {
+        next.step();
+        next = this.paused ? undefined : this.pop();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
 
   schedule(task: TaskImpl): void {
     const p = task.priority;
@@ -30,6 +51,7 @@ export class Scheduler {
       tier = this.tiers[p]!;
     }
     tier.push(task);
+    this.size++;
     if (p < this.min) this.min = p;
     if (p > this.max) this.max = p;
     if (!this.draining && !this.paused) this.drain();
@@ -42,6 +64,7 @@ export class Scheduler {
       if (head < tier.length) {
         const task = tier[head];
         tier[head] = undefined;
+        this.size--;
         if (head + 1 === tier.length) {
           tier.length = 0;
           this.heads[p] = 0;
@@ -61,7 +84,7 @@ export class Scheduler {
   private drain(): void {
     this.draining = true;
     this.steps = 0;
-    this.sliceStart = performance.now();
+    this.sliceStart = 0;
     try {
       for (let task = this.pop(); task !== undefined; task = this.paused ? undefined : this.pop()) {
         task.step();
@@ -71,9 +94,17 @@ export class Scheduler {
     }
   }
 
-  /** Called by a task every 1024 steps: true when the slice is used up and it should yield. */
+  /**
+   * Called by a task every 1024 steps: true when the slice is used up and it should yield. The
+   * clock starts at the first call, so short drains never read it.
+   */
   sliceExpired(): boolean {
-    return performance.now() - this.sliceStart > SLICE_MS;
+    const now = performance.now();
+    if (this.sliceStart === 0) {
+      this.sliceStart = now;
+      return false;
+    }
+    return now - this.sliceStart > SLICE_MS;
   }
 
   /** Stop draining until the event loop has had a turn. */

@@ -1,6 +1,7 @@
 import { HaltError, MissingContextError } from "../errors.js";
 import type { Context, Future, Operation, Scope, Task } from "../types.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
+import type { PromiseWait } from "./promise-wait.js";
 import { scheduler } from "./scheduler.js";
 
 /** Internal. How a task resumes: with a value, with an error thrown in, or by returning. */
@@ -60,19 +61,22 @@ function runTeardown(teardown: Teardown): void {
 export class ScopeNode implements Scope {
   readonly parent: ScopeNode | undefined;
   readonly depth: number;
-  firstChild: ChildNode | undefined = undefined;
-  lastChild: ChildNode | undefined = undefined;
-  private contexts: Map<string, unknown> | undefined = undefined;
+  firstChild: ChildNode | undefined;
+  lastChild: ChildNode | undefined;
+  private contexts: Map<string, unknown> | undefined;
   /** No new tasks once the scope has started to end. */
-  closed = false;
-  /** Continuation while this scope halts its children one by one. */
-  private onDestroyed: ((error: unknown, failed: boolean) => void) | undefined = undefined;
-  private destroyError: unknown = undefined;
-  private destroyFailed = false;
+  closed: boolean;
+  /** Set while this scope halts its children one by one. */
+  private destruction: Destruction | undefined;
 
   constructor(parent: ScopeNode | undefined) {
     this.parent = parent;
     this.depth = parent === undefined ? 0 : parent.depth + 1;
+    this.firstChild = undefined;
+    this.lastChild = undefined;
+    this.contexts = undefined;
+    this.closed = false;
+    this.destruction = undefined;
   }
 
   /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
@@ -149,7 +153,7 @@ export class ScopeNode implements Scope {
    */
   destroyChildren(done: (error: unknown, failed: boolean) => void): void {
     this.closed = true;
-    this.onDestroyed = done;
+    this.destruction = { done, error: undefined, failed: false };
     this.haltNextChild();
   }
 
@@ -157,9 +161,9 @@ export class ScopeNode implements Scope {
     for (;;) {
       const child = this.lastChild;
       if (child === undefined) {
-        const done = this.onDestroyed!;
-        this.onDestroyed = undefined;
-        done(this.destroyError, this.destroyFailed);
+        const { done, error, failed } = this.destruction!;
+        this.destruction = undefined;
+        done(error, failed);
         return;
       }
       child.halt();
@@ -172,9 +176,10 @@ export class ScopeNode implements Scope {
   }
 
   private noteChildOutcome(child: ChildNode): void {
-    if (child.outcome === ERR && !this.destroyFailed) {
-      this.destroyFailed = true;
-      this.destroyError = child.result;
+    const destruction = this.destruction!;
+    if (child.outcome === ERR && !destruction.failed) {
+      destruction.failed = true;
+      destruction.error = child.result;
     }
   }
 
@@ -183,6 +188,22 @@ export class ScopeNode implements Scope {
     this.noteChildOutcome(child);
     this.haltNextChild();
   }
+}
+
+interface Destruction {
+  done: (error: unknown, failed: boolean) => void;
+  error: unknown;
+  failed: boolean;
+}
+
+/** Internal. What few tasks need: kept off the hot path so a task stays small. */
+interface TaskExtras {
+  name: string | undefined;
+  waiters: Waiter[] | undefined;
+  promise: Promise<unknown> | undefined;
+  resolvePromise: ((value: unknown) => void) | undefined;
+  rejectPromise: ((error: unknown) => void) | undefined;
+  raisedError: unknown;
 }
 
 /** Thrown when a task is started in a scope that has already ended. */
@@ -212,53 +233,92 @@ class SpawnIn<T> extends InstructionOperation<Task<T>> {
  * (returned, threw or was halted) the task halts its children and then settles.
  */
 export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter, ChildNode {
-  readonly owner: ScopeNode;
   /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
   readonly priority: number;
-  prevSibling: ChildNode | undefined = undefined;
-  nextSibling: ChildNode | undefined = undefined;
+  prevSibling: ChildNode | undefined;
+  nextSibling: ChildNode | undefined;
   /** The scope that `spawn` and contexts use right now; `scoped()` swaps it. */
-  scope: ScopeNode = this;
-  /** Optional label for inspection. */
-  name: string | undefined = undefined;
+  scope: ScopeNode;
+  /** Epoch milliseconds at creation, for inspection. */
   readonly createdAt: number;
-
-  state = IDLE;
+  state: number;
   /** Changes every time the task yields; async resolutions check it to drop stale results. */
-  epoch = 0;
-  teardown: Teardown | undefined = undefined;
+  epoch: number;
+  teardown: Teardown | undefined;
   /** Instructions during which a halt must wait (a scope tearing down its children). */
-  critical = 0;
-  private operation: (() => Operation<T>) | undefined;
-  private iterator: Iterator<Instruction, T, unknown> | undefined = undefined;
-  private mode: Mode = NEXT;
-  private value: unknown = undefined;
-  private resolved = false;
-  private pendingReturn = false;
+  critical: number;
+  /** The operation function until the first step, then the iterator. */
+  private body: (() => Operation<T>) | Iterator<Instruction, T, unknown> | undefined;
+  private mode: Mode;
+  private value: unknown;
+  private resolved: boolean;
+  private pendingReturn: boolean;
   /** Halt was requested: a clean finish counts as halted. */
-  halted = false;
-  /** A child failed: the body was unwound and the task fails with this error. */
-  private raised = false;
-  private raisedError: unknown = undefined;
-
-  outcome = OK;
-  result: unknown = undefined;
-  private waiter: Waiter | undefined = undefined;
-  private waiters: Waiter[] | undefined = undefined;
-  private promise: Promise<T> | undefined = undefined;
-  private resolvePromise: ((value: any) => void) | undefined = undefined;
-  private rejectPromise: ((error: unknown) => void) | undefined = undefined;
+  halted: boolean;
+  /** A child failed: the body was unwound and the task fails with that error. */
+  private raised: boolean;
+  outcome: number;
+  result: unknown;
+  private waiter: Waiter | undefined;
+  private extras: TaskExtras | undefined;
   /** For a resource still starting: the task waiting for `provide()`. */
-  provideTo: TaskImpl | undefined = undefined;
-  provideEpoch = 0;
+  provideTo: TaskImpl | undefined;
+  provideEpoch: number;
+  /** Reusable promise handlers for `until()`. */
+  promiseWait: PromiseWait | undefined;
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
-    this.owner = owner;
-    this.operation = operation;
     this.priority = resource ? owner.depth : this.depth;
-    this.createdAt = performance.now();
+    this.prevSibling = undefined;
+    this.nextSibling = undefined;
+    this.scope = this;
+    this.createdAt = Date.now();
+    this.state = IDLE;
+    this.epoch = 0;
+    this.teardown = undefined;
+    this.critical = 0;
+    this.body = operation;
+    this.mode = NEXT;
+    this.value = undefined;
+    this.resolved = false;
+    this.pendingReturn = false;
+    this.halted = false;
+    this.raised = false;
+    this.outcome = OK;
+    this.result = undefined;
+    this.waiter = undefined;
+    this.extras = undefined;
+    this.provideTo = undefined;
+    this.provideEpoch = 0;
+    this.promiseWait = undefined;
     owner.adopt(this);
+  }
+
+  /** The scope that owns this task. */
+  get owner(): ScopeNode {
+    return this.parent!;
+  }
+
+  private more(): TaskExtras {
+    this.extras ??= {
+      name: undefined,
+      waiters: undefined,
+      promise: undefined,
+      resolvePromise: undefined,
+      rejectPromise: undefined,
+      raisedError: undefined,
+    };
+    return this.extras;
+  }
+
+  /** Optional label for inspection. */
+  get name(): string | undefined {
+    return this.extras?.name;
+  }
+
+  set name(name: string | undefined) {
+    this.more().name = name;
   }
 
   override raise(error: unknown): void {
@@ -271,7 +331,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     }
     if (!this.raised) {
       this.raised = true;
-      this.raisedError = error;
+      this.more().raisedError = error;
     }
     this.unwind();
   }
@@ -305,7 +365,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.pendingReturn = false;
       this.mode = RETURN;
     }
-    scheduler.schedule(this);
+    scheduler.resume(this);
   }
 
   /** Internal. Resume from a callback: dropped if the task has moved on since `epoch`. */
@@ -317,7 +377,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   unwind(): void {
     switch (this.state) {
       case IDLE:
-        this.operation = undefined;
+        this.body = undefined;
         this.finishBody(true, undefined);
         return;
       case RUNNING:
@@ -341,7 +401,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             // The halt goes on; the task fails with what its teardown threw.
             if (!this.raised) {
               this.raised = true;
-              this.raisedError = error;
+              this.more().raisedError = error;
             }
           }
         }
@@ -370,10 +430,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   step(): void {
     const state = this.state;
     if (state === IDLE) {
-      const operation = this.operation!;
-      this.operation = undefined;
       try {
-        this.iterator = operation()[Symbol.iterator]();
+        this.body = (this.body as () => Operation<T>)()[Symbol.iterator]();
       } catch (error) {
         this.finishBody(false, error);
         return;
@@ -381,7 +439,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     } else if (state !== READY) {
       return;
     }
-    const iterator = this.iterator!;
+    const iterator = this.body as Iterator<Instruction, T, unknown>;
     for (;;) {
       if (this.pendingReturn && this.critical === 0) {
         this.pendingReturn = false;
@@ -425,8 +483,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         }
       }
       if (!this.resolved) {
-        this.state = SUSPENDED;
-        return;
+        if (!this.pendingReturn || this.critical > 0) {
+          this.state = SUSPENDED;
+          return;
+        }
+        // Halted while running (e.g. by itself): unwind now rather than wait on this instruction.
+        this.epoch++;
       }
       const teardown = this.teardown;
       if (teardown !== undefined) {
@@ -449,34 +511,31 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   private finishBody(ok: boolean, value: unknown): void {
     this.state = UNWOUND;
-    this.iterator = undefined;
+    this.body = undefined;
     this.teardown = undefined;
     if (!ok) {
       this.outcome = ERR;
       this.result = value;
     } else if (this.raised) {
       this.outcome = ERR;
-      this.result = this.raisedError;
+      this.result = this.extras!.raisedError;
     } else {
       this.outcome = OK;
       this.result = value;
     }
-    this.raisedError = undefined;
     if (this.firstChild === undefined) {
       this.closed = true;
       this.settle();
     } else {
-      this.destroyChildren(this.childrenDestroyed);
+      this.destroyChildren((error, failed) => {
+        if (failed && this.outcome !== ERR) {
+          this.outcome = ERR;
+          this.result = error;
+        }
+        this.settle();
+      });
     }
   }
-
-  private childrenDestroyed = (error: unknown, failed: boolean): void => {
-    if (failed && this.outcome !== ERR) {
-      this.outcome = ERR;
-      this.result = error;
-    }
-    this.settle();
-  };
 
   private settle(): void {
     if (this.outcome === OK && this.halted) {
@@ -484,7 +543,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.result = undefined;
     }
     this.state = SETTLED;
-    this.owner.release(this);
+    this.parent!.release(this);
     const provideTo = this.provideTo;
     if (provideTo !== undefined) {
       // A resource that ended before providing: its caller gets the error (or learns it ended).
@@ -495,33 +554,37 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
       );
     } else if (this.outcome === ERR && !this.halted) {
-      this.owner.raise(this.result);
+      this.parent!.raise(this.result);
     }
     const waiter = this.waiter;
     if (waiter !== undefined) {
       this.waiter = undefined;
       waiter.settled(this);
     }
-    const waiters = this.waiters;
-    if (waiters !== undefined) {
-      this.waiters = undefined;
-      for (const w of waiters) w.settled(this);
+    const extras = this.extras;
+    if (extras !== undefined) {
+      const waiters = extras.waiters;
+      if (waiters !== undefined) {
+        extras.waiters = undefined;
+        for (const w of waiters) w.settled(this);
+      }
+      if (extras.resolvePromise !== undefined) this.deliverPromise();
     }
-    if (this.resolvePromise !== undefined) this.deliverPromise();
   }
 
   /** Internal. Be told when this task settles. */
   addWaiter(waiter: Waiter): void {
     if (this.waiter === undefined) this.waiter = waiter;
-    else (this.waiters ??= []).push(waiter);
+    else (this.more().waiters ??= []).push(waiter);
   }
 
   /** Internal. Stop being told. */
   removeWaiter(waiter: Waiter): void {
     if (this.waiter === waiter) this.waiter = undefined;
-    else if (this.waiters !== undefined) {
-      const i = this.waiters.indexOf(waiter);
-      if (i >= 0) this.waiters.splice(i, 1);
+    else {
+      const waiters = this.extras?.waiters;
+      const i = waiters === undefined ? -1 : waiters.indexOf(waiter);
+      if (i >= 0) waiters!.splice(i, 1);
     }
   }
 
@@ -538,20 +601,22 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   }
 
   private deliverPromise(): void {
-    if (this.outcome === OK) this.resolvePromise!(this.result as T);
-    else this.rejectPromise!(this.outcome === ERR ? this.result : new HaltError());
-    this.resolvePromise = this.rejectPromise = undefined;
+    const extras = this.extras!;
+    if (this.outcome === OK) extras.resolvePromise!(this.result);
+    else extras.rejectPromise!(this.outcome === ERR ? this.result : new HaltError());
+    extras.resolvePromise = extras.rejectPromise = undefined;
   }
 
   private getPromise(): Promise<T> {
-    if (this.promise === undefined) {
-      this.promise = new Promise<T>((resolve, reject) => {
-        this.resolvePromise = resolve;
-        this.rejectPromise = reject;
+    const extras = this.more();
+    if (extras.promise === undefined) {
+      extras.promise = new Promise<unknown>((resolve, reject) => {
+        extras.resolvePromise = resolve;
+        extras.rejectPromise = reject;
       });
       if (this.state === SETTLED) this.deliverPromise();
     }
-    return this.promise;
+    return extras.promise as Promise<T>;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a task is a promise by design
