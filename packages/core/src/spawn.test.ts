@@ -1,0 +1,158 @@
+import { expect } from "vitest";
+import { HaltError } from "./errors.js";
+import { run } from "./run.js";
+import { scoped } from "./scoped.js";
+import { sleep } from "./sleep.js";
+import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
+import { describe, it } from "./test/mod.js";
+import type { Operation } from "./types.js";
+import { until } from "./until.js";
+import { withResolvers } from "./with-resolvers.js";
+
+function* failAfter(ready: () => void, message: string): Operation<never> {
+  ready();
+  yield* sleep(1);
+  throw new Error(message);
+}
+
+describe("spawn()", () => {
+  it("returns the child's value when joined", function* () {
+    const task = yield* spawn(function* () {
+      yield* sleep(1);
+      return "value";
+    });
+    expect(yield* task).toBe("value");
+  });
+
+  it("starts the child only once the parent waits", function* () {
+    const log: string[] = [];
+    yield* spawn(function* () {
+      log.push("child");
+    });
+    log.push("parent before waiting");
+    yield* sleep(0);
+    expect(log).toEqual(["parent before waiting", "child"]);
+  });
+
+  it("halts children most recent first, their cleanup done before the parent's result is delivered", function* () {
+    const log: string[] = [];
+    const parent = yield* spawn(function* () {
+      for (const name of ["a", "b", "c"]) {
+        const started = withResolvers<void>();
+        yield* spawn(function* () {
+          try {
+            started.resolve();
+            yield* suspend();
+          } finally {
+            yield* sleep(1);
+            log.push(`${name} cleaned up`);
+          }
+        });
+        yield* started.operation;
+      }
+      return "parent value";
+    });
+    log.push(`joined ${yield* parent}`);
+    expect(log).toEqual(["c cleaned up", "b cleaned up", "a cleaned up", "joined parent value"]);
+  });
+
+  it("halts children when the parent throws, then delivers the parent's error", function* () {
+    const log: string[] = [];
+    const caught = yield* catchError(
+      scoped(function* () {
+        const parent = yield* spawn(function* () {
+          const started = withResolvers<void>();
+          yield* spawn(function* () {
+            try {
+              started.resolve();
+              yield* suspend();
+            } finally {
+              yield* sleep(1);
+              log.push("child cleaned up");
+            }
+          });
+          yield* started.operation;
+          throw new Error("parent failed");
+        });
+        yield* parent;
+      }),
+    );
+    log.push(caught?.message ?? "no error");
+    expect(log).toEqual(["child cleaned up", "parent failed"]);
+  });
+
+  it("fails the parent and halts its siblings when a child fails", function* () {
+    const log: string[] = [];
+    const caught = yield* catchError(
+      scoped(function* () {
+        const started = withResolvers<void>();
+        yield* spawn(function* () {
+          try {
+            yield* suspend();
+          } finally {
+            log.push("sibling halted");
+          }
+        });
+        yield* spawn(() => failAfter(started.resolve, "child failed"));
+        yield* started.operation;
+        try {
+          yield* suspend();
+        } finally {
+          log.push("parent unwound");
+        }
+      }),
+    );
+    expect(caught?.message).toBe("child failed");
+    expect(log).toEqual(["parent unwound", "sibling halted"]);
+  });
+
+  it("delivers a child's failure to the caller of run()", function* () {
+    const outcome = yield* until(
+      run(function* () {
+        yield* spawn(() => failAfter(() => {}, "deep failure"));
+        yield* suspend();
+      }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      ),
+    );
+    expect(outcome).toBe("deep failure");
+  });
+
+  it("throws a HaltError when joining a halted child", function* () {
+    const child = yield* spawn(function* () {
+      yield* suspend();
+    });
+    yield* child.halt();
+    const caught = yield* catchError(child);
+    expect(caught).toBeInstanceOf(HaltError);
+    expect((caught as HaltError).code).toBe("halted");
+  });
+
+  it("runs the child's finally blocks when the parent scope ends", function* () {
+    const log: string[] = [];
+    yield* scoped(function* () {
+      const started = withResolvers<void>();
+      yield* spawn(function* () {
+        try {
+          started.resolve();
+          yield* suspend();
+        } finally {
+          log.push("child finally");
+        }
+      });
+      yield* started.operation;
+    });
+    expect(log).toEqual(["child finally"]);
+  });
+});
+
+function* catchError(operation: Operation<unknown>): Operation<Error | undefined> {
+  try {
+    yield* operation;
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
