@@ -1,13 +1,36 @@
 import { InstructionOperation } from "./engine/instruction.js";
+import { scheduler } from "./engine/scheduler.js";
 import { NEXT, type TaskImpl } from "./engine/task.js";
 import type { Operation, Task } from "./types.js";
 
+/**
+ * Options for {@link spawn}.
+ *
+ * @example
+ * ```ts
+ * import { type SpawnOptions, spawn } from "@skein/core";
+ *
+ * const options: SpawnOptions = { name: "poller" };
+ * const op = spawn(function* () {}, options);
+ * ```
+ */
+export interface SpawnOptions {
+  /** Shown by `inspect()`; unnamed tasks show as `task`. */
+  name?: string;
+}
+
 class Spawn<T> extends InstructionOperation<Task<T>> {
-  constructor(private operation: () => Operation<T>) {
+  constructor(
+    private operation: () => Operation<T>,
+    private name: string | undefined,
+  ) {
     super();
   }
   enter(task: TaskImpl): void {
-    task.resume(NEXT, task.scope.run(this.operation));
+    const child = task.scope.create(this.operation, false);
+    if (this.name !== undefined) child.name = this.name;
+    scheduler.schedule(child);
+    task.resume(NEXT, child);
   }
 }
 
@@ -34,8 +57,16 @@ class Spawn<T> extends InstructionOperation<Task<T>> {
  * ```
  *
  * @param operation - a function returning the operation to run
+ * @param options - `name` labels the task for {@link inspect}
  * @returns an operation yielding the child's {@link Task}
  */
-export function spawn<T>(operation: () => Operation<T>): Operation<Task<T>> {
-  return new Spawn(operation);
+export function spawn<T>(
+  operation: () => Operation<T>,
+  options?: SpawnOptions,
+): Operation<Task<T>> {
+  const name = options?.name;
+  if (name !== undefined && typeof name !== "string") {
+    throw new TypeError(`spawn(): options.name must be a string, got ${String(name)}`);
+  }
+  return new Spawn(operation, name);
 }
