@@ -26,3 +26,6 @@ export * from "./suspend.js";
 export * from "./types.js";
 export * from "./until.js";
 export * from "./with-resolvers.js";
+export * from "./deadline.js";
+export * from "./move-on-after.js";
+export * from "./timeout.js";

@@ -1,0 +1,264 @@
+import { expect } from "vitest";
+import { deadline, useDeadline } from "./deadline.js";
+import { moveOnAfter } from "./move-on-after.js";
+import { sleep } from "./sleep.js";
+import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
+import { describe, it } from "./test/mod.js";
+import { TimeoutError, timeout } from "./timeout.js";
+import type { Operation } from "./types.js";
+import { withResolvers } from "./with-resolvers.js";
+
+function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+}
+
+function* caught<T>(operation: Operation<T>): Generator<any, unknown> {
+  try {
+    yield* operation;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the operation to throw");
+}
+
+describe("timeout()", () => {
+  it("returns the value of an operation that finishes in time", function* () {
+    const value = yield* timeout(
+      10_000,
+      (function* () {
+        yield* sleep(0);
+        return "done";
+      })(),
+    );
+    expect(value).toBe("done");
+  });
+
+  it("runs the timed-out operation's finally before the TimeoutError is seen", function* () {
+    const events: string[] = [];
+    const error = yield* caught(
+      timeout(
+        5,
+        (function* () {
+          try {
+            yield* suspend();
+          } finally {
+            yield* sleep(1);
+            events.push("finally");
+          }
+        })(),
+      ),
+    );
+    events.push("caught");
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: "timeout", ms: 5, name: "TimeoutError" });
+    expect((error as Error).message).toContain("5ms");
+    expect(events).toEqual(["finally", "caught"]);
+  });
+
+  it("halts the tasks the operation spawned", function* () {
+    let halted = false;
+    yield* caught(
+      timeout(
+        5,
+        (function* () {
+          yield* spawn(function* () {
+            try {
+              yield* suspend();
+            } finally {
+              halted = true;
+            }
+          });
+          yield* suspend();
+        })(),
+      ),
+    );
+    expect(halted).toBe(true);
+  });
+
+  it("clears its timer when the operation finishes first", function* () {
+    const before = activeTimers();
+    yield* timeout(60_000, sleep(0));
+    expect(activeTimers()).toBe(before);
+  });
+
+  it("clears its timer when the caller is halted", function* () {
+    const before = activeTimers();
+    const started = withResolvers<void>();
+    const task = yield* spawn(() =>
+      timeout(
+        60_000,
+        (function* () {
+          started.resolve();
+          yield* suspend();
+        })(),
+      ),
+    );
+    yield* started.operation;
+    yield* task.halt();
+    expect(activeTimers()).toBe(before);
+  });
+
+  it("passes an error of the operation through unchanged", function* () {
+    const boom = new Error("boom");
+    const error = yield* caught(
+      timeout(
+        10_000,
+        (function* () {
+          yield* sleep(0);
+          throw boom;
+        })(),
+      ),
+    );
+    expect(error).toBe(boom);
+  });
+
+  it("passes the failure of a spawned child through", function* () {
+    const error = yield* caught(
+      timeout(
+        10_000,
+        (function* () {
+          yield* spawn(function* () {
+            throw new Error("child failed");
+          });
+          yield* suspend();
+        })(),
+      ),
+    );
+    expect((error as Error).message).toBe("child failed");
+  });
+
+  it("lets an inner timeout fire first and be caught outside", function* () {
+    const error = yield* caught(timeout(60_000, timeout(5, suspend())));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).ms).toBe(5);
+  });
+
+  it("reports the outer limit when it fires before a longer inner one", function* () {
+    let innerCaught = false;
+    const error = yield* caught(
+      timeout(
+        5,
+        (function* () {
+          try {
+            yield* timeout(60_000, suspend());
+          } catch {
+            innerCaught = true;
+          }
+        })(),
+      ),
+    );
+    expect((error as TimeoutError).ms).toBe(5);
+    expect(innerCaught).toBe(false);
+  });
+
+  it("throws a TypeError for a negative or NaN limit", function* () {
+    expect(() => timeout(-1, suspend())).toThrow(TypeError);
+    expect(() => timeout(-1, suspend())).toThrow(/timeout\(ms\).*-1/);
+    expect(() => timeout(Number.NaN, suspend())).toThrow(/NaN/);
+  });
+});
+
+describe("useDeadline()", () => {
+  it("is Infinity outside any deadline", function* () {
+    expect(yield* useDeadline()).toBe(Infinity);
+  });
+
+  it("sees the remaining budget inside a timeout", function* () {
+    const left = yield* timeout(1000, useDeadline());
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(1000);
+  });
+
+  it("sees the nearest deadline when timeouts nest", function* () {
+    const outerNearer = yield* timeout(1000, timeout(60_000, useDeadline()));
+    expect(outerNearer).toBeLessThanOrEqual(1000);
+    const innerNearer = yield* timeout(60_000, timeout(500, useDeadline()));
+    expect(innerNearer).toBeLessThanOrEqual(500);
+  });
+
+  it("is seen by tasks the operation spawns", function* () {
+    const left = yield* timeout(
+      1000,
+      (function* () {
+        const child = yield* spawn(() => useDeadline());
+        return yield* child;
+      })(),
+    );
+    expect(left).toBeLessThanOrEqual(1000);
+  });
+
+  it("is Infinity again once the timeout has returned", function* () {
+    yield* timeout(1000, sleep(0));
+    expect(yield* useDeadline()).toBe(Infinity);
+  });
+});
+
+describe("deadline()", () => {
+  it("bounds the operation by an absolute time", function* () {
+    const at = Date.now() + 5;
+    const error = yield* caught(deadline(at, suspend()));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).ms).toBeLessThanOrEqual(5);
+  });
+
+  it("exposes the absolute deadline through useDeadline()", function* () {
+    const left = yield* deadline(Date.now() + 800, useDeadline());
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(800);
+  });
+
+  it("does not start an operation whose deadline has passed", function* () {
+    let started = false;
+    const error = yield* caught(
+      deadline(
+        Date.now() - 1,
+        (function* () {
+          started = true;
+        })(),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(started).toBe(false);
+  });
+
+  it("throws a TypeError for NaN", function* () {
+    expect(() => deadline(Number.NaN, suspend())).toThrow(/deadline\(atEpochMs\).*NaN/);
+  });
+});
+
+describe("moveOnAfter()", () => {
+  it("returns the value when the operation finishes in time", function* () {
+    expect(yield* moveOnAfter(10_000, sleep(0))).toEqual({ timedOut: false, value: undefined });
+  });
+
+  it("returns timedOut after halting the operation and running its cleanup", function* () {
+    let cleaned = false;
+    const result = yield* moveOnAfter(
+      5,
+      (function* () {
+        try {
+          yield* suspend();
+        } finally {
+          cleaned = true;
+        }
+      })(),
+    );
+    expect(result).toEqual({ timedOut: true });
+    expect(cleaned).toBe(true);
+  });
+
+  it("does not swallow an enclosing timeout that fires first", function* () {
+    const error = yield* caught(timeout(5, moveOnAfter(60_000, suspend())));
+    expect((error as TimeoutError).ms).toBe(5);
+  });
+
+  it("does not swallow a TimeoutError of an inner timeout", function* () {
+    const error = yield* caught(moveOnAfter(60_000, timeout(5, suspend())));
+    expect((error as TimeoutError).ms).toBe(5);
+  });
+
+  it("throws a TypeError for a negative limit", function* () {
+    expect(() => moveOnAfter(-5, suspend())).toThrow(/moveOnAfter\(ms\).*-5/);
+  });
+});
