@@ -29,3 +29,6 @@ export * from "./with-resolvers.js";
 export * from "./deadline.js";
 export * from "./move-on-after.js";
 export * from "./timeout.js";
+export * from "./semaphore.js";
+export * from "./lock.js";
+export * from "./event.js";

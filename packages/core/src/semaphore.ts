@@ -1,0 +1,123 @@
+import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { NEXT, type TaskImpl } from "./engine/task.js";
+import { assertPositiveInteger } from "./positive-integer.js";
+import { resource } from "./resource.js";
+import type { Operation } from "./types.js";
+import { type WaitLink, WaitList } from "./wait-list.js";
+
+/**
+ * A counter of permits that limits how many operations run at once. Waiters are served first
+ * in, first out.
+ *
+ * @example
+ * ```ts
+ * import { createSemaphore, type Semaphore } from "@skein/core";
+ *
+ * const connections: Semaphore = createSemaphore(4);
+ * ```
+ */
+export interface Semaphore {
+  /** Permits free right now. */
+  readonly available: number;
+  /** Take a permit (waiting for one if none is free) and hold it until the current scope ends. */
+  acquire(): Operation<void>;
+  /** Run `operation` holding a permit; the permit is returned when it ends in any way. */
+  withPermit<T>(operation: () => Operation<T>): Operation<T>;
+}
+
+/** Internal. The permits and the queue of tasks waiting for one. */
+class Permits {
+  readonly waiters = new WaitList<PermitWait>();
+  constructor(public available: number) {}
+
+  /** Hand the permit to the longest waiter, or put it back. */
+  release(): void {
+    const next = this.waiters.shift();
+    if (next === undefined) this.available++;
+    else next.grant();
+  }
+}
+
+/** Internal. One task waiting for a permit. */
+class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWait> {
+  prevWait: PermitWait | undefined = undefined;
+  nextWait: PermitWait | undefined = undefined;
+  waiting = false;
+  /** Set as soon as the permit is handed over, even if the task is halted before it runs. */
+  granted = false;
+  private task: TaskImpl | undefined = undefined;
+  private epoch = 0;
+
+  constructor(private permits: Permits) {
+    super();
+  }
+
+  enter(task: TaskImpl): void {
+    this.task = task;
+    this.epoch = task.epoch;
+    this.permits.waiters.push(this);
+    task.teardown = this;
+  }
+
+  grant(): void {
+    this.granted = true;
+    this.task!.resumeAt(this.epoch, NEXT, undefined);
+  }
+
+  cancel(): void {
+    this.permits.waiters.remove(this);
+  }
+}
+
+function* holding<T>(
+  permits: Permits,
+  operation: () => Operation<T>,
+): Generator<Instruction, T, unknown> {
+  let wait: PermitWait | undefined;
+  if (permits.available > 0) permits.available--;
+  else wait = new PermitWait(permits);
+  try {
+    if (wait !== undefined) yield* wait;
+    return yield* operation();
+  } finally {
+    if (wait === undefined || wait.granted) permits.release();
+  }
+}
+
+/**
+ * Create a semaphore with `permits` permits. A task halted while it waits leaves the queue
+ * without taking a permit; a permit handed to a task that is halted before it runs is given back.
+ *
+ * @example
+ * ```ts
+ * import { createSemaphore, run, sleep, spawn } from "@skein/core";
+ *
+ * await run(function* () {
+ *   const semaphore = createSemaphore(2);
+ *   for (let i = 0; i < 5; i++) {
+ *     yield* spawn(() =>
+ *       semaphore.withPermit(function* () {
+ *         yield* sleep(10); // at most two of these run at a time
+ *       }),
+ *     );
+ *   }
+ * });
+ * ```
+ *
+ * @param permits - how many holders at once, a positive integer
+ * @returns the semaphore
+ */
+export function createSemaphore(permits: number): Semaphore {
+  assertPositiveInteger("createSemaphore()", "permits", permits);
+  const state = new Permits(permits);
+  const withPermit = <T>(operation: () => Operation<T>): Operation<T> => ({
+    [Symbol.iterator]: () => holding(state, operation),
+  });
+  return {
+    get available() {
+      return state.available;
+    },
+    acquire: () => resource<void>((provide) => withPermit(() => provide())),
+    withPermit,
+  };
+}
