@@ -9,7 +9,9 @@ const examples = readdirSync(folder)
   .filter((file) => file.endsWith(".ts") && file !== "run-all.ts")
   .sort();
 
-function runExample(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runExample(
+  file: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
