@@ -1,0 +1,149 @@
+import { expect } from "vitest";
+import { ensure } from "./ensure.js";
+import { resource } from "./resource.js";
+import { scoped } from "./scoped.js";
+import { sleep } from "./sleep.js";
+import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
+import { describe, it } from "./test/mod.js";
+import type { Operation } from "./types.js";
+import { withResolvers } from "./with-resolvers.js";
+
+function useLogged(name: string, log: string[]): Operation<string> {
+  return resource<string>(function* (provide) {
+    log.push(`${name} up`);
+    try {
+      yield* provide(name);
+    } finally {
+      yield* sleep(1);
+      log.push(`${name} down`);
+    }
+  });
+}
+
+function* caught(operation: Operation<unknown>): Operation<Error | undefined> {
+  try {
+    yield* operation;
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+describe("resource()", () => {
+  it("provides its value to the caller", function* () {
+    const log: string[] = [];
+    expect(yield* useLogged("db", log)).toBe("db");
+    expect(log).toEqual(["db up"]);
+  });
+
+  it("stays alive until the scope that acquired it ends, not just the operation that called it", function* () {
+    const log: string[] = [];
+    yield* scoped(function* () {
+      function* acquire(): Operation<string> {
+        return yield* useLogged("conn", log);
+      }
+      const value = yield* acquire();
+      log.push(`using ${value}`);
+      yield* sleep(1);
+      log.push("still alive");
+    });
+    expect(log).toEqual(["conn up", "using conn", "still alive", "conn down"]);
+  });
+
+  it("tears resources down in reverse order of acquisition", function* () {
+    const log: string[] = [];
+    yield* scoped(function* () {
+      yield* useLogged("first", log);
+      yield* useLogged("second", log);
+      yield* useLogged("third", log);
+    });
+    expect(log).toEqual([
+      "first up",
+      "second up",
+      "third up",
+      "third down",
+      "second down",
+      "first down",
+    ]);
+  });
+
+  it("ends in reverse order mixed with spawned tasks and ensure callbacks", function* () {
+    const log: string[] = [];
+    yield* scoped(function* () {
+      yield* useLogged("resource a", log);
+      yield* ensure(function* () {
+        yield* sleep(1);
+        log.push("ensure b");
+      });
+      const started = withResolvers<void>();
+      yield* spawn(function* () {
+        try {
+          started.resolve();
+          yield* suspend();
+        } finally {
+          yield* sleep(1);
+          log.push("task c");
+        }
+      });
+      yield* started.operation;
+      yield* useLogged("resource d", log);
+    });
+    expect(log).toEqual([
+      "resource a up",
+      "resource d up",
+      "resource d down",
+      "task c",
+      "ensure b",
+      "resource a down",
+    ]);
+  });
+
+  it("throws an error raised before provide() to its caller", function* () {
+    const error = yield* caught(
+      resource<number>(function* () {
+        yield* sleep(1);
+        throw new Error("cannot connect");
+      }),
+    );
+    expect(error?.message).toBe("cannot connect");
+  });
+
+  it("fails the acquiring scope when it fails after providing", function* () {
+    const log: string[] = [];
+    const error = yield* caught(
+      scoped(function* () {
+        yield* resource<void>(function* (provide) {
+          yield* spawn(function* () {
+            yield* sleep(1);
+            throw new Error("connection lost");
+          });
+          yield* provide();
+        });
+        try {
+          yield* suspend();
+        } finally {
+          log.push("user unwound");
+        }
+      }),
+    );
+    expect(error?.message).toBe("connection lost");
+    expect(log).toEqual(["user unwound"]);
+  });
+
+  it("runs the setup of a resource that provides nothing to completion before the caller resumes", function* () {
+    const log: string[] = [];
+    yield* resource<void>(function* (provide) {
+      yield* sleep(1);
+      log.push("set up");
+      yield* provide();
+    });
+    log.push("caller resumed");
+    expect(log).toEqual(["set up", "caller resumed"]);
+  });
+
+  it("throws to the caller when the resource returns without providing", function* () {
+    const error = yield* caught(resource<void>(function* () {}));
+    expect(error).toBeInstanceOf(Error);
+  });
+});
