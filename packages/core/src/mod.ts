@@ -32,3 +32,5 @@ export * from "./timeout.js";
 export * from "./semaphore.js";
 export * from "./lock.js";
 export * from "./event.js";
+export * from "./backoff.js";
+export * from "./retry.js";
