@@ -34,3 +34,4 @@ export * from "./lock.js";
 export * from "./event.js";
 export * from "./backoff.js";
 export * from "./retry.js";
+export * from "./bounded-queue.js";
