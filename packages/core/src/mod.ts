@@ -35,3 +35,4 @@ export * from "./event.js";
 export * from "./backoff.js";
 export * from "./retry.js";
 export * from "./bounded-queue.js";
+export * from "./shield.js";
