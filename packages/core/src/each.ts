@@ -111,7 +111,7 @@ export function each<T>(stream: Stream<T, unknown>): Operation<Iterable<T>> {
 each.next = function next(): Operation<void> {
   return {
     *[Symbol.iterator]() {
-      const stack = yield* EachStack.expect();
+      const stack = (yield* EachStack.get()) ?? [];
       const loop = stack[stack.length - 1];
       if (loop === undefined) {
         throw new IterationError("each.next() was called outside of an each() loop");
