@@ -1,0 +1,43 @@
+import { expect } from "vitest";
+import { createQueue } from "./queue.js";
+import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
+import { describe, it } from "./test/mod.js";
+import { withResolvers } from "./with-resolvers.js";
+
+describe("createQueue()", () => {
+  it("hands out items in the order added, then the close value", function* () {
+    const queue = createQueue<number, string>();
+    queue.add(1);
+    queue.add(2);
+    queue.close("end");
+    expect(yield* queue.next()).toEqual({ done: false, value: 1 });
+    expect(yield* queue.next()).toEqual({ done: false, value: 2 });
+    expect(yield* queue.next()).toEqual({ done: true, value: "end" });
+  });
+
+  it("wakes a waiting consumer when an item is added", function* () {
+    const queue = createQueue<string, void>();
+    const consumer = yield* spawn(function* () {
+      return yield* queue.next();
+    });
+    yield* spawn(function* () {
+      queue.add("item");
+    });
+    expect(yield* consumer).toEqual({ done: false, value: "item" });
+  });
+
+  it("does not give an item to a consumer that was halted while waiting", function* () {
+    const queue = createQueue<string, void>();
+    const waiting = withResolvers<void>();
+    const halted = yield* spawn(function* () {
+      waiting.resolve();
+      yield* queue.next();
+      yield* suspend();
+    });
+    yield* waiting.operation;
+    yield* halted.halt();
+    queue.add("for the next consumer");
+    expect(yield* queue.next()).toEqual({ done: false, value: "for the next consumer" });
+  });
+});

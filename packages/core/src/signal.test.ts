@@ -1,0 +1,55 @@
+import { expect } from "vitest";
+import { scoped } from "./scoped.js";
+import { createSignal } from "./signal.js";
+import { spawn } from "./spawn.js";
+import { describe, it } from "./test/mod.js";
+
+describe("createSignal()", () => {
+  it("delivers values sent from plain code to every subscriber", function* () {
+    const signal = createSignal<number, string>();
+    const a = yield* signal;
+    const b = yield* signal;
+    signal.send(1);
+    signal.close("done");
+    expect(yield* a.next()).toEqual({ done: false, value: 1 });
+    expect(yield* a.next()).toEqual({ done: true, value: "done" });
+    expect(yield* b.next()).toEqual({ done: false, value: 1 });
+    expect(yield* b.next()).toEqual({ done: true, value: "done" });
+  });
+
+  it("drops values sent before a subscriber subscribed", function* () {
+    const signal = createSignal<number, void>();
+    signal.send(1);
+    const subscription = yield* signal;
+    signal.send(2);
+    expect(yield* subscription.next()).toEqual({ done: false, value: 2 });
+  });
+
+  it("stops delivering to a subscription once its scope has ended", function* () {
+    const signal = createSignal<number, void>();
+    const seen: number[] = [];
+    yield* scoped(function* () {
+      const subscription = yield* signal;
+      signal.send(1);
+      seen.push((yield* subscription.next()).value as number);
+    });
+    const subscription = yield* signal;
+    signal.send(2);
+    seen.push((yield* subscription.next()).value as number);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it("wakes a waiting subscriber from a callback", function* () {
+    const signal = createSignal<string, void>();
+    const subscription = yield* signal;
+    const reader = yield* spawn(function* () {
+      return yield* subscription.next();
+    });
+    const timer = setTimeout(() => signal.send("tick"), 0);
+    try {
+      expect(yield* reader).toEqual({ done: false, value: "tick" });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+});
