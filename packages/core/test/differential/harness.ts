@@ -1,0 +1,166 @@
+import * as effection from "effection";
+import * as skein from "../../src/mod.js";
+
+/** An operation of either engine, seen by the scenarios only through `yield*`. */
+export interface Op<T> {
+  [Symbol.iterator](): Iterator<any, T, any>;
+}
+
+export interface ApiFuture<T> extends Promise<T>, Op<T> {}
+
+export interface ApiTask<T> extends ApiFuture<T> {
+  halt(): ApiFuture<void>;
+}
+
+export interface ApiScope {
+  run<T>(operation: () => Op<T>): ApiTask<T>;
+  spawn<T>(operation: () => Op<T>): Op<ApiTask<T>>;
+}
+
+export interface ApiContext<T> {
+  get(): Op<T | undefined>;
+  set(value: T): Op<T>;
+  expect(): Op<T>;
+  with<R>(value: T, operation: (value: T) => Op<R>): Op<R>;
+}
+
+export interface ApiSubscription<T, TClose> {
+  next(): Op<IteratorResult<T, TClose>>;
+}
+
+export type ApiStream<T, TClose> = Op<ApiSubscription<T, TClose>>;
+
+export interface ApiChannel<T, TClose> extends ApiStream<T, TClose> {
+  send(message: T): Op<void>;
+  close(value: TClose): Op<void>;
+}
+
+export interface ApiSignal<T, TClose> extends ApiStream<T, TClose> {
+  send(value: T): void;
+  close(value: TClose): void;
+}
+
+export interface ApiQueue<T, TClose> extends ApiSubscription<T, TClose> {
+  add(item: T): void;
+  close(value: TClose): void;
+}
+
+export type ApiResult<T> = { readonly ok: true; value: T } | { readonly ok: false; error: Error };
+
+/** The part of the API that Skein and effection 4.1.1 share, as the scenarios use it. */
+export interface Api {
+  run<T>(operation: () => Op<T>): ApiTask<T>;
+  spawn<T>(operation: () => Op<T>): Op<ApiTask<T>>;
+  sleep(ms: number): Op<void>;
+  suspend(): Op<void>;
+  action<T>(
+    executor: (resolve: (value: T) => void, reject: (error: Error) => void) => () => void,
+  ): Op<T>;
+  resource<T>(body: (provide: (value: T) => Op<void>) => Op<void>): Op<T>;
+  call<T>(fn: () => PromiseLike<T>): Op<T>;
+  until<T>(promise: PromiseLike<T>): Op<T>;
+  lift<TArgs extends unknown[], R>(fn: (...args: TArgs) => R): (...args: TArgs) => Op<R>;
+  all<T>(operations: readonly Op<T>[]): Op<T[]>;
+  allSettled<T>(operations: readonly Op<T>[]): Op<ApiResult<T>[]>;
+  race<T>(operations: readonly Op<T>[]): Op<T>;
+  scoped<T>(operation: () => Op<T>): Op<T>;
+  ensure(fn: () => Op<unknown> | void): Op<void>;
+  useAbortSignal(): Op<AbortSignal>;
+  createContext<T>(name: string, defaultValue?: T): ApiContext<T>;
+  useScope(): Op<ApiScope>;
+  createScope(): [ApiScope, () => ApiFuture<void>];
+  withResolvers<T>(): { operation: Op<T>; resolve(value: T): void; reject(error: Error): void };
+  createChannel<T, TClose = void>(): ApiChannel<T, TClose>;
+  createSignal<T, TClose = never>(): ApiSignal<T, TClose>;
+  createQueue<T, TClose>(): ApiQueue<T, TClose>;
+  each: {
+    <T>(stream: ApiStream<T, unknown>): Op<Iterable<T>>;
+    next(): Op<void>;
+  };
+  on(target: EventTarget, name: string): ApiStream<Event, never>;
+  once(target: EventTarget, name: string): Op<Event>;
+  interval(ms: number): ApiStream<void, never>;
+}
+
+export const skeinApi: Api = skein;
+export const effectionApi: Api = effection;
+
+export type Log = (event: string) => void;
+
+/** How a scenario ended: its value, or the thrown error reduced to name and message. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
+
+/** What one engine did with a scenario: the events in order, then the outcome. */
+export interface Trace {
+  log: string[];
+  outcome: Outcome;
+}
+
+/** A behaviour the two engines are expected to disagree on, with both traces spelled out. */
+export interface Difference {
+  reason: string;
+  skein: Trace;
+  effection: Trace;
+  /** Set while Skein does not yet behave as `skein` says: what it does instead. */
+  skeinBug?: string;
+}
+
+interface ScenarioBase {
+  name: string;
+  differs?: Difference;
+}
+
+/** A scenario is an operation run with `api.run()`, or async code for what drives tasks from outside. */
+export type Scenario = ScenarioBase &
+  (
+    | { operation: (api: Api, log: Log) => Op<unknown> }
+    | { promise: (api: Api, log: Log) => Promise<unknown> }
+  );
+
+function outcomeOf(error: unknown): Outcome {
+  if (error instanceof Error) return { ok: false, name: error.name, message: error.message };
+  return { ok: false, name: typeof error, message: String(error) };
+}
+
+/**
+ * Run `scenario` under `api`. A scenario that has not settled after `timeoutMs` is halted (when it
+ * is an operation) and reported as a `TimeoutError` outcome, so a hang fails one test clearly.
+ */
+export async function runScenario(api: Api, scenario: Scenario, timeoutMs = 2000): Promise<Trace> {
+  const log: string[] = [];
+  const record: Log = (event) => {
+    log.push(event);
+  };
+  let task: ApiTask<unknown> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(scenario.name, timeoutMs)), timeoutMs);
+  });
+  try {
+    let settled: Promise<unknown>;
+    if ("operation" in scenario) {
+      const body = scenario.operation;
+      task = api.run(() => body(api, record));
+      settled = task;
+    } else {
+      settled = scenario.promise(api, record);
+    }
+    const value = await Promise.race([settled, timeout]);
+    return { log, outcome: { ok: true, value } };
+  } catch (error) {
+    if (error instanceof TimeoutError && task !== undefined) {
+      await Promise.race([task.halt(), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    }
+    return { log, outcome: outcomeOf(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class TimeoutError extends Error {
+  readonly code = "timeout";
+  override name = "TimeoutError";
+  constructor(scenario: string, ms: number) {
+    super(`scenario "${scenario}" did not settle within ${ms} ms`);
+  }
+}
