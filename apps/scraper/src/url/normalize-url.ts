@@ -1,0 +1,76 @@
+import { InvalidUrlError } from "./invalid-url-error.js";
+
+/** Query parameters that only track where a visitor came from; they never change the page. */
+const TRACKING = /^(utm_[a-z_]+|gclid|dclid|fbclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid)$/i;
+
+const UNRESERVED = /%(2[DdEe]|3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|5[Ff]|6[1-9A-Fa-f]|7[0-9Aa]|7[Ee])/g;
+
+function tidyEncoding(part: string): string {
+  return part
+    .replace(UNRESERVED, (escape) => String.fromCharCode(Number.parseInt(escape.slice(1), 16)))
+    .replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+}
+
+/**
+ * The canonical spelling of a crawlable URL, so that one page has one key: lower-case scheme and
+ * host, no default port, no fragment, `.` and `..` segments resolved, tracking parameters
+ * dropped, the remaining query parameters sorted, and percent-escapes of unreserved characters
+ * decoded. Relative URLs resolve against `base`.
+ *
+ * @example
+ * ```ts
+ * import { normalizeUrl } from "@skein/scraper";
+ *
+ * normalizeUrl("HTTP://Example.COM:80/a/../b?utm_source=x&z=1&a=2#top");
+ * // "http://example.com/b?a=2&z=1"
+ * ```
+ *
+ * @param raw - the URL as found
+ * @param base - the URL of the page it was found on
+ * @returns the normalized absolute URL
+ * @throws InvalidUrlError when malformed or not http(s)
+ */
+export function normalizeUrl(raw: string, base?: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim(), base);
+  } catch {
+    throw new InvalidUrlError(raw, "malformed");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidUrlError(raw, "unsupported-scheme");
+  }
+  if (url.hostname === "") throw new InvalidUrlError(raw, "malformed");
+  url.hash = "";
+  url.username = "";
+  url.password = "";
+  if (url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
+  const params = [...url.searchParams].filter(([key]) => !TRACKING.test(key));
+  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  url.search = params.length === 0 ? "" : new URLSearchParams(params).toString();
+  url.pathname = tidyEncoding(url.pathname);
+  return url.href;
+}
+
+/**
+ * Like {@link normalizeUrl}, but `undefined` instead of an error: for links found in pages,
+ * where `mailto:` and broken hrefs are normal.
+ *
+ * @example
+ * ```ts
+ * import { tryNormalizeUrl } from "@skein/scraper";
+ *
+ * tryNormalizeUrl("mailto:someone@example.com"); // undefined
+ * ```
+ *
+ * @param raw - the URL as found
+ * @param base - the URL of the page it was found on
+ * @returns the normalized URL, or undefined
+ */
+export function tryNormalizeUrl(raw: string, base?: string): string | undefined {
+  try {
+    return normalizeUrl(raw, base);
+  } catch {
+    return undefined;
+  }
+}
