@@ -36,3 +36,5 @@ export * from "./backoff.js";
 export * from "./retry.js";
 export * from "./bounded-queue.js";
 export * from "./shield.js";
+export * from "./task-group.js";
+export * from "./supervisor-group.js";

@@ -1,0 +1,123 @@
+import { expect } from "vitest";
+import { createEvent } from "./event.js";
+import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
+import { TaskGroupError, taskGroup } from "./task-group.js";
+import { describe, it } from "./test/mod.js";
+import type { Operation } from "./types.js";
+
+function* failure(operation: Operation<unknown>): Operation<unknown> {
+  try {
+    yield* operation;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the operation to fail");
+}
+
+describe("taskGroup()", () => {
+  it("waits for every child before returning the body's value", function* () {
+    const gate = createEvent();
+    const finished: number[] = [];
+    const value = yield* taskGroup(function* (group) {
+      for (const n of [1, 2, 3]) {
+        yield* group.spawn(function* () {
+          yield* gate.wait();
+          finished.push(n);
+        });
+      }
+      gate.set();
+      return "body";
+    });
+    expect(value).toBe("body");
+    expect(finished).toEqual([1, 2, 3]);
+  });
+
+  it("halts the other children when one fails and throws a TaskGroupError", function* () {
+    const boom = new Error("boom");
+    let siblingHalted = false;
+    const error = yield* failure(
+      taskGroup(function* (group) {
+        yield* group.spawn(function* () {
+          try {
+            yield* suspend();
+          } finally {
+            siblingHalted = true;
+          }
+        });
+        yield* group.spawn(function* () {
+          throw boom;
+        });
+      }),
+    );
+    expect(error).toBeInstanceOf(TaskGroupError);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as TaskGroupError).code).toBe("task-group");
+    expect((error as TaskGroupError).errors).toEqual([boom]);
+    expect(siblingHalted).toBe(true);
+  });
+
+  it("collects every failure, including those thrown while halting the others", function* () {
+    const first = new Error("first");
+    const cleanup = new Error("cleanup");
+    const error = (yield* failure(
+      taskGroup(function* (group) {
+        yield* group.spawn(function* () {
+          try {
+            yield* suspend();
+          } finally {
+            // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+            throw cleanup;
+          }
+        });
+        yield* group.spawn(function* () {
+          throw first;
+        });
+      }),
+    )) as TaskGroupError;
+    expect(error.errors).toEqual([first, cleanup]);
+    expect(error.message).toMatch(/2 failure\(s\).*first/);
+  });
+
+  it("halts the children and reports the body's own failure with theirs", function* () {
+    const body = new Error("body");
+    const cleanup = new Error("cleanup");
+    const error = (yield* failure(
+      taskGroup(function* (group) {
+        const started = createEvent();
+        yield* group.spawn(function* () {
+          started.set();
+          try {
+            yield* suspend();
+          } finally {
+            // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+            throw cleanup;
+          }
+        });
+        yield* started.wait();
+        throw body;
+      }),
+    )) as TaskGroupError;
+    expect(error.errors).toEqual([body, cleanup]);
+  });
+
+  it("halts its children without an error when the group itself is halted", function* () {
+    const started = createEvent();
+    let childHalted = false;
+    const task = yield* spawn(() =>
+      taskGroup(function* (group) {
+        yield* group.spawn(function* () {
+          started.set();
+          try {
+            yield* suspend();
+          } finally {
+            childHalted = true;
+          }
+        });
+      }),
+    );
+    yield* started.wait();
+    yield* task.halt();
+    expect(childHalted).toBe(true);
+  });
+});

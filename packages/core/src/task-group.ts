@@ -1,0 +1,225 @@
+import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
+import type { Operation, Task } from "./types.js";
+
+/**
+ * The handle a task group's body gets: start children that the group waits for.
+ *
+ * @example
+ * ```ts
+ * import { run, type TaskGroup, taskGroup } from "@skein/core";
+ *
+ * await run(() =>
+ *   taskGroup(function* (group: TaskGroup) {
+ *     yield* group.spawn(function* () { return 1; });
+ *   }),
+ * );
+ * ```
+ */
+export interface TaskGroup {
+  /** Start `operation` as a child of the group; the group does not end before it does. */
+  spawn<T>(operation: () => Operation<T>): Operation<Task<T>>;
+}
+
+/**
+ * Every failure of a task group, like Python's `ExceptionGroup`: the first failure, then those
+ * of children that failed before they could be halted, and errors thrown while halting them.
+ * Its `code` is `"task-group"`.
+ *
+ * @example
+ * ```ts
+ * import { run, TaskGroupError, taskGroup } from "@skein/core";
+ *
+ * try {
+ *   await run(() => taskGroup(function* (group) {
+ *     yield* group.spawn(function* () { throw new Error("a"); });
+ *   }));
+ * } catch (error) {
+ *   if (error instanceof TaskGroupError) console.log(error.errors.length);
+ * }
+ * ```
+ */
+export class TaskGroupError extends AggregateError {
+  readonly code = "task-group";
+  override name = "TaskGroupError";
+  /**
+   * @param errors - the failures, in the order they happened
+   */
+  constructor(errors: unknown[]) {
+    const first = errors[0];
+    const reason = first instanceof Error ? first.message : String(first);
+    super(errors, `${errors.length} failure(s) in a task group, the first: ${reason}`);
+  }
+}
+
+/**
+ * Internal. The scope of a group's children: a child's failure is recorded here (or handed to
+ * `onError`) instead of unwinding the owner at once, and the body can wait for every child.
+ */
+class GroupScope extends ScopeNode {
+  readonly errors: unknown[] = [];
+  private exiting = false;
+  private hasValue = false;
+  private value: unknown = undefined;
+  private joiner: JoinGroup | undefined = undefined;
+
+  constructor(
+    private task: TaskImpl,
+    private onError: ((error: unknown) => void) | undefined,
+  ) {
+    super(task.scope);
+  }
+
+  override raise(error: unknown): void {
+    if (this.onError !== undefined) {
+      try {
+        this.onError(error);
+        return;
+      } catch (thrown) {
+        error = thrown;
+      }
+    }
+    this.record(error);
+    if (this.errors.length === 1 && !this.exiting) this.task.unwind();
+  }
+
+  override release(child: ChildNode): void {
+    super.release(child);
+    if (this.firstChild === undefined) this.joiner?.wake();
+  }
+
+  record(error: unknown): void {
+    if (!this.errors.includes(error)) this.errors.push(error);
+  }
+
+  succeed(value: unknown): void {
+    this.hasValue = true;
+    this.value = value;
+  }
+
+  join(): Operation<void> {
+    return new JoinGroup(this);
+  }
+
+  /** Internal. Called by `JoinGroup`. */
+  setJoiner(joiner: JoinGroup | undefined): void {
+    this.joiner = joiner;
+  }
+
+  exit(grouped: boolean): Operation<unknown> {
+    return new ExitGroup(this, grouped);
+  }
+
+  /** Internal. Halt what still runs, then return the body's value, throw, or keep unwinding. */
+  leave(task: TaskImpl, grouped: boolean): void {
+    this.exiting = true;
+    task.critical++;
+    const epoch = task.epoch;
+    this.destroyChildren((error, failed) => {
+      task.critical--;
+      if (failed) this.record(error);
+      const errors = this.errors;
+      if (errors.length > 0) {
+        task.resumeAt(epoch, THROW, grouped ? new TaskGroupError(errors.slice()) : errors[0]);
+      } else if (!this.hasValue) task.resumeAt(epoch, RETURN, undefined);
+      else task.resumeAt(epoch, NEXT, this.value);
+    });
+  }
+}
+
+/** Internal. Wait until the group has no children left. */
+class JoinGroup extends InstructionOperation<void> {
+  private task: TaskImpl | undefined = undefined;
+  private epoch = 0;
+  constructor(private group: GroupScope) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    if (this.group.firstChild === undefined) {
+      task.resume(NEXT, undefined);
+      return;
+    }
+    this.task = task;
+    this.epoch = task.epoch;
+    this.group.setJoiner(this);
+    task.teardown = this;
+  }
+  wake(): void {
+    this.group.setJoiner(undefined);
+    this.task?.resumeAt(this.epoch, NEXT, undefined);
+  }
+  cancel(): void {
+    this.group.setJoiner(undefined);
+  }
+}
+
+class EnterGroup extends InstructionOperation<GroupScope> {
+  constructor(private onError: ((error: unknown) => void) | undefined) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    task.resume(NEXT, new GroupScope(task, this.onError));
+  }
+}
+
+class ExitGroup extends InstructionOperation<unknown> {
+  constructor(
+    private group: GroupScope,
+    private grouped: boolean,
+  ) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    this.group.leave(task, this.grouped);
+  }
+}
+
+/**
+ * Internal. Run a group body: children of `group.spawn` are waited for when the body returns
+ * and halted when it fails. Without `onError`, a child's failure fails the group (grouped in a
+ * `TaskGroupError`); with it, the failure is reported and the siblings go on.
+ */
+export function* runGroup<T>(
+  body: (group: TaskGroup) => Operation<T>,
+  onError: ((error: unknown) => void) | undefined,
+): Generator<Instruction, T, unknown> {
+  const scope = yield* new EnterGroup(onError);
+  const group: TaskGroup = { spawn: (operation) => scope.spawn(operation) };
+  try {
+    const value = yield* body(group);
+    yield* scope.join();
+    scope.succeed(value);
+  } catch (error) {
+    scope.record(error);
+  } finally {
+    // biome-ignore lint/correctness/noUnsafeFinally: the group decides how its scope ends
+    return (yield* scope.exit(onError === undefined)) as T;
+  }
+}
+
+/**
+ * Run `body` with a task group, like Python's `asyncio.TaskGroup`: the group waits for every
+ * child it started before it returns. When a child (or the body) fails, the others are halted
+ * and the group throws a {@link TaskGroupError} holding every failure, not just the first.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, taskGroup } from "@skein/core";
+ *
+ * await run(() =>
+ *   taskGroup(function* (group) {
+ *     for (const ms of [10, 20, 30]) {
+ *       yield* group.spawn(function* () {
+ *         yield* sleep(ms);
+ *       });
+ *     }
+ *   }), // returns after all three have slept
+ * );
+ * ```
+ *
+ * @param body - starts children with `group.spawn`
+ * @returns the body's value, once every child has finished
+ */
+export function taskGroup<T>(body: (group: TaskGroup) => Operation<T>): Operation<T> {
+  return { [Symbol.iterator]: () => runGroup(body, undefined) };
+}
