@@ -30,3 +30,30 @@ describe("Skein against effection 4.1.1", () => {
     }
   }
 });
+
+describe("runScenario()", () => {
+  it("ends a scenario that never settles with a TimeoutError and halts it", async () => {
+    const trace = await runScenario(
+      skeinApi,
+      {
+        name: "hangs",
+        *operation(api, log) {
+          try {
+            yield* api.suspend();
+          } finally {
+            log("halted");
+          }
+        },
+      },
+      20,
+    );
+    expect(trace).toEqual({
+      log: ["halted"],
+      outcome: {
+        ok: false,
+        name: "TimeoutError",
+        message: 'scenario "hangs" did not settle within 20 ms',
+      },
+    });
+  });
+});

@@ -1,5 +1,5 @@
+import * as skein from "@skein/core";
 import * as effection from "effection";
-import * as skein from "../../src/mod.js";
 
 /** An operation of either engine, seen by the scenarios only through `yield*`. */
 export interface Op<T> {
@@ -122,9 +122,23 @@ function outcomeOf(error: unknown): Outcome {
   return { ok: false, name: typeof error, message: String(error) };
 }
 
+/** Settle like `promise`, or reject with a `TimeoutError` after `ms`; the timer never outlives it. */
+async function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Run `scenario` under `api`. A scenario that has not settled after `timeoutMs` is halted (when it
- * is an operation) and reported as a `TimeoutError` outcome, so a hang fails one test clearly.
+ * Run `scenario` under `api` and record its trace. One that has not settled after `timeoutMs`
+ * ends as a `TimeoutError` outcome, so a hang fails its own test clearly; an operation that hangs
+ * is halted first, so it does not run on into the next scenario.
  */
 export async function runScenario(api: Api, scenario: Scenario, timeoutMs = 2000): Promise<Trace> {
   const log: string[] = [];
@@ -132,10 +146,6 @@ export async function runScenario(api: Api, scenario: Scenario, timeoutMs = 2000
     log.push(event);
   };
   let task: ApiTask<unknown> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(scenario.name, timeoutMs)), timeoutMs);
-  });
   try {
     let settled: Promise<unknown>;
     if ("operation" in scenario) {
@@ -145,22 +155,21 @@ export async function runScenario(api: Api, scenario: Scenario, timeoutMs = 2000
     } else {
       settled = scenario.promise(api, record);
     }
-    const value = await Promise.race([settled, timeout]);
+    const value = await within(settled, timeoutMs, `scenario "${scenario.name}"`);
     return { log, outcome: { ok: true, value } };
   } catch (error) {
     if (error instanceof TimeoutError && task !== undefined) {
-      await Promise.race([task.halt(), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      await within(task.halt(), timeoutMs, `halting "${scenario.name}"`).catch(() => {});
     }
     return { log, outcome: outcomeOf(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
+/** The outcome of a scenario (or of halting one) that did not settle in time. */
 export class TimeoutError extends Error {
   readonly code = "timeout";
   override name = "TimeoutError";
-  constructor(scenario: string, ms: number) {
-    super(`scenario "${scenario}" did not settle within ${ms} ms`);
+  constructor(what: string, ms: number) {
+    super(`${what} did not settle within ${ms} ms`);
   }
 }
