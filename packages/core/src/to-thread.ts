@@ -1,0 +1,81 @@
+import type { TransferListItem } from "node:worker_threads";
+import { action } from "./action.js";
+import { unwrapTransfer } from "./transfer.js";
+import type { Operation } from "./types.js";
+import { WorkerCrashedError } from "./worker-errors.js";
+import { replyValue, WorkerThread } from "./worker-thread.js";
+
+/**
+ * Run one function in a new worker thread and return its (awaited) result; the worker is
+ * stopped afterwards. Halting the operation terminates the worker, even in the middle of a
+ * synchronous loop. For repeated work, {@link useWorkerPool} keeps workers warm.
+ *
+ * The function is sent as source text (`fn.toString()`) and evaluated in the worker, so it must
+ * be self-contained: no closures over outer variables, no `this`, no static imports. It runs in a
+ * CommonJS context, so `require("node:fs")` works. Your build tool must leave its source alone:
+ * vitest, for one, rewrites `import()` into a helper the worker does not have. Arguments and the result are
+ * structured clones; wrap one in `transfer()` to move it. Errors come back as {@link WorkerError}.
+ *
+ * @example
+ * ```ts
+ * import { run, toThread } from "@skein/core";
+ *
+ * const primes = await run(() =>
+ *   toThread((limit: number) => {
+ *     let count = 0;
+ *     for (let n = 2; n < limit; n++) {
+ *       let prime = true;
+ *       for (let d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+ *       if (prime) count++;
+ *     }
+ *     return count;
+ *   }, 1_000_000),
+ * );
+ * ```
+ *
+ * @param fn - a self-contained function
+ * @param args - its arguments
+ * @returns an operation yielding what `fn` returned
+ */
+export function toThread<TArgs extends unknown[], R>(
+  fn: (...args: TArgs) => R,
+  ...args: TArgs
+): Operation<Awaited<R>> {
+  if (typeof fn !== "function") {
+    throw new TypeError(`toThread(): fn must be a function, got ${String(fn)}`);
+  }
+  const source = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}$/.test(source)) {
+    throw new TypeError(`toThread(): fn must be written in JavaScript, got native ${fn.name}`);
+  }
+  return {
+    *[Symbol.iterator]() {
+      const transferList: TransferListItem[] = [];
+      const plain = args.map((arg) => unwrapTransfer(arg, transferList));
+      let thread: WorkerThread | undefined;
+      try {
+        return (yield* action<unknown>((resolve, reject) => {
+          thread = new WorkerThread(null, [], {
+            reply(_, reply) {
+              try {
+                resolve(replyValue(reply));
+              } catch (error) {
+                reject(error as Error);
+              }
+            },
+            exit(_, exitCode, crash) {
+              reject(new WorkerCrashedError(exitCode, crash));
+            },
+          });
+          thread.post({ id: 0, source, args: plain }, transferList);
+          return () => {};
+        })) as Awaited<R>;
+      } finally {
+        if (thread !== undefined) {
+          thread.terminate();
+          yield* thread.exited;
+        }
+      }
+    },
+  };
+}
