@@ -1,6 +1,6 @@
 import { count } from "./format.js";
 
-/** The columns a row can fill, in table order. */
+/** What a row compares, one table column each, in table order. */
 export type Engine = "floor" | "promise" | "effection" | "skein";
 
 /** One engine's figure for a row, already scaled to the row's N. */
@@ -38,7 +38,7 @@ export interface Row {
 
 const collect = (globalThis as { gc?: () => void }).gc;
 
-/** Run a full collection when the process has `--expose-gc`, so one sample's garbage is not billed to the next. */
+/** Collect garbage when the process has `--expose-gc`, so no sample pays for another's garbage. */
 export function collectGarbage(): void {
   collect?.();
 }
@@ -85,6 +85,12 @@ export async function timeScaled(
   };
 }
 
+/**
+ * The middle of the samples, or the mean of the two middle ones.
+ *
+ * @param samples - at least one number
+ * @returns their median
+ */
 export function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -75,8 +75,12 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+const ENGINES: readonly string[] = ["floor", "promise", "effection", "skein"];
 const engine = process.argv[2] as Engine;
 const n = Number(process.argv[3]);
+if (!ENGINES.includes(engine) || !Number.isInteger(n) || n <= 0) {
+  throw new TypeError(`usage: heap-probe.ts <${ENGINES.join("|")}> <positive integer n>`);
+}
 // A first small batch compiles the code paths, so bytecode and inline caches are not billed to
 // the measured tasks.
 const warm = start(engine, WARMUP);
