@@ -1172,6 +1172,27 @@ function* childThenHalt(api: Api, log: Log) {
 
 const deliberate: Scenario[] = [
   {
+    name: "expect() on a context with no value throws MissingContextError",
+    *operation(api) {
+      yield* api.createContext<string>("differential.unset").expect();
+    },
+    differs: {
+      reason: "MissingContextError's message is a sentence naming the context",
+      skein: {
+        log: [],
+        outcome: {
+          ok: false,
+          name: "MissingContextError",
+          message: 'no value for context "differential.unset"',
+        },
+      },
+      effection: {
+        log: [],
+        outcome: { ok: false, name: "MissingContextError", message: "differential.unset" },
+      },
+    },
+  },
+  {
     name: "a halted task awaited as a promise rejects",
     async promise(api, log) {
       const task = api.run(() => waiter(api, log, "task"));
