@@ -1,0 +1,52 @@
+import { expect, vi } from "vitest";
+import { useLoopMonitor } from "./loop-monitor.js";
+import { scoped } from "./scoped.js";
+import { sleep } from "./sleep.js";
+import { describe, it } from "./test/mod.js";
+
+function block(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {}
+}
+
+describe("useLoopMonitor()", () => {
+  it("reports a 200 ms synchronous block and nothing before it", function* () {
+    const stalls = yield* useLoopMonitor({ thresholdMs: 100 });
+    const subscription = yield* stalls;
+
+    // Ordinary asynchronous work, which must not be reported.
+    for (let i = 0; i < 20; i++) yield* sleep(10);
+
+    const blockedAt = performance.timeOrigin + performance.now();
+    block(200);
+    const { value: stall } = yield* subscription.next();
+    expect(stall).toBeDefined();
+    expect(stall!.at).toBeGreaterThanOrEqual(blockedAt - 1);
+    expect(stall!.durationMs).toBeGreaterThanOrEqual(150);
+    expect(stall!.durationMs).toBeLessThan(1000);
+  });
+
+  it("stops its unreferenced timer when its scope ends", function* () {
+    const set = vi.spyOn(globalThis, "setInterval");
+    const clear = vi.spyOn(globalThis, "clearInterval");
+    try {
+      yield* scoped(function* () {
+        yield* useLoopMonitor({ thresholdMs: 20 });
+      });
+      const timer = set.mock.results[0]?.value as NodeJS.Timeout;
+      expect(timer.hasRef()).toBe(false);
+      expect(clear).toHaveBeenCalledWith(timer);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+  });
+
+  it("rejects a threshold that is not a positive number", function* () {
+    expect(() => useLoopMonitor({ thresholdMs: 0 })).toThrow(
+      new TypeError(
+        "useLoopMonitor(): thresholdMs must be a positive number of milliseconds, got 0",
+      ),
+    );
+  });
+});

@@ -1,0 +1,92 @@
+import { resource } from "./resource.js";
+import { createSignal } from "./signal.js";
+import type { Operation, Stream } from "./types.js";
+
+/**
+ * A time the event loop could not run timers or I/O for longer than the threshold, from
+ * {@link useLoopMonitor}.
+ *
+ * @example
+ * ```ts
+ * import type { LoopStall } from "@skein/core";
+ *
+ * const stall: LoopStall = { durationMs: 240, at: Date.now() - 240 };
+ * ```
+ */
+export interface LoopStall {
+  /** How long the loop was blocked, in milliseconds; short by up to a quarter of the threshold. */
+  readonly durationMs: number;
+  /** When the stall began (estimated), in epoch milliseconds. */
+  readonly at: number;
+}
+
+/**
+ * Options for {@link useLoopMonitor}.
+ *
+ * @example
+ * ```ts
+ * import type { LoopMonitorOptions } from "@skein/core";
+ *
+ * const options: LoopMonitorOptions = { thresholdMs: 50 };
+ * ```
+ */
+export interface LoopMonitorOptions {
+  /** Report blocks at least this long, in milliseconds. Default: 100. */
+  thresholdMs?: number;
+}
+
+/**
+ * Watch the event loop for synchronous work that blocks it, like asyncio's slow-callback
+ * warnings in debug mode. Nothing is watched unless you use it. A timer fires every quarter of the
+ * threshold (at most every 50 ms) and reports how late it ran; it does not keep the process alive
+ * and stops when the scope ends. Stalls do not name the task that caused them: when the timer
+ * notices, that task has already yielded.
+ *
+ * @example
+ * ```ts
+ * import { each, main, spawn, useLoopMonitor } from "@skein/core";
+ *
+ * await main(function* () {
+ *   const stalls = yield* useLoopMonitor({ thresholdMs: 100 });
+ *   yield* spawn(function* () {
+ *     for (const stall of yield* each(stalls)) {
+ *       console.warn(`event loop blocked for ${Math.round(stall.durationMs)} ms`);
+ *       yield* each.next();
+ *     }
+ *   });
+ *   // ... the program
+ * });
+ * ```
+ *
+ * @param options - `thresholdMs`, the shortest stall reported
+ * @returns an operation yielding a stream of {@link LoopStall}s, for subscribers present when they happen
+ */
+export function useLoopMonitor(
+  options: LoopMonitorOptions = {},
+): Operation<Stream<LoopStall, never>> {
+  const thresholdMs = options.thresholdMs ?? 100;
+  if (typeof thresholdMs !== "number" || !(thresholdMs > 0) || thresholdMs === Infinity) {
+    throw new TypeError(
+      `useLoopMonitor(): thresholdMs must be a positive number of milliseconds, got ${String(thresholdMs)}`,
+    );
+  }
+  const period = Math.max(1, Math.min(thresholdMs / 4, 50));
+  return resource<Stream<LoopStall, never>>(function* (provide) {
+    const stalls = createSignal<LoopStall, never>();
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - last - period;
+      last = now;
+      if (late >= thresholdMs) {
+        stalls.send({ durationMs: late, at: performance.timeOrigin + now - late });
+      }
+    }, period);
+    timer.unref();
+    try {
+      yield* provide(stalls);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+}
