@@ -1,0 +1,57 @@
+import { expect } from "vitest";
+import { HaltError } from "./errors.js";
+import { run } from "./run.js";
+import { sleep } from "./sleep.js";
+import { suspend } from "./suspend.js";
+import { describe, it } from "./test/mod.js";
+import { until } from "./until.js";
+import { withResolvers } from "./with-resolvers.js";
+
+describe("run()", () => {
+  it("resolves with the operation's value", function* () {
+    const value = yield* until(
+      run(function* () {
+        yield* sleep(1);
+        return 42;
+      }),
+    );
+    expect(value).toBe(42);
+  });
+
+  it("rejects with the operation's error", function* () {
+    const outcome = yield* until(
+      run(function* () {
+        throw new Error("failed");
+      }).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      ),
+    );
+    expect(outcome).toBe("failed");
+  });
+
+  it("rejects with a HaltError once halted, after its cleanup", function* () {
+    const log: string[] = [];
+    const started = withResolvers<void>();
+    const task = run(function* () {
+      try {
+        started.resolve();
+        yield* suspend();
+      } finally {
+        yield* sleep(1);
+        log.push("cleanup");
+      }
+    });
+    yield* started.operation;
+    yield* until(task.halt());
+    log.push("halted");
+    const error = yield* until(
+      task.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    expect(error).toBeInstanceOf(HaltError);
+    expect(log).toEqual(["cleanup", "halted"]);
+  });
+});
