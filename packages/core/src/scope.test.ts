@@ -6,7 +6,6 @@ import { HaltError } from "./errors.js";
 import { createScope, useScope } from "./scope.js";
 import { scoped } from "./scoped.js";
 import { sleep } from "./sleep.js";
-import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
 import type { Scope } from "./types.js";
