@@ -45,3 +45,5 @@ export * from "./to-thread.js";
 export * from "./transfer.js";
 export * from "./worker-errors.js";
 export * from "./worker-pool.js";
+export * from "./map-concurrent.js";
+export * from "./stream.js";
