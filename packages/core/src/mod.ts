@@ -47,3 +47,5 @@ export * from "./worker-errors.js";
 export * from "./worker-pool.js";
 export * from "./map-concurrent.js";
 export * from "./stream.js";
+export * from "./clock.js";
+export * from "./rate-limiter.js";

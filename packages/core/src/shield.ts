@@ -1,7 +1,8 @@
+import { assertDuration } from "./assert-number.js";
 import { InstructionOperation } from "./engine/instruction.js";
 import type { TaskImpl, Waiter } from "./engine/task.js";
 import { createScope, type OwnedScope } from "./scope.js";
-import { assertDuration, DeadlineContext } from "./time-limit.js";
+import { DeadlineContext } from "./time-limit.js";
 import { timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
 

@@ -15,17 +15,6 @@ export const TIMED_OUT: unique symbol = Symbol("timed out");
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Internal. Throws a `TypeError` unless `value` is a non-negative number (Infinity allowed).
- */
-export function assertDuration(name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-    throw new TypeError(
-      `${name} must be a non-negative number of milliseconds, got ${String(value)}`,
-    );
-  }
-}
-
-/**
  * Internal. Run `operation` under a deadline at `at` (epoch milliseconds). When an enclosing
  * deadline is nearer, the operation runs inline and the enclosing limit does the halting. When
  * this deadline fires, the operation is halted and, once its cleanup has run, `TIMED_OUT` is

@@ -1,4 +1,5 @@
-import { assertDuration, limit, TIMED_OUT } from "./time-limit.js";
+import { assertDuration } from "./assert-number.js";
+import { limit, TIMED_OUT } from "./time-limit.js";
 import type { Operation } from "./types.js";
 
 /**
