@@ -1,0 +1,221 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { action, type Operation, sleep, useDeadline } from "@skein/core";
+import type { Dispatcher } from "undici";
+import { Attempt, type PhaseTimeouts } from "./attempt.js";
+import {
+  HttpTimeoutError,
+  InvalidUrlError,
+  ResponseTooLargeError,
+  TooManyRedirectsError,
+} from "./errors.js";
+import { ResponseImpl } from "./response.js";
+import { backoff, parseRetryAfter, type RetryPolicy } from "./retry-policy.js";
+import { isConnectionFailure, translateError } from "./translate-error.js";
+
+/** Internal. A client's settings, with every default filled in. */
+export interface ClientConfig {
+  dispatcher: Dispatcher;
+  timeouts: PhaseTimeouts & { total: number };
+  retry: RetryPolicy | undefined;
+  maxRedirects: number;
+  maxResponseBytes: number;
+  reset: boolean;
+}
+
+/** Internal. One request as the caller asked for it, before redirects. */
+export interface ExchangeRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Internal. One request with its redirects and retries, and the response it ends with. Its
+ * owner calls `send()` once and `release()` when its scope ends.
+ */
+export class Exchange {
+  private attempt: Attempt | undefined = undefined;
+  private response: ResponseImpl | undefined = undefined;
+  private expired: Error | undefined = undefined;
+  private totalTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private endsAt = Infinity;
+
+  constructor(
+    private config: ClientConfig,
+    private request: ExchangeRequest,
+  ) {}
+
+  *send(): Operation<ResponseImpl> {
+    const total = Math.min(this.config.timeouts.total, yield* useDeadline());
+    if (total !== Infinity) {
+      this.endsAt = Date.now() + total;
+      this.totalTimer = setTimeout(() => {
+        this.expired = new HttpTimeoutError("total", total, this.request.url.href);
+        this.attempt?.fail(this.expired);
+      }, total);
+    }
+    let { method, url, headers, body } = this.request;
+    const chain = [url.href];
+    for (;;) {
+      const response = yield* this.sendWithRetries(method, url, headers, body);
+      const location = response.headers.location;
+      const follow =
+        REDIRECTS.has(response.status) &&
+        typeof location === "string" &&
+        (response.status === 303 || method === "GET" || method === "HEAD");
+      if (!follow) return response;
+      if (chain.length > this.config.maxRedirects) {
+        throw new TooManyRedirectsError(this.config.maxRedirects, chain);
+      }
+      yield* this.drop(response);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new InvalidUrlError(location, "unreadable redirect location");
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") {
+        throw new InvalidUrlError(location, "redirect to a protocol other than http(s)");
+      }
+      if (response.status === 303 && method !== "HEAD") {
+        method = "GET";
+        body = undefined;
+        headers = withoutHeaders(headers, ["content-type", "content-length"]);
+      }
+      if (next.origin !== url.origin) {
+        headers = withoutHeaders(headers, ["authorization", "cookie", "proxy-authorization"]);
+      }
+      url = next;
+      chain.push(url.href);
+    }
+  }
+
+  /** Let go of the response and the timers; a body read halfway is aborted. */
+  *release(): Operation<void> {
+    try {
+      if (this.response !== undefined) yield* this.response.release();
+    } finally {
+      clearTimeout(this.totalTimer);
+      const attempt = this.attempt;
+      if (attempt !== undefined) {
+        attempt.disarm();
+        if (!this.response?.done) attempt.controller.abort();
+      }
+    }
+  }
+
+  private *drop(response: ResponseImpl): Operation<void> {
+    yield* response.release();
+    if (!response.done) this.attempt?.controller.abort();
+    this.response = undefined;
+  }
+
+  private fits(delay: number): boolean {
+    return Date.now() + delay < this.endsAt;
+  }
+
+  private *sendWithRetries(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Uint8Array | undefined,
+  ): Operation<ResponseImpl> {
+    const policy = this.config.retry;
+    const retried = policy?.methods.has(method) ? policy : undefined;
+    for (let n = 1; ; n++) {
+      let response: ResponseImpl;
+      try {
+        response = yield* this.sendOnce(method, url, headers, body);
+      } catch (error) {
+        if (retried === undefined || n >= retried.attempts || !isConnectionFailure(error)) {
+          throw error;
+        }
+        const delay = backoff(retried, n - 1);
+        if (!this.fits(delay)) throw error;
+        yield* sleep(delay);
+        continue;
+      }
+      if (
+        retried === undefined ||
+        n >= retried.attempts ||
+        !retried.statuses.has(response.status)
+      ) {
+        return response;
+      }
+      const asked = retryDelay(response.headers, retried);
+      if (asked === false) return response;
+      const delay = asked ?? backoff(retried, n - 1);
+      if (!this.fits(delay)) return response;
+      yield* this.drop(response);
+      yield* sleep(delay);
+    }
+  }
+
+  private *sendOnce(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Uint8Array | undefined,
+  ): Operation<ResponseImpl> {
+    if (this.expired !== undefined) throw this.expired;
+    const { config } = this;
+    const attempt = new Attempt(url.href, config.timeouts);
+    this.attempt = attempt;
+    const data = yield* action<Dispatcher.ResponseData<Attempt>>((resolve, reject) => {
+      attempt.waiter = reject;
+      attempt.arm("connect", config.timeouts.connect);
+      config.dispatcher.request(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal: attempt.controller.signal,
+          opaque: attempt,
+          reset: config.reset,
+        },
+        (error, data) => {
+          if (error) reject(translateError(error, url.href, config.timeouts) as Error);
+          else resolve(data);
+        },
+      );
+      return () => {
+        attempt.waiter = undefined;
+        attempt.disarm();
+      };
+    });
+    const response = new ResponseImpl(
+      data.statusCode,
+      data.headers,
+      url.href,
+      data.body as unknown as ConstructorParameters<typeof ResponseImpl>[3],
+      attempt,
+      config.maxResponseBytes,
+    );
+    this.response = response;
+    const announced = Number(data.headers["content-length"]);
+    if (announced > config.maxResponseBytes) {
+      const error = new ResponseTooLargeError(config.maxResponseBytes, announced, url.href);
+      attempt.fail(error);
+      throw error;
+    }
+    return response;
+  }
+}
+
+/** The delay a retryable response asks for: `false` when longer than allowed. */
+function retryDelay(headers: IncomingHttpHeaders, policy: RetryPolicy): number | false | undefined {
+  const asked = parseRetryAfter(headers["retry-after"], Date.now());
+  if (asked === undefined) return undefined;
+  return asked > policy.maxRetryAfterMs ? false : asked;
+}
+
+function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  const copy = { ...headers };
+  for (const name of names) delete copy[name];
+  return copy;
+}
