@@ -49,3 +49,4 @@ export * from "./map-concurrent.js";
 export * from "./stream.js";
 export * from "./clock.js";
 export * from "./rate-limiter.js";
+export * from "./keyed-rate-limiter.js";
