@@ -55,8 +55,10 @@ export function* exit(status: number, message?: string): Operation<void> {
 export async function main(body: (args: string[]) => Operation<void>): Promise<void> {
   let result: Exit = { status: 0 };
   let task: Task<void> | undefined;
+  let leaving = false;
   const leave = (exit: Exit) => {
     result = exit;
+    leaving = true;
     task?.halt();
   };
   const onSigint = () => leave({ status: 130 });
@@ -70,6 +72,8 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
       yield* ExitContext.set(leave);
       yield* body(process.argv.slice(2));
     });
+    // The body's first steps run inside run(), before `task` is set: an exit() there waits here.
+    if (leaving) task.halt();
     await task;
   } catch (error) {
     if (!(error instanceof Error && error.name === "HaltError")) {
