@@ -50,3 +50,4 @@ export * from "./stream.js";
 export * from "./clock.js";
 export * from "./rate-limiter.js";
 export * from "./keyed-rate-limiter.js";
+export * from "./supervise.js";
