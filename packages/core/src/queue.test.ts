@@ -40,4 +40,36 @@ describe("createQueue()", () => {
     queue.add("for the next consumer");
     expect(yield* queue.next()).toEqual({ done: false, value: "for the next consumer" });
   });
+
+  it("hands out 100k queued items in the order added, then the close value", function* () {
+    const queue = createQueue<number, string>();
+    const n = 100_000;
+    for (let i = 0; i < n; i++) queue.add(i);
+    queue.close("end");
+    let outOfOrder = 0;
+    for (let i = 0; i < n; i++) {
+      const next = yield* queue.next();
+      if (next.done || next.value !== i) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+    expect(yield* queue.next()).toEqual({ done: true, value: "end" });
+  });
+
+  it("keeps the order when items are added while earlier ones are being taken", function* () {
+    const queue = createQueue<number, void>();
+    const taken: number[] = [];
+    let added = 0;
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < 3; i++) queue.add(added++);
+      for (let i = 0; i < 2; i++) {
+        const next = yield* queue.next();
+        if (!next.done) taken.push(next.value);
+      }
+    }
+    queue.close();
+    for (let next = yield* queue.next(); !next.done; next = yield* queue.next()) {
+      taken.push(next.value);
+    }
+    expect(taken).toEqual(Array.from({ length: added }, (_, i) => i));
+  });
 });

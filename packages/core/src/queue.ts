@@ -29,9 +29,37 @@ class Consumer {
   }
 }
 
+/**
+ * Internal. A first-in first-out buffer that takes from a moving head index, because
+ * `Array#shift` copies the whole array once it holds more than a few thousand items.
+ */
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    const { items } = this;
+    if (this.head === items.length) return undefined;
+    const item = items[this.head];
+    items[this.head++] = undefined;
+    if (this.head === items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head * 2 >= items.length) {
+      this.items = items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
   constructor(
-    private items: IteratorResult<T, TClose>[],
+    private items: Fifo<IteratorResult<T, TClose>>,
     private consumers: Set<Consumer>,
   ) {
     super();
@@ -68,7 +96,7 @@ class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
  * @returns the queue
  */
 export function createQueue<T, TClose>(): Queue<T, TClose> {
-  const items: IteratorResult<T, TClose>[] = [];
+  const items = new Fifo<IteratorResult<T, TClose>>();
   const consumers = new Set<Consumer>();
   const enqueue = (item: IteratorResult<T, TClose>) => {
     for (const consumer of consumers) {
