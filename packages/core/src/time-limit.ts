@@ -41,6 +41,7 @@ class TimedJoin<T> extends InstructionOperation<T | typeof TIMED_OUT> implements
   private epoch = 0;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private fired = false;
+  private capped = false;
 
   constructor(
     private child: TaskImpl<T>,
@@ -62,13 +63,16 @@ class TimedJoin<T> extends InstructionOperation<T | typeof TIMED_OUT> implements
   }
 
   private arm(): void {
-    const delay = Math.min(Math.max(0, this.at - Date.now()), MAX_TIMER_MS);
-    this.timer = setTimeout(this.fire, delay);
+    const delay = Math.max(0, this.at - Date.now());
+    this.capped = delay > MAX_TIMER_MS;
+    this.timer = setTimeout(this.fire, this.capped ? MAX_TIMER_MS : delay);
   }
 
+  // Only a capped wait re-checks the time: timers created in one tick must fire in order of
+  // their delays, which comparing with Date.now() (fresher than the timer's base) would break.
   private fire = (): void => {
     this.timer = undefined;
-    if (Date.now() < this.at) {
+    if (this.capped) {
       this.arm();
       return;
     }
