@@ -1,5 +1,10 @@
 export * from "./body-errors.js";
 export * from "./client.js";
 export * from "./errors.js";
+export * from "./read-body.js";
+export * from "./request-errors.js";
 export type { HttpResponse } from "./response.js";
 export type { RetryOptions } from "./retry-policy.js";
+export * from "./router.js";
+export * from "./server.js";
+export { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";

@@ -1,0 +1,314 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  action,
+  type Operation,
+  race,
+  resource,
+  type Scope,
+  sleep,
+  type Task,
+  until,
+  useScope,
+  withResolvers,
+} from "@skein/core";
+import { problem } from "./problem.js";
+import { PayloadTooLargeError, RequestError } from "./request-errors.js";
+import type { Handler } from "./router.js";
+import { StreamResponse } from "./stream-response.js";
+
+/**
+ * Where a server reports handler failures. Each failure is reported once; the client only
+ * gets a 500 with no details.
+ *
+ * @example
+ * ```ts
+ * import type { ServerLogger } from "@skein/http";
+ *
+ * const logger: ServerLogger = { error: (message, error) => console.error(message, error) };
+ * ```
+ */
+export interface ServerLogger {
+  error(message: string, error: unknown): void;
+}
+
+/**
+ * How a server listens. Defaults: port 0 (any free port), host 127.0.0.1, 5 s of grace at
+ * shutdown, 1 MiB request bodies, errors logged with `console.error`.
+ *
+ * @example
+ * ```ts
+ * import type { HttpServerOptions } from "@skein/http";
+ *
+ * const options: HttpServerOptions = {
+ *   port: 8080,
+ *   handler: function* () { return new Response("ok"); },
+ *   shutdownGraceMs: 1000,
+ * };
+ * ```
+ */
+export interface HttpServerOptions {
+  handler: Handler;
+  port?: number;
+  host?: string;
+  /** At shutdown, how long requests in flight may take before they are halted. */
+  shutdownGraceMs?: number;
+  /** Larger request bodies are refused with 413. */
+  maxBodyBytes?: number;
+  logger?: ServerLogger;
+}
+
+/**
+ * A listening server.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { type HttpServer, useHttpServer } from "@skein/http";
+ *
+ * await run(function* () {
+ *   const server: HttpServer = yield* useHttpServer({ handler: function* () { return new Response("hi"); } });
+ *   console.log(server.url, server.port);
+ * });
+ * ```
+ */
+export interface HttpServer {
+  /** `http://host:port`, without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+}
+
+interface ServerState {
+  handler: Handler;
+  base: string;
+  maxBodyBytes: number;
+  logger: ServerLogger;
+  inFlight: number;
+  closing: boolean;
+  drained: (() => void) | undefined;
+}
+
+/**
+ * Start a node:http server that lives as long as the current scope and runs each request as a
+ * task of its own. A client that disconnects halts its request's task. When the scope ends the
+ * server stops accepting, lets requests in flight finish for `shutdownGraceMs`, halts the rest
+ * and closes every connection. Errors become responses (a `RequestError` its status, anything
+ * else 500); the server never crashes on one.
+ *
+ * @example
+ * ```ts
+ * import { run, suspend } from "@skein/core";
+ * import { createRouter, readJson, useHttpServer } from "@skein/http";
+ *
+ * const router = createRouter().post("/echo", function* (request) {
+ *   return Response.json(yield* readJson(request));
+ * });
+ * await run(function* () {
+ *   const server = yield* useHttpServer({ port: 8080, handler: router.handle });
+ *   console.log(`listening on ${server.url}`);
+ *   yield* suspend();
+ * });
+ * ```
+ *
+ * @param options - see {@link HttpServerOptions}
+ * @returns an operation yielding the {@link HttpServer} once it listens
+ */
+export function useHttpServer(options: HttpServerOptions): Operation<HttpServer> {
+  return resource<HttpServer>(function* (provide) {
+    const host = options.host ?? "127.0.0.1";
+    const grace = options.shutdownGraceMs ?? 5000;
+    const scope = yield* useScope();
+    const state: ServerState = {
+      handler: options.handler,
+      base: "",
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      logger: options.logger ?? { error: (message, error) => console.error(message, error) },
+      inFlight: 0,
+      closing: false,
+      drained: undefined,
+    };
+    const server = createServer((request, response) => accept(scope, state, request, response));
+    yield* action<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+      return () => server.off("error", reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    state.base = url;
+    try {
+      yield* provide({ url, port, host });
+    } finally {
+      state.closing = true;
+      const closed = withResolvers<void>();
+      server.close(() => closed.resolve());
+      server.closeIdleConnections();
+      if (state.inFlight > 0) {
+        const drained = withResolvers<void>();
+        state.drained = drained.resolve;
+        yield* race([drained.operation, sleep(grace)]);
+      }
+      // Requests still running are halted when this body returns; their sockets go now.
+      server.closeAllConnections();
+      yield* closed.operation;
+    }
+  });
+}
+
+function accept(
+  scope: Scope,
+  state: ServerState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  if (state.closing) response.shouldKeepAlive = false;
+  state.inFlight++;
+  let task: Task<void> | undefined;
+  try {
+    task = scope.run(() => serve(state, request, response));
+  } catch {
+    // The scope has ended: the server is going away with it.
+    state.inFlight--;
+    response.destroy();
+    return;
+  }
+  response.on("close", () => {
+    if (!response.writableFinished) task.halt();
+  });
+}
+
+function* serve(state: ServerState, request: IncomingMessage, response: ServerResponse) {
+  try {
+    const reply = yield* respond(state, request);
+    yield* write(reply, response);
+  } catch (error) {
+    if (!response.headersSent) {
+      state.logger.error(`${request.method} ${request.url} failed`, error);
+      response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ error: { code: "internal", message: "internal error" } }));
+    } else {
+      state.logger.error(`${request.method} ${request.url} failed while sending`, error);
+      response.destroy();
+    }
+  } finally {
+    state.inFlight--;
+    if (state.inFlight === 0) state.drained?.();
+  }
+}
+
+function* respond(state: ServerState, request: IncomingMessage): Operation<Response> {
+  const announced = Number(request.headers["content-length"]);
+  if (announced > state.maxBodyBytes) {
+    request.resume();
+    return problem(
+      413,
+      "payload-too-large",
+      `the request body is larger than ${state.maxBodyBytes} bytes`,
+      {
+        connection: "close",
+      },
+    );
+  }
+  try {
+    return yield* state.handler(toRequest(state, request));
+  } catch (error) {
+    if (error instanceof RequestError) {
+      const headers: Record<string, string> =
+        error instanceof PayloadTooLargeError ? { connection: "close" } : {};
+      return problem(error.status, error.code, error.message, headers);
+    }
+    state.logger.error(`${request.method} ${request.url} failed`, error);
+    return problem(500, "internal", "internal error");
+  }
+}
+
+function toRequest(state: ServerState, request: IncomingMessage): Request {
+  const headers = new Headers();
+  const raw = request.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  const method = request.method ?? "GET";
+  const init: RequestInit & { duplex?: "half" } = { method, headers };
+  if (method !== "GET" && method !== "HEAD") {
+    init.body = bodyOf(request, state.maxBodyBytes);
+    init.duplex = "half";
+  }
+  return new Request(state.base + (request.url ?? "/"), init);
+}
+
+function bodyOf(request: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  let received = 0;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      request.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limit) {
+          controller.error(new PayloadTooLargeError(limit, received));
+          request.pause();
+          return;
+        }
+        controller.enqueue(chunk);
+        if ((controller.desiredSize ?? 1) <= 0) request.pause();
+      });
+      request.on("end", () => {
+        if (received <= limit) controller.close();
+      });
+      request.on("error", (error) => controller.error(error));
+    },
+    pull() {
+      request.resume();
+    },
+  });
+}
+
+function* write(reply: Response, response: ServerResponse): Operation<void> {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of reply.headers) {
+    if (name !== "set-cookie") headers[name] = value;
+  }
+  const cookies = reply.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  response.writeHead(reply.status, reply.statusText || undefined, headers);
+  if (reply instanceof StreamResponse) {
+    response.flushHeaders();
+    const subscription = yield* reply.source;
+    for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+      if (!response.write(next.value)) yield* drained(response);
+    }
+    response.end();
+    return;
+  }
+  if (reply.body === null) {
+    response.end();
+    return;
+  }
+  const reader = reply.body.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = yield* until(reader.read());
+      if (next.done) break;
+      if (!response.write(next.value)) yield* drained(response);
+    }
+    done = true;
+    response.end();
+  } finally {
+    if (!done) yield* until(reader.cancel().catch(() => undefined));
+  }
+}
+
+function drained(response: ServerResponse): Operation<void> {
+  return action<void>((resolve) => {
+    response.once("drain", resolve);
+    response.once("close", resolve);
+    return () => {
+      response.off("drain", resolve);
+      response.off("close", resolve);
+    };
+  });
+}
