@@ -20,6 +20,28 @@ export class Scheduler {
   steps = 0;
   private sliceStart = 0;
 
+  /** Scopes whose destruction goes on once the one running returns (see continueDestruction). */
+  private destroying: { haltNextChild(): void }[] | undefined = undefined;
+
+  /**
+   * Go on destroying `scope`'s children. Called while another scope is being destroyed, it
+   * queues instead: a child's end finishing its parent's destruction, and so on up a deep tree,
+   * would otherwise take one stack frame set per level.
+   */
+  continueDestruction(scope: { haltNextChild(): void }): void {
+    if (this.destroying !== undefined) {
+      this.destroying.push(scope);
+      return;
+    }
+    const queue = [scope];
+    this.destroying = queue;
+    try {
+      for (let i = 0; i < queue.length; i++) queue[i]!.haltNextChild();
+    } finally {
+      this.destroying = undefined;
+    }
+  }
+
   /** Run `task` at once when nothing else is queued (a resumption from a promise or timer). */
   resume(task: TaskImpl): void {
     if (this.draining || this.paused || this.size > 0) {

@@ -157,7 +157,8 @@ export class ScopeNode implements Scope {
     this.haltNextChild();
   }
 
-  private haltNextChild(): void {
+  /** Internal. Halt children until one must be waited for, or finish the destruction. */
+  haltNextChild(): void {
     for (;;) {
       const child = this.lastChild;
       if (child === undefined) {
@@ -186,7 +187,7 @@ export class ScopeNode implements Scope {
   /** Internal. A child this scope was waiting on during `destroy` has settled. */
   settled(child: ChildNode): void {
     this.noteChildOutcome(child);
-    this.haltNextChild();
+    scheduler.continueDestruction(this);
   }
 }
 
