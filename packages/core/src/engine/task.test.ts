@@ -214,6 +214,23 @@ describe("a task", () => {
     expect(outcome.error?.message).toBe("child cleanup failed");
   });
 
+  it("halts a tree of tasks nested 10,000 deep without overflowing the stack", function* () {
+    function* level(n: number, ready: () => void): Operation<void> {
+      if (n === 0) ready();
+      else yield* spawn(() => level(n - 1, ready));
+      yield* suspend();
+    }
+    let halted = 0;
+    const root = yield* startedTask(function* (ready) {
+      yield* ensure(() => {
+        halted++;
+      });
+      yield* level(10_000, ready);
+    });
+    yield* root.halt();
+    expect(halted).toBe(1);
+  }, 30_000);
+
   it("throws a TypeError naming the value when an operation yields a non-instruction", function* () {
     const outcome = (yield* outcomeOf(
       call(function* (): Operation<void> {
