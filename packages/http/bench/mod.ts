@@ -1,0 +1,3 @@
+export * from "./client.js";
+export type { LoadOptions } from "./fixtures.js";
+export * from "./server.js";
