@@ -51,3 +51,6 @@ export * from "./clock.js";
 export * from "./rate-limiter.js";
 export * from "./keyed-rate-limiter.js";
 export * from "./supervise.js";
+export * from "./to-async-iterable.js";
+export * from "./readable.js";
+export * from "./abort.js";
