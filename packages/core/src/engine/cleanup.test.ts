@@ -21,6 +21,11 @@ function* valueAfter<T>(ms: number, value: T): Operation<T> {
   return value;
 }
 
+function* failAfterSleep(message: string): Operation<never> {
+  yield* sleep(1);
+  throw new Error(message);
+}
+
 function* outcomeOf(operation: Operation<unknown>): Operation<{ value?: unknown; error?: Error }> {
   try {
     return { value: yield* operation };
@@ -97,8 +102,7 @@ describe("cleanup during a halt", () => {
         yield* suspend();
       } finally {
         try {
-          yield* sleep(1);
-          throw new Error("inner");
+          yield* failAfterSleep("inner");
         } catch (error) {
           log.push(`caught ${(error as Error).message}`);
         }
