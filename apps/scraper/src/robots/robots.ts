@@ -42,7 +42,7 @@ function toRegex(pattern: string): RegExp {
 }
 
 function normalizePath(path: string): string {
-  return path.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+  return path.replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase());
 }
 
 /**

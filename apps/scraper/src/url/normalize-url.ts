@@ -7,8 +7,8 @@ const UNRESERVED = /%(2[DdEe]|3[0-9]|4[1-9A-Fa-f]|5[0-9Aa]|5[Ff]|6[1-9A-Fa-f]|7[
 
 function tidyEncoding(part: string): string {
   return part
-    .replace(UNRESERVED, (escape) => String.fromCharCode(Number.parseInt(escape.slice(1), 16)))
-    .replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+    .replace(UNRESERVED, (hex) => String.fromCharCode(Number.parseInt(hex.slice(1), 16)))
+    .replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase());
 }
 
 /**

@@ -1,0 +1,123 @@
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { CrawlNotFoundError } from "./crawl-not-found-error.js";
+import { createCrawlStore } from "./crawl-store.js";
+import { useDatabase } from "./database.js";
+
+const seed = (path: string, depth = 0) => ({ url: `http://a.test${path}`, host: "a.test", depth });
+const page = {
+  status: 200,
+  content_type: "text/html",
+  title: "t",
+  description: null,
+  canonical: null,
+  bytes: 10,
+  elapsed_ms: 1,
+  retries: 0,
+  error: null,
+  item: { ok: true },
+};
+
+// Starting an embedded PGlite takes a few seconds on a busy machine.
+const SLOW = 30_000;
+
+describe("CrawlStore", () => {
+  it(
+    "leases each queued URL to one worker only",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2"), seed("/3")]);
+      const a = yield* store.claimBatch(crawl.id, "a", 2, 60_000);
+      const b = yield* store.claimBatch(crawl.id, "b", 5, 60_000);
+      expect(a).toHaveLength(2);
+      expect(b.map((u) => u.url)).toEqual(
+        ["/1", "/2", "/3"]
+          .map((p) => `http://a.test${p}`)
+          .filter((u) => !a.some((x) => x.url === u)),
+      );
+      expect(yield* store.claimBatch(crawl.id, "c", 5, 60_000)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "records a page, its links and new URLs once, deduplicating the frontier",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const crawl = yield* store.open("c", {}, [seed("/")]);
+      const [home] = yield* store.claimBatch(crawl.id, "w", 1, 60_000);
+      const links = ["http://a.test/", "http://a.test/x", "http://a.test/x"];
+      const enqueue = links.map((url) => ({ url, host: "a.test" }));
+      expect(
+        yield* store.complete(crawl.id, "w", home!.url, { state: "done", page, links, enqueue }),
+      ).toBe(true);
+      expect(yield* store.complete(crawl.id, "w", home!.url, { state: "done", page })).toBe(false);
+      const next = yield* store.claimBatch(crawl.id, "w", 5, 60_000);
+      expect(next.map((u) => [u.url, u.depth])).toEqual([["http://a.test/x", 1]]);
+      const [stored] = yield* store.pages(crawl.id);
+      expect(stored).toMatchObject({ url: "http://a.test/", status: 200, item: { ok: true } });
+    },
+    SLOW,
+  );
+
+  it(
+    "lets another worker take over an expired lease and refuses the late result",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const crawl = yield* store.open("c", {}, [seed("/")]);
+      yield* store.claimBatch(crawl.id, "slow", 1, 0);
+      const [taken] = yield* store.claimBatch(crawl.id, "fast", 1, 60_000);
+      expect(taken?.attempts).toBe(2);
+      expect(yield* store.complete(crawl.id, "slow", taken!.url, { state: "done", page })).toBe(
+        false,
+      );
+      expect(yield* store.complete(crawl.id, "fast", taken!.url, { state: "done", page })).toBe(
+        true,
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    "puts released URLs back in the queue",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2")]);
+      const batch = yield* store.claimBatch(crawl.id, "w", 2, 60_000);
+      yield* store.release(
+        crawl.id,
+        "w",
+        batch.map((u) => u.url),
+      );
+      expect(yield* store.counts(crawl.id)).toMatchObject({ queued: 2, leased: 0 });
+    },
+    SLOW,
+  );
+
+  it(
+    "never leases more than maxPages URLs in all",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2"), seed("/3")]);
+      expect(yield* store.claimBatch(crawl.id, "w", 5, 60_000, 2)).toHaveLength(2);
+      expect(yield* store.claimBatch(crawl.id, "w", 5, 60_000, 2)).toHaveLength(0);
+    },
+    SLOW,
+  );
+
+  it(
+    "throws CrawlNotFoundError for an unknown crawl",
+    function* () {
+      const store = yield* createCrawlStore(yield* useDatabase());
+      let error: unknown;
+      try {
+        yield* store.find("nope");
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CrawlNotFoundError);
+      expect((error as CrawlNotFoundError).code).toBe("crawl-not-found");
+    },
+    SLOW,
+  );
+});
