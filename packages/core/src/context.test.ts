@@ -94,4 +94,13 @@ describe("createContext()", () => {
     expect(scope.get(Color)).toBe("red");
     expect(scope.hasOwn(Color)).toBe(true);
   });
+  it("restores the outer value when the operation given to with() throws", function* () {
+    yield* Color.set("red");
+    try {
+      yield* Color.with("green", function* () {
+        throw new Error("inside");
+      });
+    } catch {}
+    expect(yield* Color.expect()).toBe("red");
+  });
 });

@@ -5,6 +5,7 @@ import { each, IterationError } from "./each.js";
 import { ensure } from "./ensure.js";
 import { on } from "./events.js";
 import { spawn } from "./spawn.js";
+import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
 import type { Stream } from "./types.js";
 import { type WithResolvers, withResolvers } from "./with-resolvers.js";
@@ -142,5 +143,25 @@ describe("each()", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(IterationError);
+  });
+  it("removes the listener when the looping task is halted mid-iteration", function* () {
+    const emitter = new EventEmitter();
+    const stream = tracked(on(emitter, "data"));
+    const inLoop = withResolvers<void>();
+    yield* spawn(function* () {
+      yield* stream.subscribed.operation;
+      emitter.emit("data", 1);
+    });
+    const task = yield* spawn(function* () {
+      for (const _ of yield* each(stream)) {
+        inLoop.resolve();
+        yield* suspend();
+        yield* each.next();
+      }
+    });
+    yield* inLoop.operation;
+    expect(emitter.listenerCount("data")).toBe(1);
+    yield* task.halt();
+    expect(emitter.listenerCount("data")).toBe(0);
   });
 });

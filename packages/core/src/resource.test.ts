@@ -146,4 +146,24 @@ describe("resource()", () => {
     const error = yield* caught(resource<void>(function* () {}));
     expect(error).toBeInstanceOf(Error);
   });
+  it("runs its cleanup when the caller is halted while it is still setting up", function* () {
+    const log: string[] = [];
+    const settingUp = withResolvers<void>();
+    const task = yield* spawn(function* () {
+      yield* resource<void>(function* (provide) {
+        try {
+          settingUp.resolve();
+          yield* suspend();
+          yield* provide();
+        } finally {
+          yield* sleep(1);
+          log.push("resource cleaned up");
+        }
+      });
+      log.push("unreachable");
+    });
+    yield* settingUp.operation;
+    yield* task.halt();
+    expect(log).toEqual(["resource cleaned up"]);
+  });
 });

@@ -6,7 +6,7 @@ import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
-import type { Operation } from "./types.js";
+import type { Operation, Task } from "./types.js";
 import { until } from "./until.js";
 import { withResolvers } from "./with-resolvers.js";
 
@@ -145,6 +145,30 @@ describe("spawn()", () => {
       yield* started.operation;
     });
     expect(log).toEqual(["child finally"]);
+  });
+  it("lets a child halt its own parent, ending both after their cleanup", function* () {
+    const log: string[] = [];
+    const self = withResolvers<Task<void>>();
+    const parent = yield* spawn(function* () {
+      const me = yield* self.operation;
+      yield* spawn(function* () {
+        try {
+          yield* me.halt();
+          log.push("unreachable");
+        } finally {
+          log.push("child finally");
+        }
+      });
+      try {
+        yield* suspend();
+      } finally {
+        log.push("parent finally");
+      }
+    });
+    self.resolve(parent);
+    const caught = yield* catchError(parent);
+    expect(caught).toBeInstanceOf(HaltError);
+    expect(log).toEqual(["parent finally", "child finally"]);
   });
 });
 

@@ -241,6 +241,16 @@ describe("a task", () => {
     expect(outcome.error?.message).toMatch(/yielded 5.*yield\*/);
   });
 
+  it("throws a TypeError when an operation yields a promise instead of delegating", function* () {
+    const outcome = (yield* outcomeOf(
+      call(function* (): Operation<void> {
+        yield Promise.resolve(1) as never;
+      }),
+    )) as { error?: Error };
+    expect(outcome.error).toBeInstanceOf(TypeError);
+    expect(outcome.error?.message).toMatch(/yielded \[object Promise\]/);
+  });
+
   it("runs one million synchronous steps without overflowing the stack", function* () {
     let count = 0;
     for (let i = 0; i < 1_000_000; i++) {
