@@ -166,4 +166,20 @@ describe("resource()", () => {
     yield* task.halt();
     expect(log).toEqual(["resource cleaned up"]);
   });
+  it("fails the acquiring scope with an error its cleanup throws", function* () {
+    const error = yield* caught(
+      scoped(function* () {
+        yield* resource<void>(function* (provide) {
+          try {
+            yield* provide();
+          } finally {
+            yield* sleep(1);
+            // biome-ignore lint/correctness/noUnsafeFinally: the test needs a failing cleanup
+            throw new Error("teardown failed");
+          }
+        });
+      }),
+    );
+    expect(error?.message).toBe("teardown failed");
+  });
 });

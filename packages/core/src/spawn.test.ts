@@ -27,11 +27,13 @@ describe("spawn()", () => {
 
   it("starts the child only once the parent waits", function* () {
     const log: string[] = [];
+    const ran = withResolvers<void>();
     yield* spawn(function* () {
       log.push("child");
+      ran.resolve();
     });
     log.push("parent before waiting");
-    yield* sleep(0);
+    yield* ran.operation;
     expect(log).toEqual(["parent before waiting", "child"]);
   });
 
