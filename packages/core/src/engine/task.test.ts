@@ -112,6 +112,29 @@ describe("a task", () => {
     expect(log).toEqual(["own cleanup", "child cleanup", "halted"]);
   });
 
+  it("halts its children most recent first when halted", function* () {
+    const log: string[] = [];
+    const task = yield* startedTask(function* (ready) {
+      for (const name of ["a", "b", "c"]) {
+        const started = withResolvers<void>();
+        yield* spawn(function* () {
+          try {
+            started.resolve();
+            yield* suspend();
+          } finally {
+            yield* sleep(1);
+            log.push(name);
+          }
+        });
+        yield* started.operation;
+      }
+      ready();
+      yield* suspend();
+    });
+    yield* task.halt();
+    expect(log).toEqual(["c", "b", "a"]);
+  });
+
   it("never runs the body of a task halted before it started", function* () {
     let ran = false;
     const task = yield* spawn(function* () {
