@@ -28,18 +28,15 @@ export type All<T extends readonly Operation<unknown>[] | []> = {
 export function all<T extends readonly Operation<unknown>[] | []>(
   operations: T,
 ): Operation<All<T>> {
-  return {
-    [Symbol.iterator]: () =>
-      trapped(function* () {
-        const tasks: Task<unknown>[] = [];
-        for (const operation of operations) {
-          tasks.push(yield* spawn(() => operation));
-        }
-        const results: unknown[] = [];
-        for (const task of tasks) {
-          results.push(yield* task);
-        }
-        return results as All<T>;
-      }),
-  };
+  return trapped(function* () {
+    const tasks: Task<unknown>[] = [];
+    for (const operation of operations) {
+      tasks.push(yield* spawn(() => operation));
+    }
+    const results: unknown[] = [];
+    for (const task of tasks) {
+      results.push(yield* task);
+    }
+    return results as All<T>;
+  });
 }

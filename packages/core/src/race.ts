@@ -24,20 +24,17 @@ import type { Operation, Yielded } from "./types.js";
 export function race<T extends Operation<unknown>>(
   operations: readonly T[],
 ): Operation<Yielded<T>> {
-  return {
-    [Symbol.iterator]: () =>
-      trapped(function* () {
-        const winner = new Deferred<Yielded<T>>();
-        for (const operation of operations.slice()) {
-          yield* spawn(function* candidate() {
-            try {
-              winner.resolve((yield* operation) as Yielded<T>);
-            } catch (error) {
-              winner.reject(error);
-            }
-          });
+  return trapped(function* () {
+    const winner = new Deferred<Yielded<T>>();
+    for (const operation of operations.slice()) {
+      yield* spawn(function* candidate() {
+        try {
+          winner.resolve((yield* operation) as Yielded<T>);
+        } catch (error) {
+          winner.reject(error);
         }
-        return yield* winner;
-      }),
-  };
+      });
+    }
+    return yield* winner;
+  });
 }

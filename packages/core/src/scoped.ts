@@ -22,7 +22,5 @@ import type { Operation } from "./types.js";
  * @returns the operation's result, after its scope has ended
  */
 export function scoped<T>(operation: () => Operation<T>): Operation<T> {
-  return {
-    [Symbol.iterator]: () => trapped(operation),
-  };
+  return trapped(operation);
 }

@@ -33,7 +33,7 @@ describe("the core examples", () => {
     it(`${file} runs to completion and exits 0`, async () => {
       const { code, stdout, stderr } = await runExample(file);
       expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
-      expect(stdout.length).toBeGreaterThan(0);
+      expect(stdout.length + stderr.length).toBeGreaterThan(0);
     }, 60_000);
   }
 });

@@ -1,5 +1,6 @@
 import { HaltError, MissingContextError } from "../errors.js";
 import type { Context, Future, Operation, Scope, Task } from "../types.js";
+import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
 import type { PromiseWait } from "./promise-wait.js";
 import { scheduler } from "./scheduler.js";
@@ -22,6 +23,18 @@ const SETTLED = 5; // outcome known and delivered
 const OK = 0;
 const ERR = 1;
 const HALTED = 2;
+
+/**
+ * Internal. How far an unwind reaches: a trap scope (its generator frame turns the unwind back
+ * into an exception for the frames above it) or the whole task.
+ */
+export interface UnwindTarget {
+  readonly depth: number;
+  /** The trap's generator frame. */
+  readonly frame: object | undefined;
+}
+
+const WHOLE_TASK: UnwindTarget = { depth: -1, frame: undefined };
 
 /** Internal. Undo work of the instruction a task is suspended on. */
 export type Teardown = (() => void) | { cancel(): void };
@@ -267,6 +280,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   provideEpoch: number;
   /** Reusable promise handlers for `until()`. */
   promiseWait: PromiseWait | undefined;
+  /**
+   * While asynchronous cleanup runs during an unwind: the generator frames from the body down
+   * to the one in cleanup, which the engine then drives directly (see frames.ts).
+   */
+  private frames: Iterator<unknown>[] | undefined;
+  private unwindTarget: UnwindTarget | undefined;
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
@@ -293,6 +312,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.provideTo = undefined;
     this.provideEpoch = 0;
     this.promiseWait = undefined;
+    this.frames = undefined;
+    this.unwindTarget = undefined;
     owner.adopt(this);
   }
 
@@ -374,8 +395,16 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (epoch === this.epoch) this.resume(mode, value);
   }
 
-  /** Internal. Make the body return at the next opportunity (its finally blocks run). */
-  unwind(): void {
+  /**
+   * Internal. Make the body return at the next opportunity (its finally blocks run), as far up
+   * as `target` (default: the whole task).
+   */
+  unwind(target: UnwindTarget = WHOLE_TASK): void {
+    const current = this.unwindTarget;
+    if (current === undefined || target.depth < current.depth) this.unwindTarget = target;
+    // Already unwinding through asynchronous cleanup: it runs to the end, then goes as far
+    // as the widest target asked for.
+    if (this.frames !== undefined) return;
     switch (this.state) {
       case IDLE:
         this.body = undefined;
@@ -440,13 +469,18 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     } else if (state !== READY) {
       return;
     }
-    const iterator = this.body as Iterator<Instruction, T, unknown>;
     for (;;) {
       if (this.pendingReturn && this.critical === 0) {
         this.pendingReturn = false;
         this.mode = RETURN;
       }
       this.state = RUNNING;
+      const frames = this.frames;
+      const iterator = (frames === undefined ? this.body : frames[frames.length - 1]) as Iterator<
+        Instruction,
+        T,
+        unknown
+      >;
       let next: IteratorResult<Instruction, T>;
       try {
         const value = this.value;
@@ -457,13 +491,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             ? iterator.next(value)
             : mode === THROW
               ? iterator.throw!(value)
-              : iterator.return!(undefined as T);
+              : this.returnThrough(iterator, value);
       } catch (error) {
-        this.finishBody(false, error);
+        if (this.frameFinished(false, error)) continue;
         return;
       }
       if (next.done) {
-        this.finishBody(true, next.value);
+        if (this.frameFinished(true, next.value)) continue;
         return;
       }
       const instruction = next.value;
@@ -508,6 +542,50 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         return;
       }
     }
+  }
+
+  /** Deliver a return; if a `finally` yields on the way, keep the frames down to it. */
+  private returnThrough(
+    iterator: Iterator<Instruction, T, unknown>,
+    value: unknown,
+  ): IteratorResult<Instruction, T> {
+    const { result, chain } = returnThrough(iterator, value);
+    if (chain !== undefined) {
+      if (this.frames === undefined) this.frames = chain;
+      else for (let i = 1; i < chain.length; i++) this.frames.push(chain[i]!);
+    }
+    return result as IteratorResult<Instruction, T>;
+  }
+
+  /**
+   * The frame being driven finished (`ok`: returned `value`; else threw it). Returns true when
+   * the outcome was handed to the frame above, whose step the loop takes next.
+   */
+  private frameFinished(ok: boolean, value: unknown): boolean {
+    const frames = this.frames;
+    if (frames === undefined || frames.length === 1) {
+      this.frames = undefined;
+      this.unwindTarget = undefined;
+      this.finishBody(ok, value);
+      return false;
+    }
+    const target = this.unwindTarget ?? WHOLE_TASK;
+    const targetIndex =
+      target === WHOLE_TASK ? 0 : frames.indexOf(target.frame as Iterator<unknown>);
+    frames.pop();
+    if (targetIndex >= 0 && frames.length - 1 >= targetIndex) {
+      // The frame above is still unwinding: it gets the return (or the error) directly, as it
+      // would if the cleanup below it had been synchronous.
+      this.mode = ok ? RETURN : THROW;
+    } else {
+      // Above the trap that asked for this unwind the frames run normally again: resume from
+      // the top, and the trap's error reaches them through their own `yield*`.
+      this.frames = undefined;
+      this.unwindTarget = undefined;
+      this.mode = ok ? NEXT : THROW;
+    }
+    this.value = value;
+    return true;
   }
 
   private finishBody(ok: boolean, value: unknown): void {

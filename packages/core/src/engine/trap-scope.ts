@@ -13,7 +13,11 @@ export class TrapScope extends ScopeNode {
   private value: unknown = undefined;
   private exiting = false;
 
-  constructor(private task: TaskImpl) {
+  constructor(
+    private task: TaskImpl,
+    /** The generator frame of the trapped operation, where an unwind turns into an exception. */
+    readonly frame: object | undefined,
+  ) {
     super(task.scope);
   }
 
@@ -21,7 +25,7 @@ export class TrapScope extends ScopeNode {
     this.hasOutcome = true;
     this.ok = false;
     this.value = error;
-    if (!this.exiting) this.task.unwind();
+    if (!this.exiting) this.task.unwind(this);
   }
 
   succeed(value: unknown): void {
@@ -58,8 +62,11 @@ export class TrapScope extends ScopeNode {
 }
 
 class EnterTrap extends InstructionOperation<TrapScope> {
+  constructor(private holder: { frame: object | undefined }) {
+    super();
+  }
   enter(task: TaskImpl): void {
-    const trap = new TrapScope(task);
+    const trap = new TrapScope(task, this.holder.frame);
     task.scope = trap;
     task.resume(NEXT, trap);
   }
@@ -74,17 +81,26 @@ class ExitTrap extends InstructionOperation<unknown> {
   }
 }
 
-/** Internal. Open a trap scope in the current task. */
-export function enterTrap(): Operation<TrapScope> {
-  return new EnterTrap();
+/**
+ * Internal. An operation that runs `body` in a trap scope of the current task: its children end
+ * with it, a child's failure is thrown here, and context values set inside are dropped.
+ */
+export function trapped<T>(body: () => Operation<T>): Operation<T> {
+  return {
+    [Symbol.iterator]() {
+      const holder: { frame: object | undefined } = { frame: undefined };
+      const frame = trappedFrame(body, holder);
+      holder.frame = frame;
+      return frame;
+    },
+  };
 }
 
-/**
- * Internal. Run `body` in a trap scope of the current task: its children end with it, a child's
- * failure is thrown here, and context values set inside are dropped.
- */
-export function* trapped<T>(body: () => Operation<T>): Generator<any, T, any> {
-  const trap = yield* enterTrap();
+function* trappedFrame<T>(
+  body: () => Operation<T>,
+  holder: { frame: object | undefined },
+): Generator<any, T, any> {
+  const trap = yield* new EnterTrap(holder);
   try {
     trap.succeed(yield* body());
   } catch (error) {

@@ -63,7 +63,6 @@ function haltNestedDifference(depth: number): Difference {
       ],
       outcome: { ok: true, value: undefined },
     },
-    skeinBug: "Skein resumes the halted frames the same way",
   };
 }
 
@@ -100,7 +99,6 @@ export const delegation: Scenario[] = [
         log: ["innermost suspended", "parent returning", ...unwound(3, true).slice(1)],
         outcome: { ok: true, value: undefined },
       },
-      skeinBug: "Skein resumes the halted frames the same way",
     },
   },
   {
@@ -125,7 +123,6 @@ export const delegation: Scenario[] = [
         log: [...unwound(3, true), "race returned winner"],
         outcome: { ok: true, value: undefined },
       },
-      skeinBug: "Skein resumes the halted frames the same way",
     },
   },
 ];

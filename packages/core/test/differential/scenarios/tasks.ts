@@ -196,7 +196,7 @@ export const halting: Scenario[] = [
     },
   },
   {
-    name: "a halt during a normal finally lets every step of that finally run",
+    name: "a halt that arrives while a normally entered finally waits stops that finally there (shield() it)",
     *operation(api, log) {
       const task = yield* api.spawn(function* () {
         try {
@@ -214,25 +214,6 @@ export const halting: Scenario[] = [
       log("halting");
       yield* task.halt();
       log("halt returned");
-    },
-    differs: {
-      reason: "effection #1154: a halt that arrives while a finally awaits cuts the rest of it",
-      skein: {
-        log: [
-          "body done",
-          "cleanup 1 start",
-          "halting",
-          "cleanup 1 end",
-          "cleanup 2 end",
-          "halt returned",
-        ],
-        outcome: { ok: true, value: undefined },
-      },
-      effection: {
-        log: ["body done", "cleanup 1 start", "halting", "halt returned"],
-        outcome: { ok: true, value: undefined },
-      },
-      skeinBug: "Skein calls return() on the generator inside its finally, as effection does",
     },
   },
   {
