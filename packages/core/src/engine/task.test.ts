@@ -1,3 +1,5 @@
+import { stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { call } from "../call.js";
 import { createContext } from "../context.js";
@@ -35,7 +37,7 @@ function* nested(depth: number, log: string[], ready: () => void): Operation<voi
     }
   } finally {
     yield* sleep(1);
-    yield* until(Promise.resolve());
+    yield* until(stat(fileURLToPath(import.meta.url)));
     const helper = yield* spawn(function* () {
       yield* sleep(0);
       return depth;
