@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { all } from "./all.js";
 import { scoped } from "./scoped.js";
@@ -165,6 +167,18 @@ describe("useWorkerPool()", () => {
     expect(threadCount()).toBe(threads);
     expect(leftover(resources, process.getActiveResourcesInfo())).toEqual([]);
   });
+
+  it("keeps the process alive until its workers exit when the last job ends the scope", function* () {
+    const program = fileURLToPath(new URL("./fixtures/pool-exit-program.ts", import.meta.url));
+    const exited = yield* until(
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile(process.execPath, ["--import", "tsx", program], (error, stdout) => {
+          resolve({ code: error === null ? 0 : Number(error.code), stdout });
+        });
+      }),
+    );
+    expect(exited).toEqual({ code: 0, stdout: "returned 3\n" });
+  }, 30_000);
 
   it("rejects bad options with a TypeError naming them", function* () {
     expect(() => useWorkerPool({ module: work, size: 0 })).toThrow(

@@ -139,7 +139,9 @@ class Pool {
       } catch (error) {
         job.reject(error as Error);
       }
-      this.release(thread, slot);
+      // Settling the job may end the pool's scope at once; a closed pool's thread is terminating,
+      // and unref'ing it would let the process exit before its cleanup finishes.
+      if (this.slots.get(thread) === slot) this.release(thread, slot);
     },
     exit: (thread: WorkerThread, exitCode: number, crash: unknown) => {
       this.living.delete(thread);
