@@ -1,0 +1,308 @@
+import { hostname } from "node:os";
+import { createLock, type Operation, sleep, spawn, until, useScope } from "@skein/core";
+import { useHttpClient } from "@skein/http";
+import type { PageFacts } from "../extract/extract-page.js";
+import { allowAll } from "../robots/robots.js";
+import type {
+  ClaimedUrl,
+  Completion,
+  CrawlRecord,
+  CrawlStore,
+  PageRecord,
+} from "../store/crawl-store.js";
+import { normalizeUrl } from "../url/normalize-url.js";
+import { fetchPage } from "./fetch-page.js";
+import { HostGate } from "./host-gate.js";
+import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+import { RobotsCache } from "./robots-cache.js";
+import { createUrlFilter } from "./url-filter.js";
+import { type ParserMode, usePageParser } from "./use-page-parser.js";
+
+/** What an extractor gets for each HTML page fetched with a 2xx status. */
+export interface ExtractorInput {
+  url: string;
+  status: number;
+  html: string;
+  facts: PageFacts;
+}
+
+/**
+ * Turns a page into the JSON item stored in `pages.item`; `undefined` stores nothing. It may
+ * return a promise. An extractor that throws marks that page's error `extractor`.
+ */
+export type Extractor = (page: ExtractorInput) => unknown;
+
+/** One URL finished, for progress reporting. */
+export interface PageEvent {
+  url: string;
+  state: Completion["state"];
+  status: number | null;
+  error: string | null;
+  bytes: number;
+  retries: number;
+}
+
+/**
+ * How to crawl. Defaults: 16 fetches at once, 4 per host, no extra delay, unlimited pages and
+ * depth, same host only, 15 s per attempt, 3 retries, robots.txt obeyed, 5 MiB per response,
+ * 5 redirects, 60 s leases, inline parsing.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlOptions } from "@skein/scraper";
+ *
+ * const options: Omit<CrawlOptions, "store"> = {
+ *   name: "docs",
+ *   seeds: ["https://example.com/docs/"],
+ *   include: ["https://example.com/docs/*"],
+ *   maxPages: 500,
+ * };
+ * ```
+ */
+export interface CrawlOptions {
+  store: CrawlStore;
+  /** The crawl to create or resume. */
+  name: string;
+  /** Start URLs; used only when the crawl is created. */
+  seeds: readonly string[];
+  /** This worker's lease owner id. Default: host, pid and a random suffix. */
+  worker?: string;
+  concurrency?: number;
+  perHost?: number;
+  delayMs?: number;
+  maxPages?: number;
+  maxDepth?: number;
+  include?: readonly string[];
+  exclude?: readonly string[];
+  followExternal?: boolean;
+  timeoutMs?: number;
+  retries?: number;
+  userAgent?: string;
+  robots?: boolean;
+  maxBytes?: number;
+  maxRedirects?: number;
+  leaseMs?: number;
+  /** How often an idle worker looks for new work (others may still be adding). Default 50. */
+  pollMs?: number;
+  parser?: ParserMode;
+  extractor?: Extractor;
+  onPage?: (event: PageEvent) => void;
+}
+
+/** What one engine did. */
+export interface CrawlResult {
+  crawl: CrawlRecord;
+  worker: string;
+  /** URLs this engine finished (fetched or skipped). */
+  finished: number;
+}
+
+/** The default User-Agent. */
+export const DEFAULT_USER_AGENT = "skein-scrape/0.1 (+https://github.com/skein)";
+
+function whole(name: string, value: number | undefined, fallback: number, min = 1): number {
+  const v = value ?? fallback;
+  if (!(Number.isInteger(v) || v === Number.POSITIVE_INFINITY) || v < min) {
+    throw new InvalidCrawlOptionError(name, value, `an integer >= ${min}`);
+  }
+  return v;
+}
+
+/**
+ * Crawl until the frontier is empty (or `maxPages` is reached), sharing the work through the
+ * store with every other engine on the same crawl, in this process or another. Halting it
+ * cancels the fetches in flight and puts every URL it holds back in the queue, so the crawl
+ * can be resumed by name.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { crawl, createCrawlStore, useDatabase } from "@skein/scraper";
+ *
+ * await run(function* () {
+ *   const store = yield* createCrawlStore(yield* useDatabase("./.skein-scrape"));
+ *   const result = yield* crawl({ store, name: "example", seeds: ["https://example.com/"], maxPages: 100 });
+ *   console.log(yield* store.summary(result.crawl.id));
+ * });
+ * ```
+ *
+ * @param options - see {@link CrawlOptions}
+ * @returns what this engine did
+ */
+export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
+  const { store } = options;
+  const concurrency = whole("concurrency", options.concurrency, 16);
+  const perHost = whole("perHost", options.perHost, 4);
+  const delayMs = whole("delayMs", options.delayMs, 0, 0);
+  const maxPages = whole("maxPages", options.maxPages, Number.MAX_SAFE_INTEGER);
+  const maxDepth = whole("maxDepth", options.maxDepth, Number.POSITIVE_INFINITY, 0);
+  const timeoutMs = whole("timeoutMs", options.timeoutMs, 15_000);
+  const retries = whole("retries", options.retries, 3, 0);
+  const leaseMs = whole("leaseMs", options.leaseMs, 60_000);
+  const pollMs = whole("pollMs", options.pollMs, 50);
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const worker =
+    options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const seeds = options.seeds.map((seed) => normalizeUrl(seed));
+
+  const record = yield* store.open(options.name, configOf(options), [
+    ...seeds.map((url) => ({ url, host: new URL(url).host, depth: 0 })),
+  ]);
+  const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
+  const allows = createUrlFilter({
+    seeds: seedsOfRecord,
+    followExternal: options.followExternal ?? false,
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+  });
+  const client = yield* useHttpClient({ perHost, keepAlive: { idleMs: 2000 } });
+  const parse = yield* usePageParser(options.parser ?? "inline");
+  const robots = new RobotsCache(yield* useScope(), client, userAgent, timeoutMs);
+  const gate = new HostGate(perHost);
+  const held = new Set<string>();
+  const buffer: ClaimedUrl[] = [];
+  const refill = createLock();
+  let busy = 0;
+  let finished = 0;
+
+  function* next(): Operation<ClaimedUrl | undefined> {
+    for (;;) {
+      const ready = buffer.shift();
+      if (ready !== undefined) return ready;
+      yield* refill.withLock(function* () {
+        if (buffer.length > 0) return;
+        const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
+        for (const url of batch) held.add(url.url);
+        buffer.push(...batch);
+      });
+      if (buffer.length > 0) continue;
+      if (busy === 0) {
+        const counts = yield* store.counts(record.id);
+        const used = counts.leased + counts.done + counts.failed;
+        if (counts.leased === 0 && (counts.queued === 0 || used >= maxPages)) return undefined;
+      }
+      yield* sleep(pollMs);
+    }
+  }
+
+  function* visit(url: ClaimedUrl): Operation<void> {
+    const outcome = yield* outcomeOf(url);
+    yield* store.complete(record.id, worker, url.url, outcome);
+    held.delete(url.url);
+    finished++;
+    options.onPage?.({
+      url: url.url,
+      state: outcome.state,
+      status: outcome.page?.status ?? null,
+      error: outcome.page?.error ?? null,
+      bytes: outcome.page?.bytes ?? 0,
+      retries: outcome.page?.retries ?? 0,
+    });
+  }
+
+  function* outcomeOf(url: ClaimedUrl): Operation<Completion> {
+    const target = new URL(url.url);
+    const rules = options.robots === false ? allowAll : yield* robots.get(target.origin);
+    if (!rules.allows(target.pathname + target.search)) return { state: "skipped" };
+    const hostDelay = Math.max(delayMs, rules.crawlDelayMs ?? 0);
+    const fetched = yield* fetchPage(client, url.url, {
+      userAgent,
+      timeoutMs,
+      retries,
+      maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
+      maxRedirects: options.maxRedirects ?? 5,
+      maxRetryAfterMs: 60_000,
+      allowsUrl: (final) => allows(final) || new URL(final).host === target.host,
+      gate: (operation) => gate.run(target.host, hostDelay, operation),
+    });
+    const page: PageRecord = {
+      status: fetched.status,
+      content_type: fetched.contentType,
+      title: null,
+      description: null,
+      canonical: null,
+      bytes: fetched.bytes,
+      elapsed_ms: fetched.elapsedMs,
+      retries: fetched.retries,
+      error: fetched.error,
+      item: null,
+    };
+    if (fetched.html === undefined || fetched.status === null) {
+      return { state: fetched.error === null ? "done" : "failed", page };
+    }
+    const facts = yield* parse(fetched.html, fetched.finalUrl);
+    page.title = facts.title ?? null;
+    page.description = facts.description ?? null;
+    page.canonical = facts.canonical ?? null;
+    if (options.extractor !== undefined) {
+      try {
+        const input = { url: url.url, status: fetched.status, html: fetched.html, facts };
+        page.item = (yield* settle(options.extractor(input))) ?? null;
+      } catch {
+        page.error = "extractor";
+      }
+    }
+    const follow = facts.nofollow || url.depth + 1 > maxDepth ? [] : facts.links.filter(allows);
+    const enqueue = follow
+      .filter((link) => {
+        const u = new URL(link);
+        return (
+          options.robots === false || (robots.peek(u.origin)?.allows(u.pathname + u.search) ?? true)
+        );
+      })
+      .map((link) => ({ url: link, host: new URL(link).host }));
+    return { state: "done", page, links: facts.links, enqueue };
+  }
+
+  try {
+    const workers = [];
+    for (let i = 0; i < concurrency; i++) {
+      workers.push(
+        yield* spawn(function* () {
+          for (;;) {
+            const url = yield* next();
+            if (url === undefined) return;
+            busy++;
+            try {
+              yield* visit(url);
+            } finally {
+              busy--;
+            }
+          }
+        }),
+      );
+    }
+    for (const task of workers) yield* task;
+    const counts = yield* store.counts(record.id);
+    if (counts.leased === 0) yield* store.finish(record.id);
+  } finally {
+    const leftover = [...held];
+    held.clear();
+    buffer.length = 0;
+    yield* store.release(record.id, worker, leftover);
+  }
+  return { crawl: record, worker, finished };
+}
+
+function* settle(value: unknown): Operation<unknown> {
+  if (value !== null && typeof value === "object" && "then" in value) {
+    return yield* until(value as PromiseLike<unknown>);
+  }
+  return value;
+}
+
+function configOf(options: CrawlOptions): Record<string, unknown> {
+  const {
+    store: _store,
+    extractor: _extractor,
+    onPage: _onPage,
+    worker: _worker,
+    ...config
+  } = options;
+  return { ...config, seeds: options.seeds.map((seed) => normalizeUrl(seed)) };
+}
+
+function seedsIn(config: unknown): string[] {
+  const seeds = (config as { seeds?: unknown } | null)?.seeds;
+  return Array.isArray(seeds) ? seeds.filter((s): s is string => typeof s === "string") : [];
+}

@@ -1,0 +1,147 @@
+import { createBackoff, type Operation, scoped, sleep, timeout } from "@skein/core";
+import type { HttpClient } from "@skein/http";
+
+/** Internal to the crawl. How to fetch one page. */
+export interface FetchSettings {
+  userAgent: string;
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  retries: number;
+  maxBytes: number;
+  maxRedirects: number;
+  /** The longest Retry-After honoured; a longer one ends the retries. */
+  maxRetryAfterMs: number;
+  /** Whether a redirect may land on a loopback or private address. */
+  allowsUrl(url: string): boolean;
+  /** Wraps each attempt: the per-host slot and delay. */
+  gate<T>(operation: () => Operation<T>): Operation<T>;
+}
+
+/** Internal to the crawl. What came back for one URL after retries. */
+export interface Fetched {
+  status: number | null;
+  contentType: string | null;
+  /** Set for a 2xx HTML response. */
+  html?: string;
+  /** The URL that answered, after redirects. */
+  finalUrl: string;
+  bytes: number;
+  retries: number;
+  elapsedMs: number;
+  /** A stable code for a fetch that got no usable response. */
+  error: string | null;
+}
+
+const RETRIED = new Set([408, 429, 500, 502, 503, 504]);
+const HTML = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+
+type Attempt =
+  | { kind: "response"; fetched: Omit<Fetched, "retries" | "elapsedMs">; retryAfterMs?: number }
+  | { kind: "error"; error: string; retryable: boolean };
+
+/**
+ * Internal to the crawl. GET `url` within `timeoutMs` per attempt, retrying 408/429/5xx
+ * (waiting as Retry-After asks) and network failures with exponential backoff. Failures become
+ * an `error` code, never an exception.
+ */
+export function* fetchPage(
+  client: HttpClient,
+  url: string,
+  settings: FetchSettings,
+): Operation<Fetched> {
+  const started = Date.now();
+  const backoff = createBackoff({ initial: 200, max: 5000 });
+  for (let attempt = 1; ; attempt++) {
+    const result = yield* settings.gate(() => fetchOnce(client, url, settings));
+    const retries = attempt - 1;
+    const elapsedMs = Date.now() - started;
+    if (result.kind === "response") {
+      const retryable = result.fetched.status !== null && RETRIED.has(result.fetched.status);
+      const waitMs = result.retryAfterMs ?? backoff(attempt);
+      if (!retryable || attempt > settings.retries || waitMs > settings.maxRetryAfterMs) {
+        return { ...result.fetched, retries, elapsedMs };
+      }
+      yield* sleep(waitMs);
+    } else {
+      if (!result.retryable || attempt > settings.retries) {
+        return {
+          status: null,
+          contentType: null,
+          finalUrl: url,
+          bytes: 0,
+          retries,
+          elapsedMs,
+          error: result.error,
+        };
+      }
+      yield* sleep(backoff(attempt));
+    }
+  }
+}
+
+function fetchOnce(client: HttpClient, url: string, settings: FetchSettings): Operation<Attempt> {
+  return scoped(function* () {
+    try {
+      return yield* timeout(settings.timeoutMs, exchange(client, url, settings));
+    } catch (error) {
+      const code = codeOf(error);
+      return {
+        kind: "error",
+        error: code,
+        retryable: code === "timeout" || code === "connect" || code === "socket",
+      };
+    }
+  });
+}
+
+function* exchange(client: HttpClient, url: string, settings: FetchSettings): Operation<Attempt> {
+  const limit = settings.timeoutMs;
+  const response = yield* client.get(url, {
+    headers: { "user-agent": settings.userAgent, accept: "text/html,*/*;q=0.5" },
+    timeouts: { connect: limit, headers: limit, body: limit },
+    retry: false,
+    maxRedirects: settings.maxRedirects,
+    maxResponseBytes: settings.maxBytes,
+  });
+  const finalUrl = response.url;
+  if (finalUrl !== url && !settings.allowsUrl(finalUrl)) {
+    return { kind: "error", error: "unsafe-redirect", retryable: false };
+  }
+  const header = response.headers["content-type"];
+  const contentType = (Array.isArray(header) ? header[0] : header) ?? null;
+  const length = Number(response.headers["content-length"] ?? Number.NaN);
+  if (length > settings.maxBytes) {
+    return { kind: "error", error: "response-too-large", retryable: false };
+  }
+  const base = { status: response.status, contentType, finalUrl, error: null };
+  if (RETRIED.has(response.status)) {
+    const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+    return {
+      kind: "response",
+      fetched: { ...base, bytes: 0 },
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  if (response.ok && contentType !== null && HTML.test(contentType)) {
+    const html = yield* response.text();
+    return { kind: "response", fetched: { ...base, html, bytes: Buffer.byteLength(html) } };
+  }
+  return { kind: "response", fetched: { ...base, bytes: Number.isFinite(length) ? length : 0 } };
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function codeOf(error: unknown): string {
+  if (typeof error === "object" && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    if (error instanceof Error) return error.name;
+  }
+  return "unknown";
+}

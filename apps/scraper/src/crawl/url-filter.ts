@@ -1,0 +1,97 @@
+import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+
+/** What decides whether a found URL joins the crawl. */
+export interface UrlFilterOptions {
+  /** The start URLs (normalized); their hosts are the crawl's own. */
+  seeds: readonly string[];
+  /** Follow links to other hosts. Default false. */
+  followExternal?: boolean;
+  /** URLs must match one of these, if any are given: globs (`*`, `?`) or `/regex/flags`. */
+  include?: readonly string[];
+  /** URLs matching any of these are left out. */
+  exclude?: readonly string[];
+}
+
+/**
+ * Internal to the crawl. Whether `hostname` is loopback, private, link-local or unspecified,
+ * judged from its spelling (names are not resolved).
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4 !== null) {
+    const a = Number(v4[1]);
+    const b = Number(v4[2]);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (host.includes(":")) {
+    if (host === "::" || host === "::1") return true;
+    if (/^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+    return mapped !== null && isPrivateHost(mapped[1]!);
+  }
+  return false;
+}
+
+/** Internal. A glob (`*` any run, `?` one character) or `/regex/flags`, as a RegExp. */
+export function compilePattern(pattern: string): RegExp {
+  const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+  try {
+    if (regex !== null) return new RegExp(regex[1]!, regex[2]);
+  } catch {
+    throw new InvalidCrawlOptionError("pattern", pattern, "a valid /regular expression/");
+  }
+  const source = pattern
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * Make the predicate that keeps a crawl in bounds: http(s) only, the seeds' hosts unless
+ * `followExternal`, include/exclude patterns, and never from the public internet into a
+ * loopback or private address unless a seed is on one.
+ *
+ * @example
+ * ```ts
+ * import { createUrlFilter } from "@skein/scraper";
+ *
+ * const allows = createUrlFilter({ seeds: ["https://example.com/"], exclude: ["*.pdf"] });
+ * allows("https://example.com/a"); // true
+ * allows("https://example.com/a.pdf"); // false
+ * allows("http://127.0.0.1/admin"); // false
+ * ```
+ *
+ * @param options - see {@link UrlFilterOptions}
+ * @returns a predicate on normalized URLs
+ */
+export function createUrlFilter(options: UrlFilterOptions): (url: string) => boolean {
+  const seeds = options.seeds.map((seed) => new URL(seed));
+  const hosts = new Set(seeds.map((seed) => seed.host));
+  const privateAllowed = seeds.some((seed) => isPrivateHost(seed.hostname));
+  const include = (options.include ?? []).map(compilePattern);
+  const exclude = (options.exclude ?? []).map(compilePattern);
+  return (raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return false;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+    if (!options.followExternal && !hosts.has(url.host)) return false;
+    if (!privateAllowed && isPrivateHost(url.hostname)) return false;
+    if (include.length > 0 && !include.some((re) => re.test(raw))) return false;
+    return !exclude.some((re) => re.test(raw));
+  };
+}
