@@ -14,7 +14,8 @@ export interface Figure {
 /** What a row measured: a figure per engine that applies. */
 export interface RowResult {
   label: string;
-  unit: "ms" | "bytes/task";
+  /** "max ms" is a longest duration (like event-loop lag): shown in ms with no per-item cost. */
+  unit: "ms" | "bytes/task" | "max ms";
   n: number;
   /** What one of the N is called, for the per-item figure of timed rows ("task", "step"). */
   item: string;
@@ -33,7 +34,8 @@ export interface RowOptions {
 export interface Row {
   id: string;
   defaults: RowOptions;
-  measure(options: RowOptions): Promise<RowResult>;
+  /** One table line, or several when one measurement yields several figures (time and lag). */
+  measure(options: RowOptions): Promise<RowResult | RowResult[]>;
 }
 
 const collect = (globalThis as { gc?: () => void }).gc;

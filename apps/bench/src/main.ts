@@ -20,6 +20,6 @@ const results: RowResult[] = [];
 for (const row of rows) {
   if (wanted.length > 0 && !wanted.includes(row.id)) continue;
   process.stderr.write(`running ${row.id}…\n`);
-  results.push(await row.measure(row.defaults));
+  results.push(...[await row.measure(row.defaults)].flat());
 }
 process.stdout.write(`${renderReport(results)}\n`);

@@ -1,10 +1,23 @@
 import type { Row } from "../harness.js";
 import { allRow } from "./all.js";
+import { cpuOffloadRow } from "./cpu-offload.js";
 import { heapRow } from "./heap.js";
+import { mapConcurrentRow } from "./map-concurrent.js";
+import { semaphoreRow } from "./semaphore.js";
 import { spawnJoinRow } from "./spawn-join.js";
 import { syncStepsRow } from "./sync-steps.js";
 import { untilRow } from "./until.js";
 import { workersRow } from "./workers.js";
 
 /** Every row of the table, in order. New rows are added here. */
-export const rows: Row[] = [spawnJoinRow, allRow, heapRow, untilRow, syncStepsRow, workersRow];
+export const rows: Row[] = [
+  spawnJoinRow,
+  allRow,
+  heapRow,
+  untilRow,
+  syncStepsRow,
+  workersRow,
+  semaphoreRow,
+  mapConcurrentRow,
+  cpuOffloadRow,
+];
