@@ -218,6 +218,10 @@ interface TaskExtras {
   resolvePromise: ((value: unknown) => void) | undefined;
   rejectPromise: ((error: unknown) => void) | undefined;
   raisedError: unknown;
+  provideTo: TaskImpl | undefined;
+  provideEpoch: number;
+  promiseWait: PromiseWait | undefined;
+  unwindTarget: UnwindTarget | undefined;
 }
 
 /** Thrown when a task is started in a scope that has already ended. */
@@ -275,17 +279,11 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   result: unknown;
   private waiter: Waiter | undefined;
   private extras: TaskExtras | undefined;
-  /** For a resource still starting: the task waiting for `provide()`. */
-  provideTo: TaskImpl | undefined;
-  provideEpoch: number;
-  /** Reusable promise handlers for `until()`. */
-  promiseWait: PromiseWait | undefined;
   /**
    * While asynchronous cleanup runs during an unwind: the generator frames from the body down
    * to the one in cleanup, which the engine then drives directly (see frames.ts).
    */
   private frames: Iterator<unknown>[] | undefined;
-  private unwindTarget: UnwindTarget | undefined;
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
@@ -309,11 +307,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.result = undefined;
     this.waiter = undefined;
     this.extras = undefined;
-    this.provideTo = undefined;
-    this.provideEpoch = 0;
-    this.promiseWait = undefined;
     this.frames = undefined;
-    this.unwindTarget = undefined;
     owner.adopt(this);
   }
 
@@ -330,8 +324,46 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       resolvePromise: undefined,
       rejectPromise: undefined,
       raisedError: undefined,
+      provideTo: undefined,
+      provideEpoch: 0,
+      promiseWait: undefined,
+      unwindTarget: undefined,
     };
     return this.extras;
+  }
+
+  /** For a resource still starting: the task waiting for `provide()`. */
+  get provideTo(): TaskImpl | undefined {
+    return this.extras?.provideTo;
+  }
+
+  set provideTo(task: TaskImpl | undefined) {
+    if (task !== undefined || this.extras !== undefined) this.more().provideTo = task;
+  }
+
+  get provideEpoch(): number {
+    return this.extras?.provideEpoch ?? 0;
+  }
+
+  set provideEpoch(epoch: number) {
+    this.more().provideEpoch = epoch;
+  }
+
+  /** Reusable promise handlers for `until()`. */
+  get promiseWait(): PromiseWait | undefined {
+    return this.extras?.promiseWait;
+  }
+
+  set promiseWait(wait: PromiseWait | undefined) {
+    if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
+  }
+
+  private get unwindTarget(): UnwindTarget | undefined {
+    return this.extras?.unwindTarget;
+  }
+
+  private set unwindTarget(target: UnwindTarget | undefined) {
+    if (target !== undefined || this.extras !== undefined) this.more().unwindTarget = target;
   }
 
   /** Optional label for inspection. */
