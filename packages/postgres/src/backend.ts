@@ -1,0 +1,218 @@
+import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
+import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
+import { InvalidArgumentError, PostgresError } from "./errors.js";
+import { type CompiledQuery, compile, type Fragment } from "./sql.js";
+
+/** Internal. One connection held for a while (a transaction). */
+export interface Session {
+  run(query: CompiledQuery): Operation<Row[]>;
+  /** A cursor inside the session's open transaction. */
+  cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
+  /** Set once the connection is known to be gone: nothing more may be sent on it. */
+  readonly broken: boolean;
+}
+
+/** Internal. What each engine provides; `createDb` builds the public API over it. */
+export interface Backend {
+  readonly kind: "server" | "pglite";
+  /** Whether `SET LOCAL statement_timeout` is enforced (not in PGlite). */
+  readonly statementTimeouts: boolean;
+  run(query: CompiledQuery): Operation<Row[]>;
+  cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
+  /** Hold one connection while `body` runs. */
+  session<T>(body: (session: Session) => Operation<T>): Operation<T>;
+  listen(channel: string): Stream<string, never>;
+  copyTo(query: CompiledQuery): Stream<Uint8Array, void>;
+  copyFrom(query: CompiledQuery, source: Stream<Uint8Array | string, unknown>): Operation<void>;
+}
+
+const RETRYABLE = new Set(["40001", "40P01"]);
+const ISOLATION = new Set(["read committed", "repeatable read", "serializable"]);
+
+function batchOf(options: CursorOptions | undefined): number {
+  const batch = options?.batch ?? 100;
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new InvalidArgumentError("cursor batch must be a positive integer", options?.batch);
+  }
+  return batch;
+}
+
+function attemptsOf(retry: TransactionOptions["retrySerialization"]): number {
+  if (retry === undefined || retry === false) return 1;
+  if (retry === true) return 3;
+  if (!Number.isInteger(retry) || retry < 1) {
+    throw new InvalidArgumentError("retrySerialization must be a boolean or attempts >= 1", retry);
+  }
+  return retry;
+}
+
+function beginOf(options: TransactionOptions): string {
+  let text = "begin";
+  if (options.isolation !== undefined) {
+    if (!ISOLATION.has(options.isolation)) {
+      throw new InvalidArgumentError(
+        'isolation must be "read committed", "repeatable read" or "serializable"',
+        options.isolation,
+      );
+    }
+    text += ` isolation level ${options.isolation}`;
+  }
+  if (options.readOnly) text += " read only";
+  return text;
+}
+
+const statement = (text: string): CompiledQuery => ({ text, params: [] });
+
+function* quietly(session: Session, text: string): Operation<void> {
+  if (session.broken) return;
+  try {
+    yield* session.run(statement(text));
+  } catch {
+    // The statement it would undo died with the connection, or there is nothing to undo.
+  }
+}
+
+function createTransaction(
+  session: Session,
+  savepoints: { count: number },
+): Transaction & { close(): void } {
+  let open = true;
+  const guard = () => {
+    if (!open) {
+      throw new InvalidArgumentError("this transaction has ended; use it only in its body", null);
+    }
+  };
+  return {
+    query<T extends object>(query: Fragment): Operation<T[]> {
+      const compiled = compile(query);
+      return {
+        *[Symbol.iterator]() {
+          guard();
+          return (yield* session.run(compiled)) as T[];
+        },
+      };
+    },
+    cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
+      guard();
+      return session.cursor(compile(query), batchOf(options)) as Stream<T, void>;
+    },
+    transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
+      return {
+        *[Symbol.iterator]() {
+          guard();
+          const name = `skein_savepoint_${++savepoints.count}`;
+          let released = false;
+          const inner = createTransaction(session, savepoints);
+          try {
+            yield* session.run(statement(`savepoint ${name}`));
+            const result = yield* scoped(() => body(inner));
+            yield* session.run(statement(`release savepoint ${name}`));
+            released = true;
+            return result;
+          } finally {
+            inner.close();
+            if (!released) yield* quietly(session, `rollback to savepoint ${name}`);
+          }
+        },
+      };
+    },
+    close() {
+      open = false;
+    },
+  };
+}
+
+function* attempt<R>(
+  backend: Backend,
+  begin: string,
+  body: (tx: Transaction) => Operation<R>,
+): Operation<R> {
+  return yield* backend.session(function* (session) {
+    let committed = false;
+    const tx = createTransaction(session, { count: 0 });
+    try {
+      yield* session.run(statement(begin));
+      const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
+      if (left !== Infinity) {
+        yield* session.run(
+          statement(`set local statement_timeout = ${Math.max(1, Math.ceil(left))}`),
+        );
+      }
+      const result = yield* scoped(() => body(tx));
+      tx.close();
+      yield* session.run(statement("commit"));
+      committed = true;
+      return result;
+    } finally {
+      tx.close();
+      if (!committed) yield* quietly(session, "rollback");
+    }
+  });
+}
+
+/**
+ * Internal. Run `body` in a transaction, retrying serialization failures when asked.
+ *
+ * @param backend - the engine
+ * @param body - the transaction body
+ * @param options - isolation, read only, retries
+ * @returns the body's value, once committed
+ */
+export function transact<R>(
+  backend: Backend,
+  body: (tx: Transaction) => Operation<R>,
+  options: TransactionOptions = {},
+): Operation<R> {
+  const attempts = attemptsOf(options.retrySerialization);
+  const begin = beginOf(options);
+  return {
+    *[Symbol.iterator]() {
+      for (let tried = 1; ; tried++) {
+        try {
+          return yield* attempt(backend, begin, body);
+        } catch (error) {
+          const retry =
+            tried < attempts && error instanceof PostgresError && RETRYABLE.has(error.code);
+          if (!retry) throw error;
+        }
+      }
+    },
+  };
+}
+
+function channelOf(channel: string): string {
+  if (typeof channel !== "string" || channel.length === 0) {
+    throw new InvalidArgumentError("a channel must be a non-empty string", channel);
+  }
+  return channel;
+}
+
+/**
+ * Internal. The public {@link Db} over an engine.
+ *
+ * @param backend - the engine
+ * @returns the handle
+ */
+export function createDb(backend: Backend): Db {
+  return {
+    backend: backend.kind,
+    query<T extends object>(query: Fragment): Operation<T[]> {
+      return backend.run(compile(query)) as Operation<T[]>;
+    },
+    cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
+      return backend.cursor(compile(query), batchOf(options)) as Stream<T, void>;
+    },
+    transaction: (body, options) => transact(backend, body, options),
+    listen: (channel) => backend.listen(channelOf(channel)),
+    notify(channel: string, payload: string): Operation<void> {
+      const compiled = { text: "select pg_notify($1, $2)", params: [channelOf(channel), payload] };
+      return {
+        *[Symbol.iterator]() {
+          yield* backend.run(compiled);
+        },
+      };
+    },
+    copyTo: (query) => backend.copyTo(compile(query)),
+    copyFrom: (query, source) => backend.copyFrom(compile(query), source),
+  };
+}

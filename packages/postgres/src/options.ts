@@ -1,0 +1,170 @@
+import { InvalidArgumentError } from "./errors.js";
+
+/**
+ * Options for {@link usePostgres}. For every connection setting the first of these wins: the
+ * explicit option, then the URL (`url`, else `DATABASE_URL`), then the `PG*` environment
+ * variables (`PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE`,
+ * `PGAPPNAME`), then the default written on the option. Durations are milliseconds.
+ *
+ * Without `embedded`, the server backend is used when a URL, a `host`, or any of
+ * `DATABASE_URL`, `PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER` is set; otherwise an in-memory
+ * PGlite is started.
+ *
+ * @example
+ * ```ts
+ * import type { PostgresOptions } from "@skein/postgres";
+ *
+ * const options: PostgresOptions = {
+ *   url: "postgres://postgres@127.0.0.1:5432/test",
+ *   max: 20,
+ *   acquireTimeout: 2_000,
+ *   statementTimeout: 30_000,
+ * };
+ * ```
+ */
+export interface PostgresOptions {
+  /** `postgres://user:password@host:port/database?sslmode=require`. Default: `DATABASE_URL`. */
+  url?: string;
+  /** Default `"localhost"`. */
+  host?: string;
+  /** Default 5432. */
+  port?: number;
+  /** Default: the user name. */
+  database?: string;
+  /** Default: the operating system user. */
+  user?: string;
+  /** Default: none. */
+  password?: string;
+  /** TLS: `false`, `true`/`"require"` (encrypted, unverified), `"verify-full"`. Default false. */
+  ssl?: boolean | "require" | "prefer" | "verify-full";
+  /** Connections in the pool. Default 10. */
+  max?: number;
+  /** Close a connection idle this long. Default `Infinity` (never). */
+  idleTimeout?: number;
+  /** Give up opening a connection after this long (`ConnectionError`). Default 30000. */
+  connectTimeout?: number;
+  /** Give up waiting for a free connection after this long (`PoolTimeoutError`). Default `Infinity`. */
+  acquireTimeout?: number;
+  /** The server's `statement_timeout` for every connection; 0 for none. Default 0. */
+  statementTimeout?: number;
+  /** `application_name`, shown in `pg_stat_activity`. Default `"skein"`. */
+  applicationName?: string;
+  /**
+   * Use the embedded PGlite backend: `true` or `{}` in memory, `{ dataDir }` persisted in a
+   * directory. Connection settings are then ignored; `acquireTimeout` still applies.
+   */
+  embedded?: boolean | { dataDir?: string };
+  /** Where `DATABASE_URL` and `PG*` are read. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Internal. Server settings after applying the precedence rules. */
+export interface ServerSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string | undefined;
+  ssl: boolean | "require" | "prefer" | "verify-full";
+  max: number;
+  idleTimeout: number;
+  connectTimeout: number;
+  acquireTimeout: number;
+  statementTimeout: number;
+  applicationName: string;
+}
+
+function envOf(options: PostgresOptions): Readonly<Record<string, string | undefined>> {
+  return options.env ?? process.env;
+}
+
+/**
+ * Internal. Whether `options` and the environment point at a server.
+ *
+ * @param options - the caller's options
+ * @returns true for the server backend, false for PGlite
+ */
+export function wantsServer(options: PostgresOptions): boolean {
+  if (options.embedded) return false;
+  const env = envOf(options);
+  return Boolean(
+    options.url ??
+      options.host ??
+      env.DATABASE_URL ??
+      env.PGHOST ??
+      env.PGPORT ??
+      env.PGDATABASE ??
+      env.PGUSER,
+  );
+}
+
+function duration(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw new InvalidArgumentError(`${name} must be a number of milliseconds >= 0`, value);
+  }
+  return value;
+}
+
+function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
+  if (mode === undefined) return undefined;
+  if (mode === "disable") return false;
+  if (mode === "require" || mode === "prefer" || mode === "verify-full") return mode;
+  throw new InvalidArgumentError(`unsupported sslmode "${mode}"`, mode);
+}
+
+/**
+ * Internal. Apply the precedence rules: option, URL, environment, default.
+ *
+ * @param options - the caller's options
+ * @returns the settings to connect with
+ */
+export function resolveServerSettings(options: PostgresOptions): ServerSettings {
+  const env = envOf(options);
+  const href = options.url ?? env.DATABASE_URL;
+  let url: URL | undefined;
+  if (href !== undefined) {
+    try {
+      url = new URL(href);
+    } catch {
+      throw new InvalidArgumentError("url must be a postgres:// URL", href);
+    }
+    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+      throw new InvalidArgumentError("url must be a postgres:// URL", href);
+    }
+  }
+  const fromUrl = (value: string | undefined) =>
+    value === undefined || value === "" ? undefined : decodeURIComponent(value);
+  const max = options.max ?? 10;
+  if (!Number.isInteger(max) || max < 1) {
+    throw new InvalidArgumentError("max must be a positive integer", options.max);
+  }
+  const portText = fromUrl(url?.port) ?? env.PGPORT;
+  const port = options.port ?? (portText === undefined ? 5432 : Number(portText));
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new InvalidArgumentError("port must be a positive integer", port);
+  }
+  const user = options.user ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres";
+  return {
+    host: options.host ?? fromUrl(url?.hostname) ?? env.PGHOST ?? "localhost",
+    port,
+    database: options.database ?? fromUrl(url?.pathname.slice(1)) ?? env.PGDATABASE ?? user,
+    user,
+    password: options.password ?? fromUrl(url?.password) ?? env.PGPASSWORD,
+    ssl:
+      options.ssl ??
+      sslOf(url?.searchParams.get("sslmode") ?? undefined) ??
+      sslOf(env.PGSSLMODE) ??
+      false,
+    max,
+    idleTimeout: duration("idleTimeout", options.idleTimeout, Infinity),
+    connectTimeout: duration("connectTimeout", options.connectTimeout, 30_000),
+    acquireTimeout: duration("acquireTimeout", options.acquireTimeout, Infinity),
+    statementTimeout: duration("statementTimeout", options.statementTimeout, 0),
+    applicationName:
+      options.applicationName ??
+      url?.searchParams.get("application_name") ??
+      env.PGAPPNAME ??
+      "skein",
+  };
+}

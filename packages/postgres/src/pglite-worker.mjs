@@ -1,0 +1,79 @@
+// The embedded PGlite session, run off the main thread: PGlite blocks its thread while a
+// statement runs. Messages are handled one at a time, in order; the main thread serializes
+// access so that a transaction's statements are never interleaved with others.
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite } from "@electric-sql/pglite";
+
+const port = parentPort;
+const listeners = new Map();
+
+function fieldsOf(error) {
+  const e = error ?? {};
+  return {
+    message: String(e.message ?? e),
+    code: typeof e.code === "string" ? e.code : undefined,
+    severity: e.severity,
+    detail: e.detail,
+    hint: e.hint,
+    constraint: e.constraint,
+    table: e.table,
+    column: e.column,
+    schema: e.schema,
+    position: e.position === undefined ? undefined : String(e.position),
+  };
+}
+
+async function handle(db, message) {
+  switch (message.type) {
+    case "query": {
+      if (message.params.length === 0) {
+        const results = await db.exec(message.text);
+        return results.length === 0 ? [] : results[results.length - 1].rows;
+      }
+      return (await db.query(message.text, message.params)).rows;
+    }
+    case "listen": {
+      const unlisten = await db.listen(message.channel, (payload) =>
+        port.postMessage({ type: "notify", subscriber: message.subscriber, payload }),
+      );
+      listeners.set(message.subscriber, unlisten);
+      return null;
+    }
+    case "unlisten": {
+      const unlisten = listeners.get(message.subscriber);
+      listeners.delete(message.subscriber);
+      if (unlisten) await unlisten();
+      return null;
+    }
+    case "close":
+      await db.close();
+      return null;
+    default:
+      throw new Error(`unknown message ${message.type}`);
+  }
+}
+
+async function main() {
+  let db;
+  try {
+    db = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
+  } catch (error) {
+    port.postMessage({ type: "failed", error: fieldsOf(error) });
+    return;
+  }
+  let chain = Promise.resolve();
+  port.on("message", (message) => {
+    chain = chain.then(async () => {
+      try {
+        const value = await handle(db, message);
+        port.postMessage({ type: "result", id: message.id, value });
+      } catch (error) {
+        port.postMessage({ type: "error", id: message.id, error: fieldsOf(error) });
+      }
+      if (message.type === "close") port.close();
+    });
+  });
+  port.postMessage({ type: "ready" });
+}
+
+await main();

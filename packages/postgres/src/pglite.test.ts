@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createScope,
+  type Operation,
+  type OwnedScope,
+  scoped,
+  spawn,
+  suspend,
+  withResolvers,
+} from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { afterAll, beforeAll, expect } from "vitest";
+import { caught, describeDb } from "../test/suite.js";
+import {
+  type Db,
+  NotSupportedError,
+  PoolTimeoutError,
+  sql,
+  usePglite,
+  usePostgres,
+} from "./mod.js";
+
+// Booting PGlite takes seconds, so one instance serves the shared suite; each test uses
+// tables of its own.
+let scope: OwnedScope;
+let shared: Db;
+
+beforeAll(async () => {
+  scope = createScope();
+  // The database lives in a task that stays suspended until afterAll destroys the scope.
+  shared = await new Promise<Db>((resolve, reject) => {
+    scope
+      .run(function* () {
+        resolve(yield* usePglite());
+        yield* suspend();
+      })
+      .catch(reject);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await scope.destroy();
+});
+
+describeDb({
+  name: "PGlite",
+  open: function* (): Operation<Db> {
+    return shared;
+  },
+  statementTimeouts: false,
+  cursorRows: 20_000,
+});
+
+describe("usePglite()", () => {
+  it("is what usePostgres() picks when nothing is configured", function* () {
+    const db = yield* usePostgres({ env: {}, acquireTimeout: 50 });
+    expect(db.backend).toBe("pglite");
+    const held = withResolvers<void>();
+    const holder = yield* spawn(() =>
+      db.transaction(function* () {
+        held.resolve();
+        yield* suspend();
+      }),
+    );
+    yield* held.operation;
+    const error = yield* caught(db.query(sql`select 1`));
+    expect(error).toBeInstanceOf(PoolTimeoutError);
+    expect((error as PoolTimeoutError).ms).toBe(50);
+    yield* holder.halt();
+    const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
+    expect(row?.ok).toBe(1);
+    expect(() => db.copyTo(sql`copy (select 1) to stdout`)).toThrow(NotSupportedError);
+  });
+
+  it("keeps its data in a data directory across restarts", function* () {
+    const dir = mkdtempSync(join(tmpdir(), "skein-pglite-"));
+    try {
+      yield* scopedDb(dir, function* (db) {
+        yield* db.query(sql`create table kept (id int)`);
+        yield* db.query(sql`insert into kept values (${7})`);
+      });
+      const ids = yield* scopedDb(dir, function* (db) {
+        return yield* db.query<{ id: number }>(sql`select id from kept`);
+      });
+      expect(ids).toEqual([{ id: 7 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function* scopedDb<T>(dataDir: string, body: (db: Db) => Operation<T>): Operation<T> {
+  return yield* scoped(function* () {
+    const db = yield* usePostgres({ embedded: { dataDir } });
+    return yield* body(db);
+  });
+}

@@ -1,0 +1,99 @@
+import {
+  action,
+  type Operation,
+  resource,
+  type Stream,
+  type Subscription,
+  until,
+} from "@skein/core";
+import type postgres from "postgres";
+import type { Row } from "./db.js";
+import { cancel, isFatal, translate } from "./server-query.js";
+import type { CompiledQuery } from "./sql.js";
+
+const noop = (): void => {};
+
+/**
+ * Internal. Stream a query's rows through postgres.js's cursor: the server sends `batch` rows,
+ * then waits until the consumer has taken them all. Ending the subscription early closes the
+ * portal (or cancels the statement if a batch is being produced) and waits for the connection
+ * to be ready again.
+ *
+ * @param target - the pool or a reserved connection
+ * @param query - the compiled query
+ * @param batch - rows per round trip
+ * @param hold - takes a pool slot for the subscription's lifetime; returns its release
+ * @param onFatal - told when the connection died under the cursor
+ * @returns the stream
+ */
+export function serverCursor(
+  target: postgres.Sql,
+  query: CompiledQuery,
+  batch: number,
+  hold: () => Operation<() => void>,
+  onFatal?: () => void,
+): Stream<Row, void> {
+  return resource<Subscription<Row, void>>(function* (provide) {
+    const release = yield* hold();
+    let rows: Row[] = [];
+    let index = 0;
+    let more: ((value?: unknown) => void) | undefined;
+    let closing = false;
+    let finished = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const pending = target.unsafe<Row[]>(query.text, query.params as never[]);
+    const settled = pending
+      .cursor(batch, (next) => {
+        if (closing) return target.CLOSE;
+        rows = next;
+        index = 0;
+        wake?.();
+        return new Promise((resolve) => {
+          more = resolve;
+        });
+      })
+      .then(
+        () => {
+          finished = true;
+          wake?.();
+        },
+        (error: unknown) => {
+          finished = true;
+          failure = translate(error, query.text);
+          if (onFatal !== undefined && isFatal(failure)) onFatal();
+          wake?.();
+        },
+      );
+    try {
+      yield* provide({
+        *next() {
+          for (;;) {
+            if (index < rows.length) return { done: false, value: rows[index++] as Row };
+            if (failure !== undefined) throw failure;
+            if (finished) return { done: true, value: undefined };
+            const resume = more;
+            more = undefined;
+            resume?.();
+            yield* action<void>((resolve) => {
+              wake = resolve;
+              return () => {
+                wake = undefined;
+              };
+            });
+          }
+        },
+      });
+    } finally {
+      if (!finished) {
+        closing = true;
+        const resume = more;
+        more = undefined;
+        if (resume !== undefined) resume(target.CLOSE);
+        else yield* until(cancel(pending));
+        yield* until(settled.then(noop, noop));
+      }
+      release();
+    }
+  });
+}

@@ -1,0 +1,146 @@
+import { type Operation, until } from "@skein/core";
+import type postgres from "postgres";
+import type { Row } from "./db.js";
+import { ConnectionError, PostgresError } from "./errors.js";
+import type { CompiledQuery } from "./sql.js";
+
+/** Internal. A query as postgres.js hands it out. */
+export type Pending = postgres.PendingQuery<Row[]>;
+
+const CONNECTION_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+/** SQLSTATEs after which the server closes the session. */
+const FATAL_CODES = new Set(["57P01", "57P02", "57P03"]);
+
+const noop = (): void => {};
+
+/**
+ * Internal. The package's error for what postgres.js threw.
+ *
+ * @param error - postgres.js's error
+ * @param text - the query text
+ * @returns a `PostgresError`, a `ConnectionError`, or `error` itself
+ */
+export function translate(error: unknown, text: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const fields = error as Error & Record<string, string | undefined>;
+  const code = fields.code;
+  if (code === undefined) return error;
+  if (CONNECTION_CODES.has(code)) return new ConnectionError(code, error.message, text, error);
+  if (/^[0-9A-Z]{5}$/.test(code)) {
+    return new PostgresError(
+      {
+        message: error.message,
+        code,
+        severity: fields.severity,
+        detail: fields.detail,
+        hint: fields.hint,
+        constraint: fields.constraint_name,
+        table: fields.table_name,
+        column: fields.column_name,
+        schema: fields.schema_name,
+        position: fields.position,
+      },
+      text,
+    );
+  }
+  return error;
+}
+
+/**
+ * Internal. Whether the connection an error came from is gone.
+ *
+ * @param error - a translated error
+ * @returns true when nothing more may be sent on that connection
+ */
+export function isFatal(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  return (
+    error instanceof PostgresError && (FATAL_CODES.has(error.code) || error.code.startsWith("08"))
+  );
+}
+
+/**
+ * Internal. Send a cancel request for `pending`; settles (never rejects) once the server has
+ * taken it. postgres.js's public `cancel()` drops the request's promise, so the canceller it
+ * keeps is called directly to be able to wait for it.
+ *
+ * @param pending - the query to cancel
+ * @returns a promise that settles when the request is done
+ */
+export function cancel(pending: { cancel(): unknown }): Promise<void> {
+  const query = pending as unknown as { canceller?: ((q: unknown) => unknown) | null };
+  const canceller = query.canceller;
+  if (typeof canceller !== "function") {
+    pending.cancel();
+    return Promise.resolve();
+  }
+  query.canceller = null;
+  return Promise.resolve(canceller(pending)).then(noop, noop);
+}
+
+function rowsOf(result: unknown): Row[] {
+  const rows = result as Row[];
+  const last = rows[rows.length - 1];
+  // Several statements without parameters: postgres.js returns one result per statement.
+  if (Array.isArray(last) && "command" in last && "count" in last) return last as Row[];
+  return rows;
+}
+
+/**
+ * Internal. Run a query on `target`. Halting it cancels the statement and waits until the
+ * query has settled, so the connection is ready for the next one.
+ *
+ * @param target - the pool or a reserved connection
+ * @param query - the compiled query
+ * @param onFatal - told when the connection died under the query
+ * @returns the rows
+ */
+export function runQuery(
+  target: postgres.Sql,
+  query: CompiledQuery,
+  onFatal?: () => void,
+): Operation<Row[]> {
+  return {
+    *[Symbol.iterator]() {
+      const pending = target.unsafe<Row[]>(
+        query.text,
+        query.params as postgres.ParameterOrJSON<never>[],
+      );
+      let settled = false;
+      const outcome = pending.then(
+        (result) => {
+          settled = true;
+          return rowsOf(result);
+        },
+        (error: unknown) => {
+          settled = true;
+          const translated = translate(error, query.text);
+          if (onFatal !== undefined && isFatal(translated)) onFatal();
+          throw translated;
+        },
+      );
+      try {
+        return yield* until(outcome);
+      } finally {
+        if (!settled) {
+          yield* until(cancel(pending));
+          yield* until(outcome.then(noop, noop));
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { InvalidArgumentError } from "./errors.js";
+
+const PART = Symbol.for("@skein/postgres.sql-part");
+
+/**
+ * A piece of SQL built with the {@link sql} tag or one of its helpers. It holds text and
+ * parameter values apart; `compile()` numbers the placeholders when the query is sent.
+ *
+ * @example
+ * ```ts
+ * import { type Fragment, sql } from "@skein/postgres";
+ *
+ * const byId = (id: number): Fragment => sql`id = ${id}`;
+ * const query = sql`select * from users where ${byId(7)}`;
+ * ```
+ */
+export interface Fragment {
+  readonly [PART]: "fragment";
+  readonly strings: readonly string[];
+  readonly values: readonly unknown[];
+}
+
+/** Internal. A part that compiles to text and parameters. */
+type Part =
+  | Fragment
+  | { readonly [PART]: "identifier"; readonly names: readonly string[] }
+  | { readonly [PART]: "in"; readonly items: readonly unknown[] }
+  | {
+      readonly [PART]: "values";
+      readonly rows: readonly Record<string, unknown>[];
+      readonly columns: readonly string[];
+    };
+
+/**
+ * What a {@link Fragment} compiles to: text with `$1`, `$2` ... placeholders and the values
+ * that fill them, ready for either backend.
+ *
+ * @example
+ * ```ts
+ * import { compile, sql } from "@skein/postgres";
+ *
+ * const { text, params } = compile(sql`select ${1}::int`);
+ * // text: "select $1::int", params: [1]
+ * ```
+ */
+export interface CompiledQuery {
+  readonly text: string;
+  readonly params: readonly unknown[];
+}
+
+/** The {@link sql} tag and its helpers. */
+export interface SqlTag {
+  (strings: TemplateStringsArray, ...values: unknown[]): Fragment;
+  /** A quoted identifier; several names are joined with dots (`sql.id("s", "t")` is `"s"."t"`). */
+  id(...names: string[]): Fragment;
+  /** A parenthesized list of parameters for `IN`; the list must not be empty. */
+  in(items: Iterable<unknown>): Fragment;
+  /** `("a", "b") values ($1, $2), ($3, $4)` for a bulk insert; columns default to the first row's keys. */
+  values(rows: readonly Record<string, unknown>[], columns?: readonly string[]): Fragment;
+  /** Fragments joined with `separator` (a comma by default). */
+  join(fragments: readonly Fragment[], separator?: Fragment): Fragment;
+}
+
+function fragment(strings: readonly string[], values: readonly unknown[]): Fragment {
+  return { [PART]: "fragment", strings, values };
+}
+
+function wrap(part: Part): Fragment {
+  return fragment(["", ""], [part]);
+}
+
+function isPart(value: unknown): value is Part {
+  return typeof value === "object" && value !== null && PART in value;
+}
+
+function quote(name: string): string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new InvalidArgumentError("sql.id() expects non-empty strings", name);
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function tag(strings: TemplateStringsArray, ...values: unknown[]): Fragment {
+  return fragment(strings, values);
+}
+
+/**
+ * Write SQL as a tagged template: every `${value}` becomes a `$n` parameter, never text, and a
+ * nested fragment is spliced in. The helpers build identifiers, `IN` lists, bulk `VALUES` and
+ * joined lists without string building.
+ *
+ * @example
+ * ```ts
+ * import { sql } from "@skein/postgres";
+ *
+ * const table = "users";
+ * const rows = [{ name: "ada", age: 36 }, { name: "alan", age: 41 }];
+ * const insert = sql`insert into ${sql.id(table)} ${sql.values(rows, ["name", "age"])}`;
+ * const select = sql`select * from ${sql.id(table)} where name in ${sql.in(["ada", "alan"])}`;
+ * ```
+ */
+export const sql: SqlTag = Object.assign(tag, {
+  id(...names: string[]): Fragment {
+    if (names.length === 0) throw new InvalidArgumentError("sql.id() expects a name", names);
+    names.forEach(quote);
+    return wrap({ [PART]: "identifier", names });
+  },
+  in(items: Iterable<unknown>): Fragment {
+    const list = items == null ? items : [...items];
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new InvalidArgumentError(
+        "sql.in() expects a non-empty list; for a list that may be empty use `= any($array)` with an array parameter",
+        items,
+      );
+    }
+    return wrap({ [PART]: "in", items: list });
+  },
+  values(rows: readonly Record<string, unknown>[], columns?: readonly string[]): Fragment {
+    if (!Array.isArray(rows) || rows.length === 0) {
+      throw new InvalidArgumentError("sql.values() expects a non-empty array of rows", rows);
+    }
+    const names = columns ?? Object.keys(rows[0] ?? {});
+    if (names.length === 0) {
+      throw new InvalidArgumentError("sql.values() needs at least one column", columns);
+    }
+    names.forEach(quote);
+    for (const row of rows) {
+      for (const name of names) {
+        if (typeof row !== "object" || row === null || !(name in row)) {
+          throw new InvalidArgumentError(`sql.values(): a row has no column "${name}"`, row);
+        }
+      }
+    }
+    return wrap({ [PART]: "values", rows, columns: names });
+  },
+  join(fragments: readonly Fragment[], separator: Fragment = tag`, `): Fragment {
+    if (!Array.isArray(fragments)) {
+      throw new InvalidArgumentError("sql.join() expects an array of fragments", fragments);
+    }
+    const strings: string[] = [""];
+    const values: unknown[] = [];
+    fragments.forEach((item, index) => {
+      if (!isPart(item)) throw new InvalidArgumentError("sql.join() expects fragments", item);
+      if (index > 0) {
+        values.push(separator);
+        strings.push("");
+      }
+      values.push(item);
+      strings.push("");
+    });
+    return fragment(strings, values);
+  },
+});
+
+/**
+ * Turn a fragment into query text with numbered `$n` placeholders and its parameter list.
+ * Both backends send exactly this.
+ *
+ * @example
+ * ```ts
+ * import { compile, sql } from "@skein/postgres";
+ *
+ * const { text, params } = compile(sql`select * from t where id in ${sql.in([1, 2])}`);
+ * // text: "select * from t where id in ($1, $2)", params: [1, 2]
+ * ```
+ *
+ * @param query - the fragment to compile
+ * @returns its text and parameters
+ */
+export function compile(query: Fragment): CompiledQuery {
+  if (!isPart(query) || query[PART] !== "fragment") {
+    throw new InvalidArgumentError(
+      "expected a query built with the sql`...` tag (plain strings are not accepted)",
+      query,
+    );
+  }
+  const params: unknown[] = [];
+  let text = "";
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const emit = (part: Part): void => {
+    switch (part[PART]) {
+      case "fragment":
+        for (let i = 0; i < part.strings.length; i++) {
+          text += part.strings[i];
+          if (i < part.values.length) {
+            const value = part.values[i];
+            if (isPart(value)) emit(value);
+            else text += param(value);
+          }
+        }
+        return;
+      case "identifier":
+        text += part.names.map(quote).join(".");
+        return;
+      case "in":
+        text += `(${part.items.map(param).join(", ")})`;
+        return;
+      case "values":
+        text += `(${part.columns.map(quote).join(", ")}) values `;
+        text += part.rows
+          .map((row) => `(${part.columns.map((column) => param(row[column])).join(", ")})`)
+          .join(", ");
+        return;
+    }
+  };
+  emit(query);
+  return { text, params };
+}

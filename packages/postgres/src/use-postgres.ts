@@ -1,0 +1,43 @@
+import type { Operation } from "@skein/core";
+import type { Db } from "./db.js";
+import { type PostgresOptions, resolveServerSettings, wantsServer } from "./options.js";
+import { usePglite } from "./pglite.js";
+import { useServer } from "./server.js";
+
+/**
+ * Open a database for the current scope and return a {@link Db}. With a URL, a host or the
+ * `PG*`/`DATABASE_URL` environment it is a postgres.js pool on a server; with nothing
+ * configured (or `embedded`) it is an embedded PGlite in a worker thread (see
+ * {@link usePglite} for what that cannot do). Everything is closed when the scope ends.
+ *
+ * Queries are cancelled on the server when halted. Deadlines (`timeout()`, `deadline()` from
+ * `@skein/core`) are enforced by that cancel at the moment the deadline halts the query;
+ * a transaction additionally starts with `SET LOCAL statement_timeout` set to the time left,
+ * so the server stops its statements by itself even if the client has gone.
+ *
+ * @example
+ * ```ts
+ * import { sql, usePostgres } from "@skein/postgres";
+ * import { main } from "@skein/core";
+ *
+ * await main(function* () {
+ *   const db = yield* usePostgres({ max: 5, acquireTimeout: 2_000 });
+ *   yield* db.transaction(function* (tx) {
+ *     yield* tx.query(sql`insert into events (kind) values (${"signup"})`);
+ *   });
+ * });
+ * ```
+ *
+ * @param options - connection settings; see {@link PostgresOptions} for precedence
+ * @returns an operation yielding the database handle
+ */
+export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
+  if (!wantsServer(options)) {
+    const embedded = typeof options.embedded === "object" ? options.embedded : {};
+    return usePglite({
+      ...(embedded.dataDir === undefined ? {} : { dataDir: embedded.dataDir }),
+      ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
+    });
+  }
+  return useServer(resolveServerSettings(options));
+}

@@ -1,0 +1,290 @@
+import {
+  createSignal,
+  each,
+  ensure,
+  type Operation,
+  spawn,
+  suspend,
+  timeout,
+  withResolvers,
+} from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { type Db, PostgresError, sql } from "../src/mod.js";
+
+/** A backend the shared suite runs against. */
+export interface SuiteBackend {
+  name: string;
+  /** The database under test, open for the current test's scope. */
+  open(): Operation<Db>;
+  /** Whether `SET LOCAL statement_timeout` takes effect. */
+  statementTimeouts: boolean;
+  /** How many rows the plain cursor test streams. */
+  cursorRows: number;
+}
+
+/** A name unique to this test run, so runs against one server never collide. */
+export const RUN = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+let tables = 0;
+
+/** Create a fresh `(id int primary key, v text)` table, dropped when the test ends. */
+export function* useTable(db: Db, prefix = "t"): Operation<string> {
+  const name = `skein_${prefix}_${RUN}_${++tables}`;
+  yield* db.query(sql`create table ${sql.id(name)} (id int primary key, v text)`);
+  yield* ensure(() => db.query(sql`drop table if exists ${sql.id(name)}`));
+  return name;
+}
+
+/** The rows of `table`, ordered by id. */
+export function* idsOf(db: Db, table: string): Operation<number[]> {
+  const rows = yield* db.query<{ id: number }>(sql`select id from ${sql.id(table)} order by id`);
+  return rows.map((row) => row.id);
+}
+
+/** Run `operation` and return what it threw; fails when it does not throw. */
+export function* caught(operation: Operation<unknown>): Operation<unknown> {
+  try {
+    yield* operation;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the operation to throw");
+}
+
+const failSerialization = sql`do $$ begin raise exception 'retry me' using errcode = '40001'; end $$`;
+
+/**
+ * The behaviour every backend must show, run once per backend.
+ *
+ * @param backend - how to open the database under test
+ */
+export function describeDb(backend: SuiteBackend): void {
+  describe(`Db on ${backend.name}`, () => {
+    it("returns typed rows for a parameterized query", function* () {
+      const db = yield* backend.open();
+      const rows = yield* db.query<{ n: number; s: string }>(
+        sql`select ${41}::int + 1 as n, ${"it's"}::text as s`,
+      );
+      expect(rows).toEqual([{ n: 42, s: "it's" }]);
+    });
+
+    it("inserts with sql.values and reads back with sql.in", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      const rows = [1, 2, 3, 4].map((id) => ({ id, v: `v${id}` }));
+      yield* db.query(sql`insert into ${sql.id(table)} ${sql.values(rows, ["id", "v"])}`);
+      const found = yield* db.query<{ v: string }>(
+        sql`select v from ${sql.id(table)} where id in ${sql.in([2, 4])} order by id`,
+      );
+      expect(found.map((row) => row.v)).toEqual(["v2", "v4"]);
+    });
+
+    it("reports a unique violation as a PostgresError with its SQLSTATE and constraint", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      yield* db.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+      const error = yield* caught(db.query(sql`insert into ${sql.id(table)} (id) values (${1})`));
+      expect(error).toBeInstanceOf(PostgresError);
+      const failure = error as PostgresError;
+      expect(failure.code).toBe("23505");
+      expect(failure.kind).toBe("unique_violation");
+      expect(failure.constraint).toBe(`${table}_pkey`);
+      expect(failure.detail).toContain("(id)=(1)");
+      expect(failure.query).toContain("values ($1)");
+    });
+
+    it("commits a transaction whose body returns", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      const value = yield* db.transaction(function* (tx) {
+        yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+        return "done";
+      });
+      expect(value).toBe("done");
+      expect(yield* idsOf(db, table)).toEqual([1]);
+    });
+
+    it("rolls a transaction back when its body throws", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      const error = yield* caught(
+        db.transaction(function* (tx) {
+          yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+          throw new Error("boom");
+        }),
+      );
+      expect((error as Error).message).toBe("boom");
+      expect(yield* idsOf(db, table)).toEqual([]);
+    });
+
+    it("leaves no row when a transaction is halted", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      const inserted = withResolvers<void>();
+      const task = yield* spawn(() =>
+        db.transaction(function* (tx) {
+          yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+          inserted.resolve();
+          yield* suspend();
+        }),
+      );
+      yield* inserted.operation;
+      yield* task.halt();
+      expect(yield* idsOf(db, table)).toEqual([]);
+      // The connection went back clean: a new transaction works on it.
+      yield* db.transaction(function* (tx) {
+        yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${2})`);
+      });
+      expect(yield* idsOf(db, table)).toEqual([2]);
+    });
+
+    it("rolls back to the savepoint of a failed nested transaction and keeps the rest", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      yield* db.transaction(function* (tx) {
+        yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+        const error = yield* caught(
+          tx.transaction(function* (inner) {
+            yield* inner.query(sql`insert into ${sql.id(table)} (id) values (${2})`);
+            yield* inner.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+          }),
+        );
+        expect((error as PostgresError).kind).toBe("unique_violation");
+        yield* tx.transaction(function* (inner) {
+          yield* inner.query(sql`insert into ${sql.id(table)} (id) values (${3})`);
+        });
+      });
+      expect(yield* idsOf(db, table)).toEqual([1, 3]);
+    });
+
+    it("retries a serialization failure only when asked to", function* () {
+      const db = yield* backend.open();
+      let attempts = 0;
+      const body = function* (tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) {
+        attempts++;
+        if (attempts === 1) yield* tx.query(failSerialization);
+        return attempts;
+      };
+      const error = yield* caught(db.transaction(body, { isolation: "serializable" }));
+      expect((error as PostgresError).kind).toBe("serialization_failure");
+      attempts = 0;
+      const result = yield* db.transaction(body, {
+        isolation: "serializable",
+        retrySerialization: 3,
+      });
+      expect(result).toBe(2);
+    });
+
+    it("runs a read-only transaction that refuses writes", function* () {
+      const db = yield* backend.open();
+      const table = yield* useTable(db);
+      const error = yield* caught(
+        db.transaction(
+          function* (tx) {
+            yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${1})`);
+          },
+          { readOnly: true },
+        ),
+      );
+      expect((error as PostgresError).code).toBe("25006");
+    });
+
+    it("streams rows through a cursor in batches", function* () {
+      const db = yield* backend.open();
+      let count = 0;
+      let sum = 0;
+      for (const row of yield* each(
+        db.cursor<{ g: number }>(sql`select g from generate_series(1, ${backend.cursorRows}) g`, {
+          batch: 500,
+        }),
+      )) {
+        count++;
+        sum += row.g;
+        yield* each.next();
+      }
+      expect(count).toBe(backend.cursorRows);
+      expect(sum).toBe((backend.cursorRows * (backend.cursorRows + 1)) / 2);
+    });
+
+    it("frees the connection when a cursor is abandoned early", function* () {
+      const db = yield* backend.open();
+      let seen = 0;
+      for (const _ of yield* each(db.cursor(sql`select g from generate_series(1, 100000) g`))) {
+        if (++seen === 150) break;
+        yield* each.next();
+      }
+      expect(seen).toBe(150);
+      const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
+      expect(row?.ok).toBe(1);
+    });
+
+    it("streams a cursor inside a transaction", function* () {
+      const db = yield* backend.open();
+      const ids = yield* db.transaction(function* (tx) {
+        const seen: number[] = [];
+        for (const row of yield* each(
+          tx.cursor<{ g: number }>(sql`select g from generate_series(1, ${25}) g`, { batch: 10 }),
+        )) {
+          seen.push(row.g);
+          yield* each.next();
+        }
+        return seen;
+      });
+      expect(ids).toHaveLength(25);
+      expect(ids.at(-1)).toBe(25);
+    });
+
+    it("delivers notifications to a listener", function* () {
+      const db = yield* backend.open();
+      const channel = `skein_${RUN}_news`;
+      const subscription = yield* db.listen(channel);
+      yield* db.notify(channel, "first");
+      yield* db.notify(channel, "second");
+      expect(yield* subscription.next()).toEqual({ done: false, value: "first" });
+      expect(yield* subscription.next()).toEqual({ done: false, value: "second" });
+    });
+
+    it("hands a listener's payloads to a worker loop", function* () {
+      const db = yield* backend.open();
+      const channel = `skein_${RUN}_jobs`;
+      const seen = createSignal<string, never>();
+      const results = yield* seen;
+      const listening = withResolvers<void>();
+      yield* spawn(function* () {
+        const jobs = yield* db.listen(channel);
+        listening.resolve();
+        for (;;) {
+          const job = yield* jobs.next();
+          if (!job.done) seen.send(job.value.toUpperCase());
+        }
+      });
+      yield* listening.operation;
+      yield* db.notify(channel, "resize");
+      expect(yield* results.next()).toEqual({ done: false, value: "RESIZE" });
+    });
+
+    it("sets the time left before the deadline as the transaction's statement timeout", function* () {
+      if (!backend.statementTimeouts) return;
+      const db = yield* backend.open();
+      const setting = yield* timeout(
+        5_000,
+        db.transaction(function* (tx) {
+          const [row] = yield* tx.query<{ statement_timeout: string }>(sql`show statement_timeout`);
+          return row?.statement_timeout ?? "";
+        }),
+      );
+      const ms = Number.parseInt(setting, 10) * (setting.endsWith("ms") ? 1 : 1000);
+      expect(ms).toBeGreaterThan(3_000);
+      expect(ms).toBeLessThanOrEqual(5_000);
+    });
+
+    it("halting a waiting query leaves the database usable", function* () {
+      const db = yield* backend.open();
+      const task = yield* spawn(() => db.query(sql`select pg_sleep(0.2)`));
+      yield* task.halt();
+      const [row] = yield* db.query<{ ok: number }>(sql`select 2 as ok`);
+      expect(row?.ok).toBe(2);
+    });
+  });
+}
