@@ -1,4 +1,4 @@
-import { type Operation, spawn } from "@skein/core";
+import type { Operation } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useDemoServer } from "../demo-site/use-demo-server.js";

@@ -144,10 +144,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const worker =
     options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const seeds = options.seeds.map((seed) => normalizeUrl(seed));
-
-  const record = yield* store.open(options.name, configOf(options), [
-    ...seeds.map((url) => ({ url, host: new URL(url).host, depth: 0 })),
-  ]);
+  const record = yield* openCrawl(options);
   const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
   const allows = createUrlFilter({
     seeds: seedsOfRecord,
@@ -282,6 +279,34 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     yield* store.release(record.id, worker, leftover);
   }
   return { crawl: record, worker, finished };
+}
+
+/**
+ * Create the crawl `options.name` with its seeds, or find it if it exists; {@link crawl} does
+ * this first, and a caller that needs the crawl's id before crawling can do it too.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { createCrawlStore, openCrawl, useDatabase } from "@skein/scraper";
+ *
+ * await run(function* () {
+ *   const store = yield* createCrawlStore(yield* useDatabase());
+ *   const record = yield* openCrawl({ store, name: "docs", seeds: ["https://example.com/"] });
+ *   console.log(record.id, record.resumed);
+ * });
+ * ```
+ *
+ * @param options - the store, name and seeds (the rest is saved as the crawl's config)
+ * @returns the crawl record
+ */
+export function* openCrawl(options: CrawlOptions): Operation<CrawlRecord> {
+  const seeds = options.seeds.map((seed) => normalizeUrl(seed));
+  return yield* options.store.open(
+    options.name,
+    configOf(options),
+    seeds.map((url) => ({ url, host: new URL(url).host, depth: 0 })),
+  );
 }
 
 function* settle(value: unknown): Operation<unknown> {

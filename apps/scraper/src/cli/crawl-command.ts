@@ -1,0 +1,195 @@
+import { spawn as spawnProcess } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { action, all, type Operation, spawn, until } from "@skein/core";
+import { type CrawlOptions, crawl, type Extractor, openCrawl } from "../crawl/crawl.js";
+import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
+import { useDatabase } from "../store/database.js";
+import { normalizeUrl } from "../url/normalize-url.js";
+import { exportPages, formatOf } from "./export-pages.js";
+import { formatSummary } from "./format-summary.js";
+import { reportProgress, type Tally } from "./progress.js";
+import { UsageError } from "./usage-error.js";
+
+/** Internal to the CLI. The default embedded data directory. */
+export const DEFAULT_DB = ".skein-scrape";
+
+export const CRAWL_HELP = `usage: skein-scrape crawl <url...> [options]
+
+Crawl from the given URLs, keeping the frontier and results in Postgres.
+Running the same command again (same --name) resumes the crawl.
+
+  --name <crawl>        crawl to create or resume (default: host of the first URL)
+  --db <location>       postgres://... URL, or a PGlite data directory (default ${DEFAULT_DB})
+  --concurrency <n>     fetches in flight (default 16)
+  --per-host <n>        fetches in flight per host (default 4)
+  --delay <ms>          least time between two requests to one host (default 0)
+  --max-pages <n>       stop after this many pages
+  --max-depth <n>       follow links at most this deep (start URLs are depth 0)
+  --include <pattern>   only crawl matching URLs (glob or /regex/; repeatable)
+  --exclude <pattern>   never crawl matching URLs (repeatable)
+  --follow-external     follow links to other hosts
+  --timeout <ms>        limit per request attempt (default 15000)
+  --retries <n>         retries for 5xx, 429 and network errors (default 3)
+  --user-agent <ua>     User-Agent header, and token for robots.txt
+  --no-robots           ignore robots.txt
+  --extractor <module>  module whose default export turns a page into a JSON item
+  --parse-workers <n>   parse HTML in n worker threads instead of on the event loop
+  --workers <n>         worker processes sharing the crawl (needs a postgres:// --db)
+  --out <file>          export the pages when done (.jsonl or .csv)
+  --json                print the summary as JSON
+  -h, --help            show this help
+
+Exit codes: 0 done, 1 failed, 130 interrupted (resume with the same --name).`;
+
+const OPTIONS = {
+  name: { type: "string" },
+  db: { type: "string" },
+  concurrency: { type: "string" },
+  "per-host": { type: "string" },
+  delay: { type: "string" },
+  "max-pages": { type: "string" },
+  "max-depth": { type: "string" },
+  include: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "follow-external": { type: "boolean" },
+  timeout: { type: "string" },
+  retries: { type: "string" },
+  "user-agent": { type: "string" },
+  "no-robots": { type: "boolean" },
+  extractor: { type: "string" },
+  "parse-workers": { type: "string" },
+  workers: { type: "string" },
+  out: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${flag} expects a whole number, got ${JSON.stringify(value)}`, value);
+  }
+  return n;
+}
+
+function* loadExtractor(path: string): Operation<Extractor> {
+  const module = (yield* until(import(pathToFileURL(path).href))) as Record<string, unknown>;
+  const fn = module.default ?? module.extract;
+  if (typeof fn !== "function") {
+    throw new UsageError(`${path} exports no default (or "extract") function`, path);
+  }
+  return fn as Extractor;
+}
+
+function* runChild(args: string[]): Operation<number> {
+  return yield* action<number>((resolve, reject) => {
+    const child = spawnProcess(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code ?? 1));
+    return () => {
+      if (child.exitCode === null) child.kill("SIGINT");
+    };
+  });
+}
+
+/** Internal to the CLI. Options shared by `crawl` and `demo`. */
+export interface CrawlRun {
+  store: CrawlStore;
+  options: Omit<CrawlOptions, "store" | "onPage">;
+  out?: string;
+  json?: boolean;
+}
+
+/** Internal to the CLI. Crawl with progress, then print the summary (and export). */
+export function* crawlAndReport(run: CrawlRun): Operation<void> {
+  const { store } = run;
+  const started = Date.now();
+  const tally: Tally = { pages: 0, errors: 0, bytes: 0 };
+  const record = yield* openCrawl({ ...run.options, store });
+  const progress = yield* spawn(() => reportProgress(store, record.id, tally));
+  yield* crawl({
+    ...run.options,
+    store,
+    onPage(event) {
+      tally.pages++;
+      tally.bytes += event.bytes;
+      if (event.error !== null) tally.errors++;
+    },
+  });
+  yield* progress.halt();
+  const summary = yield* store.summary(record.id);
+  if (run.json) console.log(JSON.stringify({ crawl: run.options.name, ...summary }, null, 2));
+  else console.log(formatSummary(run.options.name, summary, Date.now() - started));
+  if (run.out !== undefined) {
+    const format = formatOf(run.out);
+    if (format === undefined) throw new UsageError("--out must end in .jsonl or .csv", run.out);
+    const n = yield* exportPages(store, record.id, format, run.out);
+    if (!run.json) console.log(`exported ${n} pages to ${run.out}`);
+  }
+}
+
+/** Internal to the CLI. `skein-scrape crawl`. */
+export function* crawlCommand(args: string[]): Operation<void> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    console.log(CRAWL_HELP);
+    return;
+  }
+  const seeds = positionals.map((url) => normalizeUrl(url));
+  const name = values.name ?? (seeds[0] === undefined ? undefined : new URL(seeds[0]).host);
+  if (name === undefined) throw new UsageError("crawl needs a URL or a --name to resume", args);
+  const db = values.db ?? DEFAULT_DB;
+  const workers = integer("workers", values.workers) ?? 1;
+  if (workers > 1) {
+    if (!/^postgres(ql)?:\/\//.test(db)) {
+      throw new UsageError(
+        "--workers needs a Postgres server (--db postgres://...): an embedded database can be opened by one process only",
+        db,
+      );
+    }
+    const rest = args.filter((_, i) => args[i] !== "--workers" && args[i - 1] !== "--workers");
+    const childArgs = ["crawl", ...rest.filter((a) => !a.startsWith("--workers=")), "--name", name];
+    const childOnly = childArgs.filter((a, i) => a !== "--out" && childArgs[i - 1] !== "--out");
+    // The first process creates the crawl so that the others find its seeds.
+    const store = yield* createCrawlStore(yield* useDatabase(db));
+    yield* openCrawl({ store, name, seeds });
+    const codes = yield* all(
+      Array.from({ length: workers }, () => runChild([...childOnly, "--json"])),
+    );
+    if (codes.some((code) => code !== 0)) throw new Error(`worker exit codes: ${codes.join(" ")}`);
+    const record = yield* store.find(name);
+    console.log(formatSummary(name, yield* store.summary(record.id), 0));
+    return;
+  }
+  const store = yield* createCrawlStore(yield* useDatabase(db));
+  const extractor =
+    values.extractor === undefined ? undefined : yield* loadExtractor(values.extractor);
+  const parseWorkers = integer("parse-workers", values["parse-workers"]);
+  yield* crawlAndReport({
+    store,
+    out: values.out,
+    json: values.json,
+    options: {
+      name,
+      seeds,
+      concurrency: integer("concurrency", values.concurrency),
+      perHost: integer("per-host", values["per-host"]),
+      delayMs: integer("delay", values.delay),
+      maxPages: integer("max-pages", values["max-pages"]),
+      maxDepth: integer("max-depth", values["max-depth"]),
+      include: values.include,
+      exclude: values.exclude,
+      followExternal: values["follow-external"],
+      timeoutMs: integer("timeout", values.timeout),
+      retries: integer("retries", values.retries),
+      userAgent: values["user-agent"],
+      robots: !values["no-robots"],
+      parser: parseWorkers === undefined ? "inline" : { workers: parseWorkers },
+      ...(extractor === undefined ? {} : { extractor }),
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import { parseArgs } from "node:util";
+import type { Operation } from "@skein/core";
+import { createCrawlStore } from "../store/crawl-store.js";
+import { useDatabase } from "../store/database.js";
+import { DEFAULT_DB } from "./crawl-command.js";
+import { type ExportFormat, exportPages, formatOf } from "./export-pages.js";
+import { UsageError } from "./usage-error.js";
+
+export const EXPORT_HELP = `usage: skein-scrape export <crawl> [--format jsonl|csv] [--out <file>] [--db <location>]
+
+Write every page of a crawl, in URL order, to stdout or a file.
+
+  --format <f>     jsonl (default, or from the --out extension) or csv
+  --out <file>     write here instead of stdout
+  --db <location>  postgres://... URL or PGlite data directory (default .skein-scrape)
+  -h, --help       show this help`;
+
+/** Internal to the CLI. `skein-scrape export`. */
+export function* exportCommand(args: string[]): Operation<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: "string" },
+      out: { type: "string" },
+      db: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(EXPORT_HELP);
+    return;
+  }
+  const [name] = positionals;
+  if (name === undefined) throw new UsageError("export needs the name of a crawl", positionals);
+  const format = values.format ?? (values.out === undefined ? "jsonl" : formatOf(values.out));
+  if (format !== "jsonl" && format !== "csv") {
+    throw new UsageError(`--format must be jsonl or csv, got ${String(format)}`, format);
+  }
+  const store = yield* createCrawlStore(yield* useDatabase(values.db ?? DEFAULT_DB));
+  const record = yield* store.find(name);
+  const n = yield* exportPages(store, record.id, format as ExportFormat, values.out);
+  if (values.out !== undefined) console.error(`exported ${n} pages to ${values.out}`);
+}

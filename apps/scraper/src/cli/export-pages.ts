@@ -1,0 +1,80 @@
+import { createWriteStream } from "node:fs";
+import type { Writable } from "node:stream";
+import { action, type Operation } from "@skein/core";
+import type { CrawlStore, StoredPage } from "../store/crawl-store.js";
+
+/** Internal to the CLI. Export formats. */
+export type ExportFormat = "jsonl" | "csv";
+
+const COLUMNS: (keyof StoredPage)[] = [
+  "url",
+  "status",
+  "content_type",
+  "title",
+  "description",
+  "canonical",
+  "bytes",
+  "elapsed_ms",
+  "retries",
+  "error",
+  "item",
+  "fetched_at",
+];
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function* write(out: Writable, text: string): Operation<void> {
+  if (out.write(text)) return;
+  yield* action<void>((resolve) => {
+    out.once("drain", resolve);
+    return () => out.off("drain", resolve);
+  });
+}
+
+/**
+ * Internal to the CLI. Write every stored page of crawl `id`, page by page in URL order, to
+ * `path` (or stdout), waiting for the stream to drain when it pushes back.
+ */
+export function* exportPages(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  const out: Writable = path === undefined ? process.stdout : createWriteStream(path);
+  let count = 0;
+  try {
+    if (format === "csv") yield* write(out, `${COLUMNS.join(",")}\n`);
+    for (let after = ""; ; ) {
+      const rows = yield* store.pages(id, after);
+      if (rows.length === 0) break;
+      const text = rows
+        .map((row) =>
+          format === "csv" ? COLUMNS.map((c) => csvCell(row[c])).join(",") : JSON.stringify(row),
+        )
+        .join("\n");
+      yield* write(out, `${text}\n`);
+      count += rows.length;
+      after = rows[rows.length - 1]!.url;
+    }
+  } finally {
+    if (out !== process.stdout) {
+      yield* action<void>((resolve) => {
+        out.end(() => resolve());
+        return () => {};
+      });
+    }
+  }
+  return count;
+}
+
+/** Internal to the CLI. The format a file name asks for. */
+export function formatOf(path: string): ExportFormat | undefined {
+  if (path.endsWith(".jsonl") || path.endsWith(".ndjson")) return "jsonl";
+  if (path.endsWith(".csv")) return "csv";
+  return undefined;
+}
