@@ -2,7 +2,15 @@ import { trapped } from "./engine/trap-scope.js";
 import { spawn } from "./spawn.js";
 import type { Operation, Task, Yielded } from "./types.js";
 
-/** The tuple of values that `all()` produces for its operations. */
+/** The tuple of values that `all()` produces for its operations.
+ *
+ * @example
+ * ```ts
+ * import type { All, Operation } from "@skein/core";
+ *
+ * type Pair = All<[Operation<number>, Operation<string>]>; // [number, string]
+ * ```
+ */
 export type All<T extends readonly Operation<unknown>[] | []> = {
   -readonly [P in keyof T]: Yielded<T[P]>;
 };

@@ -33,7 +33,16 @@ export interface BoundedQueue<T> extends Subscription<T, void>, Stream<T, void> 
   close(): void;
 }
 
-/** Options of {@link createBoundedQueue}. */
+/** Options of {@link createBoundedQueue}.
+ *
+ * @example
+ * ```ts
+ * import { createBoundedQueue, type BoundedQueueOptions } from "@skein/core";
+ *
+ * const options: BoundedQueueOptions = { capacity: 100 };
+ * const queue = createBoundedQueue<string>(options);
+ * ```
+ */
 export interface BoundedQueueOptions {
   /** The most items held at once, a positive integer. Required. */
   capacity: number;

@@ -13,7 +13,21 @@ interface Loop<T> {
 
 const EachStack = createContext<Loop<unknown>[]>("@skein/each");
 
-/** Thrown when `each.next()` is missing or misplaced in an `each()` loop. */
+/** Thrown when `each.next()` is missing or misplaced in an `each()` loop.
+ *
+ * @example
+ * ```ts
+ * import { each, IterationError, run } from "@skein/core";
+ *
+ * await run(function* () {
+ *   try {
+ *     yield* each.next();
+ *   } catch (error) {
+ *     console.log(error instanceof IterationError); // true: not inside a loop
+ *   }
+ * });
+ * ```
+ */
 export class IterationError extends Error {
   readonly code = "iteration";
   override name = "IterationError";

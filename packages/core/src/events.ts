@@ -2,13 +2,32 @@ import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
 import type { Operation, Stream } from "./types.js";
 
-/** Anything with `addEventListener`/`removeEventListener` (DOM, `AbortSignal`, `MessagePort`). */
+/** Anything with `addEventListener`/`removeEventListener` (DOM, `AbortSignal`, `MessagePort`).
+ *
+ * @example
+ * ```ts
+ * import { once, type EventTargetLike } from "@skein/core";
+ *
+ * const target: EventTargetLike = new AbortController().signal;
+ * const aborted = once(target, "abort");
+ * ```
+ */
 export interface EventTargetLike {
   addEventListener(type: string, listener: (event: any) => void): void;
   removeEventListener(type: string, listener: (event: any) => void): void;
 }
 
-/** A Node `EventEmitter` (or anything with `on` and `off`). */
+/** A Node `EventEmitter` (or anything with `on` and `off`).
+ *
+ * @example
+ * ```ts
+ * import { EventEmitter } from "node:events";
+ * import { on, type EmitterLike } from "@skein/core";
+ *
+ * const emitter: EmitterLike = new EventEmitter();
+ * const messages = on(emitter, "message");
+ * ```
+ */
 export interface EmitterLike {
   on(event: string | symbol, listener: (...args: any[]) => void): unknown;
   off(event: string | symbol, listener: (...args: any[]) => void): unknown;
@@ -16,7 +35,15 @@ export interface EmitterLike {
 
 type FN = (...args: any[]) => any;
 
-/** The event type for `name` on `T`: the DOM's `on<name>` typing, or `Event`/`unknown[]`. */
+/** The event type for `name` on `T`: the DOM's `on<name>` typing, or `Event`/`unknown[]`.
+ *
+ * @example
+ * ```ts
+ * import type { EventOf } from "@skein/core";
+ *
+ * type Abort = EventOf<AbortSignal, "abort">; // Event
+ * ```
+ */
 export type EventOf<T, K extends string> = T extends EventTargetLike
   ? `on${K}` extends keyof T
     ? Parameters<Extract<T[`on${K}`], FN>>[0]

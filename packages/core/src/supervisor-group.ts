@@ -1,7 +1,15 @@
 import { runGroup, type TaskGroup } from "./task-group.js";
 import type { Operation } from "./types.js";
 
-/** Options of {@link supervisorGroup}. */
+/** Options of {@link supervisorGroup}.
+ *
+ * @example
+ * ```ts
+ * import { supervisorGroup, type SupervisorOptions } from "@skein/core";
+ *
+ * const options: SupervisorOptions = { onError: (error) => console.error("worker failed", error) };
+ * ```
+ */
 export interface SupervisorOptions {
   /**
    * Told of each child that fails, when it fails. If it throws, the group fails with that
