@@ -1,4 +1,4 @@
-import type { Operation } from "@skein/core";
+import { all, createEvent, type Operation, spawn } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useDemoServer } from "../demo-site/use-demo-server.js";
@@ -34,6 +34,64 @@ describe("crawl()", () => {
       expect(server.requests.get("/robots.txt")).toBe(1);
       const { counts } = yield* store.summary((yield* store.find("demo")).id);
       expect(counts).toMatchObject({ queued: 0, leased: 0 });
+    },
+    SLOW,
+  );
+
+  it(
+    "splits the work between two engines on one database without fetching a URL twice",
+    function* () {
+      const server = yield* useDemoServer({ pages: 200, slowMs: 5 });
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const options = { store, name: "shared", seeds: [`${server.origin}/`], concurrency: 4 };
+      const [a, b] = yield* all([
+        crawl({ ...options, worker: "a" }),
+        crawl({ ...options, worker: "b" }),
+      ]);
+      const expected = server.site.expect(server.origin);
+      expect(yield* statusesOf(store, "shared")).toEqual(expected.statuses);
+      expect(a.finished).toBeGreaterThan(0);
+      expect(b.finished).toBeGreaterThan(0);
+      expect(a.finished + b.finished).toBe(expected.statuses.size);
+      const site = server.site;
+      expect(server.requests.get("/robots.txt")).toBe(2);
+      const again = [...server.requests].filter(([path, n]) => {
+        if (path === "/robots.txt") return false;
+        const page = /^\/p\/(\d+)$/.exec(path);
+        const retried = page !== null && site.firstStatus(Number(page[1])) !== 200;
+        return n > (retried ? 2 : 1);
+      });
+      expect(again).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "leaves no URL leased when halted, and a resumed crawl ends with the same result",
+    function* () {
+      const server = yield* useDemoServer({ pages: 200, slowMs: 5 });
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const options = { store, name: "resume", seeds: [`${server.origin}/`], concurrency: 8 };
+      const enough = createEvent();
+      let pages = 0;
+      const first = yield* spawn(() =>
+        crawl({
+          ...options,
+          onPage() {
+            if (++pages === 60) enough.set();
+          },
+        }),
+      );
+      yield* enough.wait();
+      yield* first.halt();
+      const { id } = yield* store.find("resume");
+      const halted = yield* store.counts(id);
+      expect(halted.leased).toBe(0);
+      expect(halted.queued).toBeGreaterThan(0);
+      yield* crawl(options);
+      const expected = server.site.expect(server.origin);
+      expect(yield* statusesOf(store, "resume")).toEqual(expected.statuses);
+      expect(yield* store.counts(id)).toMatchObject({ queued: 0, leased: 0 });
     },
     SLOW,
   );

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { createLock, type Operation, sleep, spawn, until, useScope } from "@skein/core";
 import { useHttpClient } from "@skein/http";
 import type { PageFacts } from "../extract/extract-page.js";
+import type { CrawlMonitor } from "./crawl-monitor.js";
 import { allowAll } from "../robots/robots.js";
 import type {
   ClaimedUrl,
@@ -87,6 +88,8 @@ export interface CrawlOptions {
   parser?: ParserMode;
   extractor?: Extractor;
   onPage?: (event: PageEvent) => void;
+  /** Live figures, pause and stop, for a dashboard: see `createCrawlMonitor()`. */
+  monitor?: CrawlMonitor;
 }
 
 /** What one engine did. */
@@ -130,7 +133,7 @@ function whole(name: string, value: number | undefined, fallback: number, min = 
  * @returns what this engine did
  */
 export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
-  const { store } = options;
+  const { store, monitor } = options;
   const concurrency = whole("concurrency", options.concurrency, 16);
   const perHost = whole("perHost", options.perHost, 4);
   const delayMs = whole("delayMs", options.delayMs, 0, 0);
@@ -164,8 +167,14 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
 
   function* next(): Operation<ClaimedUrl | undefined> {
     for (;;) {
+      if (monitor?.stopped) return undefined;
       const ready = buffer.shift();
       if (ready !== undefined) return ready;
+      if (monitor !== undefined) {
+        // Paused: claim nothing more; what is claimed already is finished.
+        yield* monitor.whileRunning();
+        if (monitor.stopped) return undefined;
+      }
       yield* refill.withLock(function* () {
         if (buffer.length > 0) return;
         const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
@@ -183,18 +192,26 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   }
 
   function* visit(url: ClaimedUrl): Operation<void> {
-    const outcome = yield* outcomeOf(url);
+    monitor?.began(url.host);
+    let outcome: Completion;
+    try {
+      outcome = yield* outcomeOf(url);
+    } finally {
+      monitor?.ended(url.host);
+    }
     yield* store.complete(record.id, worker, url.url, outcome);
     held.delete(url.url);
     finished++;
-    options.onPage?.({
+    const event: PageEvent = {
       url: url.url,
       state: outcome.state,
       status: outcome.page?.status ?? null,
       error: outcome.page?.error ?? null,
       bytes: outcome.page?.bytes ?? 0,
       retries: outcome.page?.retries ?? 0,
-    });
+    };
+    monitor?.finished(event);
+    options.onPage?.(event);
   }
 
   function* outcomeOf(url: ClaimedUrl): Operation<Completion> {
@@ -271,7 +288,8 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     }
     for (const task of workers) yield* task;
     const counts = yield* store.counts(record.id);
-    if (counts.leased === 0) yield* store.finish(record.id);
+    // A stopped crawl keeps its frontier for a resume.
+    if (counts.leased === 0 && !monitor?.stopped) yield* store.finish(record.id);
   } finally {
     const leftover = [...held];
     held.clear();
@@ -321,6 +339,7 @@ function configOf(options: CrawlOptions): Record<string, unknown> {
     store: _store,
     extractor: _extractor,
     onPage: _onPage,
+    monitor: _monitor,
     worker: _worker,
     ...config
   } = options;

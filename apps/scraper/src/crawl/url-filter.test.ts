@@ -1,0 +1,47 @@
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+import { compilePattern, createUrlFilter, isPrivateHost } from "./url-filter.js";
+
+describe("createUrlFilter()", () => {
+  it("keeps a public crawl on its own host and out of private addresses", function* () {
+    const allows = createUrlFilter({ seeds: ["https://example.com/"], followExternal: true });
+    expect(allows("https://example.com/a")).toBe(true);
+    expect(allows("https://other.org/")).toBe(true);
+    expect(allows("http://127.0.0.1:8080/admin")).toBe(false);
+    expect(allows("http://192.168.1.1/")).toBe(false);
+    expect(allows("http://[::1]/")).toBe(false);
+    expect(createUrlFilter({ seeds: ["https://example.com/"] })("https://other.org/")).toBe(false);
+  });
+
+  it("lets a crawl that starts on loopback stay there", function* () {
+    const allows = createUrlFilter({ seeds: ["http://127.0.0.1:3000/"] });
+    expect(allows("http://127.0.0.1:3000/x")).toBe(true);
+  });
+
+  it("applies include and exclude globs and regexes", function* () {
+    const allows = createUrlFilter({
+      seeds: ["https://example.com/"],
+      include: ["https://example.com/docs/*"],
+      exclude: ["/\\.pdf$/i"],
+    });
+    expect(allows("https://example.com/docs/a")).toBe(true);
+    expect(allows("https://example.com/blog/a")).toBe(false);
+    expect(allows("https://example.com/docs/a.PDF")).toBe(false);
+  });
+
+  it("rejects an invalid regex with a typed error", function* () {
+    expect(() => compilePattern("/(/")).toThrow(InvalidCrawlOptionError);
+  });
+
+  it("judges private hosts by their spelling", function* () {
+    expect(
+      ["10.0.0.1", "172.20.0.1", "169.254.1.1", "localhost", "[fd00::1]"].map(isPrivateHost),
+    ).toEqual([true, true, true, true, true]);
+    expect(["8.8.8.8", "172.32.0.1", "example.com"].map(isPrivateHost)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+});
