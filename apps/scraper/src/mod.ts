@@ -1,7 +1,10 @@
 export * from "./crawl/crawl.js";
+export * from "./crawl/crawl-monitor.js";
 export * from "./crawl/invalid-crawl-option-error.js";
 export * from "./crawl/url-filter.js";
 export type { ParserMode } from "./crawl/use-page-parser.js";
+export * from "./dashboard/dashboard-source.js";
+export * from "./dashboard/use-dashboard.js";
 export * from "./demo-site/demo-site.js";
 export * from "./demo-site/random.js";
 export * from "./demo-site/use-demo-server.js";

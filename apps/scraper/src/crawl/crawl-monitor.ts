@@ -1,5 +1,9 @@
 import { createEvent, type Operation } from "@skein/core";
-import type { CrawlErrorEntry, CrawlSnapshot, DashboardSource } from "../dashboard/dashboard-source.js";
+import type {
+  CrawlErrorEntry,
+  CrawlSnapshot,
+  DashboardSource,
+} from "../dashboard/dashboard-source.js";
 import type { CrawlRecord, CrawlStore } from "../store/crawl-store.js";
 import type { PageEvent } from "./crawl.js";
 
@@ -142,7 +146,11 @@ export function createCrawlMonitor(options: CrawlMonitorOptions): CrawlMonitor {
       bytes += event.bytes;
       retries += event.retries;
       const key =
-        event.state === "skipped" ? "skipped" : event.status === null ? "error" : String(event.status);
+        event.state === "skipped"
+          ? "skipped"
+          : event.status === null
+            ? "error"
+            : String(event.status);
       statuses[key] = (statuses[key] ?? 0) + 1;
       if (event.error !== null) {
         errors.unshift({ url: event.url, error: event.error, status: event.status, at: now });

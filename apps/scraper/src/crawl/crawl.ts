@@ -2,7 +2,6 @@ import { hostname } from "node:os";
 import { createLock, type Operation, sleep, spawn, until, useScope } from "@skein/core";
 import { useHttpClient } from "@skein/http";
 import type { PageFacts } from "../extract/extract-page.js";
-import type { CrawlMonitor } from "./crawl-monitor.js";
 import { allowAll } from "../robots/robots.js";
 import type {
   ClaimedUrl,
@@ -12,6 +11,7 @@ import type {
   PageRecord,
 } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
+import type { CrawlMonitor } from "./crawl-monitor.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
