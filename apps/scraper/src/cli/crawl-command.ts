@@ -1,11 +1,14 @@
 import { spawn as spawnProcess } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { action, all, type Operation, spawn, until } from "@skein/core";
+import { action, all, exit, type Operation, spawn, until } from "@skein/core";
 import { type CrawlOptions, crawl, type Extractor, openCrawl } from "../crawl/crawl.js";
+import { createCrawlMonitor } from "../crawl/crawl-monitor.js";
+import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
 import { normalizeUrl } from "../url/normalize-url.js";
+import { takeDashboardFlag } from "./dashboard-flag.js";
 import { exportPages, formatOf } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
 import { reportProgress, type Tally } from "./progress.js";
@@ -37,6 +40,8 @@ Running the same command again (same --name) resumes the crawl.
   --parse-workers <n>   parse HTML in n worker threads instead of on the event loop
   --workers <n>         worker processes sharing the crawl (needs a postgres:// --db)
   --out <file>          export the pages when done (.jsonl or .csv)
+  --dashboard [port]    serve a live dashboard (pause, resume, stop) on this port (default: any free one)
+  --dashboard-host <h>  address the dashboard binds to (default 127.0.0.1)
   --json                print the summary as JSON
   -h, --help            show this help
 
@@ -62,6 +67,7 @@ const OPTIONS = {
   workers: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
+  "dashboard-host": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -99,21 +105,41 @@ function* runChild(args: string[]): Operation<number> {
 /** Internal to the CLI. Options shared by `crawl` and `demo`. */
 export interface CrawlRun {
   store: CrawlStore;
-  options: Omit<CrawlOptions, "store" | "onPage">;
+  options: Omit<CrawlOptions, "store" | "onPage" | "monitor">;
   out?: string;
   json?: boolean;
+  /** Serve the live dashboard while crawling. */
+  dashboard?: { port: number; host?: string | undefined };
+  /** URLs the crawl will have finished when done, for the dashboard's progress and ETA. */
+  total?: number;
+}
+
+/** Internal to the CLI. How a crawl run ended. */
+export interface CrawlReport {
+  /** Stopped from the dashboard: the crawl's frontier is kept for a resume. */
+  stopped: boolean;
 }
 
 /** Internal to the CLI. Crawl with progress, then print the summary (and export). */
-export function* crawlAndReport(run: CrawlRun): Operation<void> {
+export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
   const { store } = run;
   const started = Date.now();
   const tally: Tally = { pages: 0, errors: 0, bytes: 0 };
   const record = yield* openCrawl({ ...run.options, store });
+  const monitor =
+    run.dashboard === undefined
+      ? undefined
+      : createCrawlMonitor({ store, crawl: record, total: run.total ?? run.options.maxPages });
+  if (monitor !== undefined && run.dashboard !== undefined) {
+    const { port, host } = run.dashboard;
+    const dashboard = yield* useDashboard({ source: monitor, port, host });
+    console.error(`dashboard: ${dashboard.url}`);
+  }
   const progress = yield* spawn(() => reportProgress(store, record.id, tally));
   yield* crawl({
     ...run.options,
     store,
+    monitor,
     onPage(event) {
       tally.pages++;
       tally.bytes += event.bytes;
@@ -121,6 +147,7 @@ export function* crawlAndReport(run: CrawlRun): Operation<void> {
     },
   });
   yield* progress.halt();
+  monitor?.close();
   const summary = yield* store.summary(record.id);
   if (run.json) console.log(JSON.stringify({ crawl: run.options.name, ...summary }, null, 2));
   else console.log(formatSummary(run.options.name, summary, Date.now() - started));
@@ -130,10 +157,12 @@ export function* crawlAndReport(run: CrawlRun): Operation<void> {
     const n = yield* exportPages(store, record.id, format, run.out);
     if (!run.json) console.log(`exported ${n} pages to ${run.out}`);
   }
+  return { stopped: monitor?.stopped ?? false };
 }
 
 /** Internal to the CLI. `skein-scrape crawl`. */
-export function* crawlCommand(args: string[]): Operation<void> {
+export function* crawlCommand(argv: string[]): Operation<void> {
+  const { args, port: dashboardPort } = takeDashboardFlag(argv);
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (values.help) {
     console.log(CRAWL_HELP);
@@ -145,6 +174,9 @@ export function* crawlCommand(args: string[]): Operation<void> {
   const db = values.db ?? DEFAULT_DB;
   const workers = integer("workers", values.workers) ?? 1;
   if (workers > 1) {
+    if (dashboardPort !== undefined) {
+      throw new UsageError("--dashboard watches one process: use it without --workers", workers);
+    }
     if (!/^postgres(ql)?:\/\//.test(db)) {
       throw new UsageError(
         "--workers needs a Postgres server (--db postgres://...): an embedded database can be opened by one process only",
@@ -169,10 +201,14 @@ export function* crawlCommand(args: string[]): Operation<void> {
   const extractor =
     values.extractor === undefined ? undefined : yield* loadExtractor(values.extractor);
   const parseWorkers = integer("parse-workers", values["parse-workers"]);
-  yield* crawlAndReport({
+  const report = yield* crawlAndReport({
     store,
     out: values.out,
     json: values.json,
+    dashboard:
+      dashboardPort === undefined
+        ? undefined
+        : { port: dashboardPort, host: values["dashboard-host"] },
     options: {
       name,
       seeds,
@@ -192,4 +228,7 @@ export function* crawlCommand(args: string[]): Operation<void> {
       ...(extractor === undefined ? {} : { extractor }),
     },
   });
+  if (report.stopped) {
+    yield* exit(130, `stopped from the dashboard; resume with: skein-scrape crawl --name ${name}`);
+  }
 }

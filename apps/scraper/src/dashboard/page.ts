@@ -67,6 +67,7 @@ export const DASHBOARD_SCRIPT = `
   var $ = function (id) { return document.getElementById(id); };
   var received = 0;
   var last = null;
+  var stopAsked = false;
   var SVG = "http://www.w3.org/2000/svg";
 
   function el(tag, text, cls) {
@@ -234,13 +235,14 @@ export const DASHBOARD_SCRIPT = `
   $("resume").addEventListener("click", function () { post("resume"); });
   $("stop").addEventListener("click", function () {
     $("stop").disabled = true;
+    stopAsked = true;
     post("stop");
   });
 
   var events = new EventSource("events");
   events.addEventListener("open", function () { $("conn").textContent = "live"; });
   events.addEventListener("error", function () {
-    var ended = last && last.state !== "running" && last.state !== "paused";
+    var ended = stopAsked || (last && last.state !== "running" && last.state !== "paused");
     $("conn").textContent = ended ? "the crawl process has ended" : "reconnecting\\u2026";
     if (ended) {
       events.close();
