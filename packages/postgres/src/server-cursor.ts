@@ -46,11 +46,12 @@ export function serverCursor(
     const settled = pending
       .cursor(batch, (next) => {
         if (closing) return target.CLOSE;
-        rows = next;
-        index = 0;
-        wake?.();
+        // `more` must be in place before the consumer wakes: it may drain the batch at once.
         return new Promise((resolve) => {
           more = resolve;
+          rows = next;
+          index = 0;
+          wake?.();
         });
       })
       .then(

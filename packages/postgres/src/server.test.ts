@@ -1,0 +1,283 @@
+import {
+  createChannel,
+  each,
+  type Operation,
+  type Stream,
+  sleep,
+  spawn,
+  suspend,
+  TimeoutError,
+  timeout,
+} from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { expect, it as vitestIt } from "vitest";
+import { caught, describeDb, idsOf, RUN, useTable } from "../test/suite.js";
+import {
+  ConnectionError,
+  type Db,
+  PoolTimeoutError,
+  PostgresError,
+  type PostgresOptions,
+  sql,
+  usePostgres,
+} from "./mod.js";
+
+const env = process.env;
+const configured = Boolean(env.DATABASE_URL ?? env.PGHOST);
+const inCi = env.CI === "true" || env.CI === "1";
+
+let apps = 0;
+
+/** A pool whose backends can be told apart in pg_stat_activity. */
+function* useServer(options: PostgresOptions = {}): Operation<{ db: Db; app: string }> {
+  const app = `skein_${RUN}_${++apps}`;
+  const db = yield* usePostgres({ applicationName: app, ...options });
+  expect(db.backend).toBe("server");
+  return { db, app };
+}
+
+interface Activity {
+  pid: number;
+  state: string | null;
+  query: string;
+}
+
+function* activity(admin: Db, app: string): Operation<Activity[]> {
+  return yield* admin.query<Activity>(
+    sql`select pid, state, query from pg_stat_activity where application_name = ${app}`,
+  );
+}
+
+/** Poll the server until `check` holds; fails after `tries` polls. */
+function* poll<T>(
+  probe: () => Operation<T>,
+  check: (value: T) => boolean,
+  tries = 400,
+): Operation<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = yield* probe();
+    if (check(value)) return value;
+    yield* sleep(5);
+  }
+  throw new Error("the server never reached the expected state");
+}
+
+if (!configured && inCi) {
+  describe("server backend", () => {
+    vitestIt("has a server configured in CI", () => {
+      throw new Error(
+        "CI is set but neither DATABASE_URL nor PGHOST is: the server suite cannot run",
+      );
+    });
+  });
+} else if (!configured) {
+  describe.skip("server backend (skipped: set DATABASE_URL or PGHOST to run it)", () => {
+    vitestIt("needs a server", () => {});
+  });
+} else {
+  describeDb({
+    name: "a server (postgres.js)",
+    open: function* () {
+      return (yield* useServer({ max: 4 })).db;
+    },
+    statementTimeouts: true,
+    cursorRows: 20_000,
+  });
+
+  describe("usePostgres() on a server", () => {
+    it("frees the backend within 50 ms when a pg_sleep(10) is halted", function* () {
+      const { db: admin } = yield* useServer();
+      const { db, app } = yield* useServer({ max: 1 });
+      const task = yield* spawn(() => db.query(sql`select pg_sleep(10)`));
+      const [running] = yield* poll(
+        () => activity(admin, app),
+        (rows) => rows.some((row) => row.state === "active" && row.query.includes("pg_sleep")),
+      );
+      const started = performance.now();
+      yield* task.halt();
+      const halted = performance.now() - started;
+      const [after] = yield* activity(admin, app);
+      expect(after?.pid).toBe(running?.pid);
+      expect(after?.state).toBe("idle");
+      expect(halted).toBeLessThan(50);
+      const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
+      expect(row?.ok).toBe(1);
+    });
+
+    it("cancels a query when the enclosing timeout expires", function* () {
+      const { db: admin } = yield* useServer();
+      const { db, app } = yield* useServer({ max: 1 });
+      const error = yield* caught(timeout(100, db.query(sql`select pg_sleep(10)`)));
+      expect(error).toBeInstanceOf(TimeoutError);
+      const rows = yield* activity(admin, app);
+      expect(rows.map((row) => row.state)).toEqual(["idle"]);
+    });
+
+    it("closes every connection when its scope ends", function* () {
+      const { db: admin } = yield* useServer();
+      const app = `skein_${RUN}_closing`;
+      yield* scopedPool(app, function* (db) {
+        yield* db.query(sql`select 1`);
+        const rows = yield* activity(admin, app);
+        expect(rows).toHaveLength(1);
+      });
+      const rows = yield* poll(
+        () => activity(admin, app),
+        (found) => found.length === 0,
+      );
+      expect(rows).toEqual([]);
+    });
+
+    it("streams a million rows through a cursor with bounded memory", function* () {
+      const { db } = yield* useServer();
+      const before = process.memoryUsage().heapUsed;
+      let peak = 0;
+      let count = 0;
+      for (const row of yield* each(
+        db.cursor<{ g: number }>(
+          sql`select g, repeat('x', 40) as pad from generate_series(1, 1000000) g`,
+          {
+            batch: 1000,
+          },
+        ),
+      )) {
+        count++;
+        if (row.g % 50_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+        yield* each.next();
+      }
+      expect(count).toBe(1_000_000);
+      expect(peak).toBeLessThan(100 * 1024 * 1024);
+    }, 120_000);
+
+    it("keeps listening after its backend is terminated", function* () {
+      const { db: admin } = yield* useServer();
+      const { db, app } = yield* useServer();
+      const channel = `skein_${RUN}_reconnect`;
+      const subscription = yield* db.listen(channel);
+      const [listener] = yield* poll(
+        () => activity(admin, app),
+        (rows) => rows.some((row) => row.query.startsWith("listen")),
+      );
+      yield* admin.query(sql`select pg_terminate_backend(${listener?.pid})`);
+      yield* poll(
+        () => activity(admin, app),
+        (rows) => rows.some((row) => row.query.startsWith("listen") && row.pid !== listener?.pid),
+      );
+      yield* admin.query(sql`select pg_notify(${channel}, ${"after"})`);
+      expect(yield* subscription.next()).toEqual({ done: false, value: "after" });
+    });
+
+    it("fails with PoolTimeoutError when every connection stays busy", function* () {
+      const { db } = yield* useServer({ max: 2, acquireTimeout: 100 });
+      const held = createChannel<void, never>();
+      const holds = yield* held;
+      for (let i = 0; i < 2; i++) {
+        yield* spawn(() =>
+          db.transaction(function* () {
+            yield* held.send();
+            yield* suspend();
+          }),
+        );
+      }
+      yield* holds.next();
+      yield* holds.next();
+      const started = performance.now();
+      const error = yield* caught(db.query(sql`select 1`));
+      expect(error).toBeInstanceOf(PoolTimeoutError);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    });
+
+    it("recovers when every backend of the pool is terminated mid-run, losing no commit", function* () {
+      const { db: admin } = yield* useServer();
+      const { db, app } = yield* useServer({ max: 4 });
+      const table = yield* useTable(db, "recover");
+      const committed = new Set<number>();
+      let next = 0;
+      let failures = 0;
+      let afterTermination = 0;
+      const worker = function* (): Operation<void> {
+        while (afterTermination < 40) {
+          const id = ++next;
+          try {
+            yield* db.transaction(function* (tx) {
+              yield* tx.query(sql`insert into ${sql.id(table)} (id) values (${id})`);
+              yield* tx.query(sql`select pg_sleep(0.002)`);
+            });
+            committed.add(id);
+            if (terminatedAt !== undefined) afterTermination++;
+          } catch (error) {
+            if (!(error instanceof ConnectionError || error instanceof PostgresError)) throw error;
+            failures++;
+          }
+        }
+      };
+      let terminatedAt: number | undefined;
+      const workers = [];
+      for (let i = 0; i < 4; i++) workers.push(yield* spawn(worker));
+      const victims = yield* poll(
+        () => activity(admin, app),
+        (rows) => rows.length === 4 && committed.size > 20,
+      );
+      for (const victim of victims) {
+        yield* admin.query(sql`select pg_terminate_backend(${victim.pid})`);
+      }
+      terminatedAt = committed.size;
+      for (const task of workers) yield* task;
+      const stored = new Set(yield* idsOf(db, table));
+      for (const id of committed) expect(stored.has(id)).toBe(true);
+      expect(afterTermination).toBeGreaterThanOrEqual(40);
+      // The termination did hit work in flight, and that work failed instead of hanging.
+      expect(failures).toBeGreaterThan(0);
+      const now = yield* activity(admin, app);
+      expect(now.every((row) => !victims.some((victim) => victim.pid === row.pid))).toBe(true);
+    }, 60_000);
+
+    it("copies rows out and back in with COPY", function* () {
+      const { db } = yield* useServer();
+      const origin = yield* useTable(db, "copy_src");
+      const target = yield* useTable(db, "copy_dst");
+      yield* db.query(
+        sql`insert into ${sql.id(origin)} select g, 'row ' || g from generate_series(1, 1000) g`,
+      );
+      const chunks: Uint8Array[] = [];
+      for (const chunk of yield* each(db.copyTo(sql`copy ${sql.id(origin)} to stdout`))) {
+        chunks.push(chunk);
+        yield* each.next();
+      }
+      const text = Buffer.concat(chunks).toString("utf8");
+      expect(text.split("\n")[0]).toBe("1\trow 1");
+      const lines = text.split("\n").filter(Boolean);
+      let sent = 0;
+      const source: Stream<string, void> = {
+        *[Symbol.iterator]() {
+          return {
+            *next(): Operation<IteratorResult<string, void>> {
+              const line = lines[sent++];
+              return line === undefined
+                ? { done: true, value: undefined }
+                : { done: false, value: `${line}\n` };
+            },
+          };
+        },
+      };
+      yield* db.copyFrom(sql`copy ${sql.id(target)} from stdin`, source);
+      expect(sent).toBe(1001);
+      expect(yield* idsOf(db, target)).toHaveLength(1000);
+    });
+
+    it("reports a refused connection as a ConnectionError", function* () {
+      const db = yield* usePostgres({ host: "127.0.0.1", port: 1, connectTimeout: 2_000 });
+      const error = yield* caught(db.query(sql`select 1`));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as ConnectionError).reason).toBe("ECONNREFUSED");
+    });
+  });
+}
+
+function* scopedPool(app: string, body: (db: Db) => Operation<void>): Operation<void> {
+  const task = yield* spawn(function* () {
+    const db = yield* usePostgres({ applicationName: app });
+    yield* body(db);
+  });
+  yield* task;
+}
