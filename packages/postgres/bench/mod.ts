@@ -1,0 +1,2 @@
+export * from "./cancel-latency.js";
+export * from "./round-trips.js";

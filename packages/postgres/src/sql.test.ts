@@ -1,0 +1,55 @@
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { compile, InvalidArgumentError, sql } from "./mod.js";
+
+describe("sql", () => {
+  it("turns every interpolated value into a numbered parameter", function* () {
+    const name = "x'; drop table users; --";
+    expect(compile(sql`select * from t where a = ${1} and b = ${name}`)).toEqual({
+      text: "select * from t where a = $1 and b = $2",
+      params: [1, name],
+    });
+  });
+
+  it("splices nested fragments and keeps numbering across them", function* () {
+    const where = sql`id = ${7}`;
+    const query = sql`select ${"a"} from ${sql.id("my", 'odd"table')} where ${where}`;
+    expect(compile(query)).toEqual({
+      text: 'select $1 from "my"."odd""table" where id = $2',
+      params: ["a", 7],
+    });
+  });
+
+  it("expands IN lists and bulk VALUES", function* () {
+    const rows = [
+      { a: 1, b: "x" },
+      { a: 2, b: "y" },
+    ];
+    expect(compile(sql`insert into t ${sql.values(rows)} -- ${sql.in([3, 4])}`)).toEqual({
+      text: 'insert into t ("a", "b") values ($1, $2), ($3, $4) -- ($5, $6)',
+      params: [1, "x", 2, "y", 3, 4],
+    });
+  });
+
+  it("joins fragments with a separator", function* () {
+    const parts = [sql`a = ${1}`, sql`b = ${2}`];
+    expect(compile(sql`where ${sql.join(parts, sql` and `)}`)).toEqual({
+      text: "where a = $1 and b = $2",
+      params: [1, 2],
+    });
+  });
+
+  it("rejects an empty IN list, a missing column and a plain string with typed errors", function* () {
+    expect(() => sql.in([])).toThrow(InvalidArgumentError);
+    const missing = { a: 1 };
+    try {
+      sql.values([missing], ["a", "b"]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidArgumentError).code).toBe("PG_INVALID_ARGUMENT");
+      expect((error as InvalidArgumentError).value).toBe(missing);
+    }
+    expect(() => compile("select 1" as never)).toThrow(InvalidArgumentError);
+    expect(() => sql.id("")).toThrow(InvalidArgumentError);
+  });
+});
