@@ -135,17 +135,24 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
     const dashboard = yield* useDashboard({ source: monitor, port, host });
     console.error(`dashboard: ${dashboard.url}`);
   }
-  const progress = yield* spawn(() => reportProgress(store, record.id, tally));
-  yield* crawl({
-    ...run.options,
-    store,
-    monitor,
-    onPage(event) {
-      tally.pages++;
-      tally.bytes += event.bytes;
-      if (event.error !== null) tally.errors++;
-    },
+  const progress = yield* spawn(() => reportProgress(store, record.id, tally), {
+    name: "progress line",
   });
+  const crawling = yield* spawn(
+    () =>
+      crawl({
+        ...run.options,
+        store,
+        monitor,
+        onPage(event) {
+          tally.pages++;
+          tally.bytes += event.bytes;
+          if (event.error !== null) tally.errors++;
+        },
+      }),
+    { name: `crawl ${run.options.name}` },
+  );
+  yield* crawling;
   yield* progress.halt();
   monitor?.close();
   const summary = yield* store.summary(record.id);

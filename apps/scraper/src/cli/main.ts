@@ -1,4 +1,4 @@
-import { exit, main, type Operation } from "@skein/core";
+import { exit, label, main, type Operation } from "@skein/core";
 import { crawlCommand } from "./crawl-command.js";
 import { demoCommand } from "./demo-command.js";
 import { exportCommand } from "./export-command.js";
@@ -32,6 +32,7 @@ await main(function* (args) {
   }
   const command = COMMANDS[name];
   if (command === undefined) yield* exit(1, `unknown command ${JSON.stringify(name)}\n\n${HELP}`);
+  yield* label(`skein-scrape ${name}`);
   try {
     yield* command!(rest);
   } catch (error) {

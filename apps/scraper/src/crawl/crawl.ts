@@ -272,18 +272,21 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     const workers = [];
     for (let i = 0; i < concurrency; i++) {
       workers.push(
-        yield* spawn(function* () {
-          for (;;) {
-            const url = yield* next();
-            if (url === undefined) return;
-            busy++;
-            try {
-              yield* visit(url);
-            } finally {
-              busy--;
+        yield* spawn(
+          function* () {
+            for (;;) {
+              const url = yield* next();
+              if (url === undefined) return;
+              busy++;
+              try {
+                yield* visit(url);
+              } finally {
+                busy--;
+              }
             }
-          }
-        }),
+          },
+          { name: `worker ${i + 1}` },
+        ),
       );
     }
     for (const task of workers) yield* task;

@@ -114,8 +114,8 @@ export const DASHBOARD_SCRIPT = `
     svg.replaceChildren();
     var W = 600, H = 160, L = 36, T = 8, B = 20;
     var values = rate.slice(0, -1);
-    var max = Math.max(5, Math.max.apply(null, values.concat([0])));
-    max = Math.ceil(max / 5) * 5;
+    var max = Math.max(10, Math.max.apply(null, values.concat([0])));
+    max = Math.ceil(max / 10) * 10;
     function x(i) { return L + (values.length <= 1 ? 0 : (i / (values.length - 1)) * (W - L - 4)); }
     function y(v) { return T + (1 - v / max) * (H - T - B); }
     [0, max / 2, max].forEach(function (v) {
@@ -247,6 +247,7 @@ export const DASHBOARD_SCRIPT = `
     if (ended) {
       events.close();
       $("state").className = "badge offline";
+      $("state").textContent = stopAsked ? "stopped" : last.state;
       ["pause", "resume", "stop"].forEach(function (id) { $(id).disabled = true; });
     }
   });
