@@ -112,7 +112,10 @@ export const DASHBOARD_SCRIPT = `
   function chart(rate) {
     var svg = $("chart");
     svg.replaceChildren();
-    var W = 600, H = 160, L = 36, T = 8, B = 20;
+    // Drawn in CSS pixels at the element's width, so labels keep their size on a phone.
+    var W = Math.max(240, Math.round(svg.getBoundingClientRect().width) || 600);
+    var H = 160, L = 36, T = 8, B = 20;
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var values = rate.slice(0, -1);
     var max = Math.max(10, Math.max.apply(null, values.concat([0])));
     max = Math.ceil(max / 10) * 10;
@@ -188,7 +191,8 @@ export const DASHBOARD_SCRIPT = `
       $("progress-bar").style.width = (share * 100).toFixed(1) + "%";
       $("progress").textContent = fmt(p.finished) + " of " + fmt(p.total) + " (" +
         (share * 100).toFixed(0) + "%)";
-      $("eta").textContent = p.etaMs === null ? "ETA: -" : "ETA: " + duration(p.etaMs);
+      $("eta").textContent = s.paused ? "ETA: paused" :
+        p.etaMs === null ? "ETA: -" : "ETA: " + duration(p.etaMs);
     } else {
       $("progress").textContent = "unbounded crawl";
       $("eta").textContent = "";
