@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { action, type Operation, resource, sleep, useScope } from "@skein/core";
+import { type Operation, resource, sleep } from "@skein/core";
+import { useHttpServer } from "@skein/http";
 import { createDemoSite, type DemoSite, type DemoSiteOptions } from "./demo-site.js";
 
 /**
@@ -27,11 +26,9 @@ export interface DemoServer {
 }
 
 /**
- * Serve {@link createDemoSite} over HTTP on 127.0.0.1 on a free port for as long as the current
- * scope lives. Each path's attempts are counted, so the one-time 500s and 429s happen once per
- * server; slow pages wait with a sleep that is halted if the client goes away.
- *
- * It is built on `node:http`: `@skein/http` has no server yet.
+ * Serve {@link createDemoSite} with `@skein/http` on 127.0.0.1 on a free port for as long as the
+ * current scope lives. Each path's attempts are counted, so the one-time 500s and 429s happen
+ * once per server; a slow page's request task sleeps, and is halted if the client goes away.
  *
  * @example
  * ```ts
@@ -51,43 +48,19 @@ export function useDemoServer(options: DemoSiteOptions = {}): Operation<DemoServ
   return resource<DemoServer>(function* (provide) {
     const site = createDemoSite(options);
     const requests = new Map<string, number>();
-    const scope = yield* useScope();
-    const server = createServer((req, res) => {
-      scope.run(() => answer(site, requests, req, res));
+    const server = yield* useHttpServer({
+      // Nothing a demo page does is worth waiting for at shutdown.
+      shutdownGraceMs: 0,
+      *handler(request) {
+        const url = new URL(request.url);
+        const path = url.pathname + url.search;
+        const attempt = (requests.get(path) ?? 0) + 1;
+        requests.set(path, attempt);
+        const response = site.respond(path, attempt);
+        if (response.delayMs > 0) yield* sleep(response.delayMs);
+        return new Response(response.body, { status: response.status, headers: response.headers });
+      },
     });
-    server.keepAliveTimeout = 1000;
-    yield* action<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-      return () => server.off("error", reject);
-    });
-    const { port } = server.address() as AddressInfo;
-    try {
-      yield* provide({ origin: `http://127.0.0.1:${port}`, site, requests });
-    } finally {
-      server.closeAllConnections();
-      yield* action<void>((resolve) => {
-        server.close(() => resolve());
-        return () => {};
-      });
-    }
+    yield* provide({ origin: server.url, site, requests });
   });
-}
-
-function* answer(
-  site: DemoSite,
-  requests: Map<string, number>,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Operation<void> {
-  const path = req.url ?? "/";
-  const attempt = (requests.get(path) ?? 0) + 1;
-  requests.set(path, attempt);
-  const response = site.respond(path, attempt);
-  if (response.delayMs > 0) {
-    yield* sleep(response.delayMs);
-    if (res.destroyed) return;
-  }
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
 }
