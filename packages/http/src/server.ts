@@ -1,9 +1,4 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   action,
@@ -13,14 +8,14 @@ import {
   type Scope,
   sleep,
   type Task,
-  until,
   useScope,
   withResolvers,
 } from "@skein/core";
+import { toRequest } from "./incoming-request.js";
 import { problem } from "./problem.js";
 import { PayloadTooLargeError, RequestError } from "./request-errors.js";
 import type { Handler } from "./router.js";
-import { StreamResponse } from "./stream-response.js";
+import { sendResponse } from "./send-response.js";
 
 /**
  * Where a server reports handler failures. Each failure is reported once; the client only
@@ -186,7 +181,7 @@ function accept(
 function* serve(state: ServerState, request: IncomingMessage, response: ServerResponse) {
   try {
     const reply = yield* respond(state, request);
-    yield* write(reply, response);
+    yield* sendResponse(reply, response);
   } catch (error) {
     if (!response.headersSent) {
       state.logger.error(`${request.method} ${request.url} failed`, error);
@@ -203,7 +198,10 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
 }
 
 function* respond(state: ServerState, request: IncomingMessage): Operation<Response> {
-  const announced = Number(request.headers["content-length"]);
+  const method = request.method;
+  // GET and HEAD bodies are never read, and node:http builds `headers` only when asked.
+  const announced =
+    method === "GET" || method === "HEAD" ? 0 : Number(request.headers["content-length"]);
   if (announced > state.maxBodyBytes) {
     request.resume();
     return problem(
@@ -216,7 +214,7 @@ function* respond(state: ServerState, request: IncomingMessage): Operation<Respo
     );
   }
   try {
-    return yield* state.handler(toRequest(state, request));
+    return yield* state.handler(toRequest(state.base, request, state.maxBodyBytes));
   } catch (error) {
     if (error instanceof RequestError) {
       const headers: Record<string, string> =
@@ -226,89 +224,4 @@ function* respond(state: ServerState, request: IncomingMessage): Operation<Respo
     state.logger.error(`${request.method} ${request.url} failed`, error);
     return problem(500, "internal", "internal error");
   }
-}
-
-function toRequest(state: ServerState, request: IncomingMessage): Request {
-  const headers = new Headers();
-  const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  const method = request.method ?? "GET";
-  const init: RequestInit & { duplex?: "half" } = { method, headers };
-  if (method !== "GET" && method !== "HEAD") {
-    init.body = bodyOf(request, state.maxBodyBytes);
-    init.duplex = "half";
-  }
-  return new Request(state.base + (request.url ?? "/"), init);
-}
-
-function bodyOf(request: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
-  let received = 0;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      request.on("data", (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > limit) {
-          controller.error(new PayloadTooLargeError(limit, received));
-          request.pause();
-          return;
-        }
-        controller.enqueue(chunk);
-        if ((controller.desiredSize ?? 1) <= 0) request.pause();
-      });
-      request.on("end", () => {
-        if (received <= limit) controller.close();
-      });
-      request.on("error", (error) => controller.error(error));
-    },
-    pull() {
-      request.resume();
-    },
-  });
-}
-
-function* write(reply: Response, response: ServerResponse): Operation<void> {
-  const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of reply.headers) {
-    if (name !== "set-cookie") headers[name] = value;
-  }
-  const cookies = reply.headers.getSetCookie();
-  if (cookies.length > 0) headers["set-cookie"] = cookies;
-  response.writeHead(reply.status, reply.statusText || undefined, headers);
-  if (reply instanceof StreamResponse) {
-    response.flushHeaders();
-    const subscription = yield* reply.source;
-    for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
-      if (!response.write(next.value)) yield* drained(response);
-    }
-    response.end();
-    return;
-  }
-  if (reply.body === null) {
-    response.end();
-    return;
-  }
-  const reader = reply.body.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = yield* until(reader.read());
-      if (next.done) break;
-      if (!response.write(next.value)) yield* drained(response);
-    }
-    done = true;
-    response.end();
-  } finally {
-    if (!done) yield* until(reader.cancel().catch(() => undefined));
-  }
-}
-
-function drained(response: ServerResponse): Operation<void> {
-  return action<void>((resolve) => {
-    response.once("drain", resolve);
-    response.once("close", resolve);
-    return () => {
-      response.off("drain", resolve);
-      response.off("close", resolve);
-    };
-  });
 }

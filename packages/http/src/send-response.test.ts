@@ -1,0 +1,120 @@
+import { until } from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { withoutLeaks } from "../test/servers.js";
+import { type RequestOptions, useHttpClient } from "./client.js";
+import type { Handler } from "./router.js";
+import { useHttpServer } from "./server.js";
+
+function* fetchFrom(handler: Handler, init: RequestOptions = {}) {
+  const server = yield* useHttpServer({ handler });
+  const client = yield* useHttpClient();
+  const response = yield* client.request(`${server.url}/path?q=1`, init);
+  return { headers: response.headers, status: response.status, text: yield* response.text() };
+}
+
+describe("sending a handler's Response", () => {
+  it("sends a body made from bytes in one piece with its content-length", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        return new Response(new TextEncoder().encode("some bytes"), {
+          status: 201,
+          headers: { "x-kind": "bytes" },
+        });
+      });
+      expect(reply.status).toBe(201);
+      expect(reply.headers["content-length"]).toBe("10");
+      expect(reply.headers["transfer-encoding"]).toBeUndefined();
+      expect(reply.headers["x-kind"]).toBe("bytes");
+      expect(reply.text).toBe("some bytes");
+    });
+  });
+
+  it("counts the content-length of a text body in UTF-8 bytes", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        return new Response("héllo wörld ✓");
+      });
+      expect(reply.headers["content-length"]).toBe(String(Buffer.byteLength("héllo wörld ✓")));
+      expect(reply.headers["content-type"]).toBe("text/plain;charset=UTF-8");
+      expect(reply.text).toBe("héllo wörld ✓");
+    });
+  });
+
+  it("streams a ReadableStream body chunk by chunk with chunked encoding", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        const encoder = new TextEncoder();
+        const parts = ["one ", "two ", "three"];
+        return new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              const part = parts.shift();
+              if (part === undefined) controller.close();
+              else controller.enqueue(encoder.encode(part));
+            },
+          }),
+        );
+      });
+      expect(reply.headers["transfer-encoding"]).toBe("chunked");
+      expect(reply.text).toBe("one two three");
+    });
+  });
+
+  it("sends only what is left of a body the handler has already read from", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        const response = new Response("abc");
+        const reader = response.body!.getReader();
+        yield* until(reader.read());
+        reader.releaseLock();
+        return response;
+      });
+      expect(reply.headers["transfer-encoding"]).toBe("chunked");
+      expect(reply.text).toBe("");
+    });
+  });
+
+  it("keeps each set-cookie header separate and sends an empty body for a null body", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        const headers = new Headers();
+        headers.append("set-cookie", "a=1; Path=/");
+        headers.append("set-cookie", "b=2; Path=/");
+        return new Response(null, { status: 202, headers });
+      });
+      expect(reply.status).toBe(202);
+      expect(reply.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+      expect(reply.text).toBe("");
+    });
+  });
+
+  it("gives the handler a Request with the URL, method, every header and the body", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(
+        function* (request) {
+          expect(request).toBeInstanceOf(Request);
+          const body = yield* until(request.text());
+          return Response.json({
+            url: request.url,
+            method: request.method,
+            type: request.headers.get("content-type"),
+            trace: request.headers.get("x-trace"),
+            body,
+          });
+        },
+        {
+          method: "PUT",
+          body: "payload",
+          headers: { "content-type": "text/plain", "x-trace": "t1" },
+        },
+      );
+      const seen = JSON.parse(reply.text) as Record<string, string>;
+      expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/path\?q=1$/);
+      expect(seen.method).toBe("PUT");
+      expect(seen.type).toBe("text/plain");
+      expect(seen.trace).toBe("t1");
+      expect(seen.body).toBe("payload");
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { action, type Operation, until } from "@skein/core";
+import { StreamResponse } from "./stream-response.js";
+
+/**
+ * Internal. Send `reply` on `response`: status, headers, then its body. A body made from a
+ * string or bytes goes out in one write with a `content-length`; any other body is streamed
+ * from its reader with chunked encoding.
+ */
+export function* sendResponse(reply: Response, response: ServerResponse): Operation<void> {
+  const headers = headersOf(reply);
+  const statusText = reply.statusText || undefined;
+  if (reply instanceof StreamResponse) {
+    response.writeHead(reply.status, statusText, headers);
+    response.flushHeaders();
+    const subscription = yield* reply.source;
+    for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+      if (!response.write(next.value)) yield* drained(response);
+    }
+    response.end();
+    return;
+  }
+  const body = reply.body;
+  if (body === null) {
+    response.writeHead(reply.status, statusText, headers);
+    response.end();
+    return;
+  }
+  const source = sourceOf(reply, body);
+  if (source !== undefined) {
+    headers["content-length"] ??=
+      typeof source === "string" ? Buffer.byteLength(source) : source.byteLength;
+    response.writeHead(reply.status, statusText, headers);
+    response.end(source);
+    return;
+  }
+  response.writeHead(reply.status, statusText, headers);
+  const reader = body.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = yield* until(reader.read());
+      if (next.done) break;
+      if (!response.write(next.value)) yield* drained(response);
+    }
+    done = true;
+    response.end();
+  } finally {
+    if (!done) yield* until(reader.cancel().catch(() => undefined));
+  }
+}
+
+/**
+ * The string or bytes an untouched body was made from, when the `Response` keeps them where
+ * Node's undici does (`[Symbol(state)].body.source`); reading them skips a stream reader, which
+ * costs more than the rest of sending a small response. Undefined for anything else.
+ */
+function sourceOf(reply: Response, body: ReadableStream): string | Uint8Array | undefined {
+  if (reply.bodyUsed || body.locked) return undefined;
+  for (const key of Object.getOwnPropertySymbols(reply)) {
+    if (key.description !== "state") continue;
+    const state = (
+      reply as unknown as Record<symbol, { body?: { stream?: unknown; source?: unknown } }>
+    )[key];
+    if (state?.body?.stream !== body) return undefined;
+    const source = state.body.source;
+    if (typeof source === "string" || source instanceof Uint8Array) return source;
+    return undefined;
+  }
+  return undefined;
+}
+
+function headersOf(reply: Response): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  let cookies = false;
+  reply.headers.forEach((value, name) => {
+    if (name === "set-cookie") cookies = true;
+    else headers[name] = value;
+  });
+  if (cookies) headers["set-cookie"] = reply.headers.getSetCookie();
+  return headers;
+}
+
+function drained(response: ServerResponse): Operation<void> {
+  return action<void>((resolve) => {
+    response.once("drain", resolve);
+    response.once("close", resolve);
+    return () => {
+      response.off("drain", resolve);
+      response.off("close", resolve);
+    };
+  });
+}
