@@ -1,0 +1,73 @@
+import { type Operation, sleep, spawn } from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import type { CrawlSnapshot } from "../dashboard/dashboard-source.js";
+import { useDemoServer } from "../demo-site/use-demo-server.js";
+import { createCrawlStore } from "../store/crawl-store.js";
+import { useDatabase } from "../store/database.js";
+import { crawl, openCrawl } from "./crawl.js";
+import { type CrawlMonitor, createCrawlMonitor } from "./crawl-monitor.js";
+
+// Starting an embedded PGlite takes a few seconds on a busy machine.
+const SLOW = 60_000;
+
+/** Polls the monitor until `done` holds, for at most `ms`. */
+function* pollUntil(
+  monitor: CrawlMonitor,
+  done: (s: CrawlSnapshot) => boolean,
+  ms = 20_000,
+): Operation<CrawlSnapshot> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const snapshot = yield* monitor.snapshot();
+    if (done(snapshot)) return snapshot;
+    if (Date.now() > deadline)
+      throw new Error(`not reached in ${ms} ms: ${JSON.stringify(snapshot)}`);
+    yield* sleep(10);
+  }
+}
+
+describe("createCrawlMonitor()", () => {
+  it(
+    "counts a real crawl, pauses its claiming, resumes it, and stops it with the frontier kept",
+    function* () {
+      const server = yield* useDemoServer({ pages: 600, slowMs: 20 });
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const options = { store, name: "watched", seeds: [`${server.origin}/`], delayMs: 5 };
+      const record = yield* openCrawl(options);
+      const total = server.site.expect(server.origin).statuses.size;
+      const monitor = createCrawlMonitor({ store, crawl: record, total });
+      const task = yield* spawn(() => crawl({ ...options, monitor, concurrency: 4 }));
+
+      const running = yield* pollUntil(monitor, (s) => s.pages >= 20);
+      expect(running.state).toBe("running");
+      expect(running.statuses["200"]).toBeGreaterThan(0);
+      expect(running.progress?.total).toBe(total);
+
+      monitor.pause();
+      const paused = yield* until(
+        monitor,
+        (s) => Object.keys(s.inFlight).length === 0 && s.queue.leased === 0,
+      );
+      expect(paused.state).toBe("paused");
+      const requests = [...server.requests.values()].reduce((a, b) => a + b, 0);
+      yield* sleep(200);
+      expect((yield* monitor.snapshot()).pages).toBe(paused.pages);
+      expect([...server.requests.values()].reduce((a, b) => a + b, 0)).toBe(requests);
+
+      monitor.resume();
+      yield* pollUntil(monitor, (s) => s.pages > paused.pages);
+      monitor.stop();
+      const result = yield* task;
+      monitor.close();
+      const stopped = yield* monitor.snapshot();
+      expect(stopped.state).toBe("stopped");
+      expect(result.finished).toBe(stopped.pages);
+      expect(stopped.queue.leased).toBe(0);
+      expect(stopped.queue.queued).toBeGreaterThan(0);
+      const summary = yield* store.summary(record.id);
+      expect(summary.finishedAt).toBeNull();
+    },
+    SLOW,
+  );
+});
