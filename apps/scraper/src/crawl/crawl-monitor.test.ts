@@ -45,7 +45,7 @@ describe("createCrawlMonitor()", () => {
       expect(running.progress?.total).toBe(total);
 
       monitor.pause();
-      const paused = yield* until(
+      const paused = yield* pollUntil(
         monitor,
         (s) => Object.keys(s.inFlight).length === 0 && s.queue.leased === 0,
       );
