@@ -203,6 +203,25 @@ describe("useDashboard()", () => {
     expect(ticker.paused).toBe(false);
   });
 
+  it("pushes a snapshot at once when the page pauses the crawl", function* () {
+    const ticker = yield* useTicker();
+    const dashboard = yield* useDashboard({ source: ticker, intervalMs: 60_000 });
+    const events = yield* openEvents(dashboard.url);
+    try {
+      const first = (yield* events.next()) as { data: { crawl: CrawlSnapshot } };
+      expect(first.data.crawl.paused).toBe(false);
+      const response = yield* until(
+        fetch(`${dashboard.url}pause`, { method: "POST", headers: { "x-skein-dashboard": "1" } }),
+      );
+      expect(response.status).toBe(200);
+      // Long before the next minute's snapshot.
+      const next = (yield* events.next()) as { data: { crawl: CrawlSnapshot } };
+      expect(next.data.crawl.state).toBe("paused");
+    } finally {
+      events.abort.abort();
+    }
+  });
+
   it("refuses a request that names a host other than a loopback one", function* () {
     const dashboard = yield* useDashboard({ source: yield* useTicker() });
     const status = (host: string) =>

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { label, type Operation, resource } from "@skein/core";
+import { createSignal, label, type Operation, resource } from "@skein/core";
 import { createRouter, RequestError, sse, useHttpServer } from "@skein/http";
 import type { DashboardSource } from "./dashboard-source.js";
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT } from "./page.js";
@@ -84,6 +84,7 @@ export function useDashboard(options: DashboardOptions): Operation<Dashboard> {
     yield* label("dashboard");
     const host = options.host ?? "127.0.0.1";
     const loopback = isLoopback(host);
+    const changes = createSignal<void, never>();
     const control = (act: () => void) =>
       function* (request: Request): Operation<Response> {
         guard(request, loopback);
@@ -91,6 +92,7 @@ export function useDashboard(options: DashboardOptions): Operation<Dashboard> {
           throw new RequestError(403, "forbidden", `send the ${CONTROL_HEADER}: 1 header`);
         }
         act();
+        changes.send();
         return Response.json({ paused: source.paused });
       };
     const router = createRouter()
@@ -100,7 +102,7 @@ export function useDashboard(options: DashboardOptions): Operation<Dashboard> {
       })
       .get("/events", function* (request) {
         guard(request, loopback);
-        return sse(snapshotEvents(source, intervalMs));
+        return sse(snapshotEvents(source, intervalMs, changes));
       })
       .post(
         "/pause",
