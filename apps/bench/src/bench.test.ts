@@ -12,7 +12,13 @@ const small = (row: Row): RowOptions => {
 };
 
 /** Rows compared with a promise library instead of effection, which has no such primitive. */
-const WITHOUT_EFFECTION = new Set(["semaphore", "map-concurrent", "cpu-offload"]);
+const WITHOUT_EFFECTION = new Set([
+  "semaphore",
+  "map-concurrent",
+  "cpu-offload",
+  "http-client",
+  "http-server",
+]);
 
 describe("bench", () => {
   const results = new Map<string, RowResult[]>();
@@ -53,6 +59,17 @@ describe("bench", () => {
     expect(time!.label).toMatch(/x inline pages\/s/);
     expect(lag!.unit).toBe("max ms");
     expect(Object.keys(lag!.figures).sort()).toEqual(["floor", "skein"]);
+  });
+
+  it("compares the HTTP client with undici and fetch, and the server with raw node:http, in wall and CPU time", () => {
+    const [client, clientCpu] = results.get("http-client")!;
+    expect(client!.label).toMatch(/x undici\.request req\/s and [\d.]+x fetch/);
+    expect(Object.keys(client!.figures).sort()).toEqual(["floor", "promise", "skein"]);
+    expect(clientCpu!.label).toMatch(/CPU time of the client process/);
+    const [server, serverCpu] = results.get("http-server")!;
+    expect(server!.label).toMatch(/useHttpServer at [\d.]+x raw node:http req\/s/);
+    expect(Object.keys(server!.figures).sort()).toEqual(["floor", "skein"]);
+    expect(serverCpu!.label).toMatch(/CPU time of the server process/);
   });
 
   it("prints one table with a line per result and every column", () => {

@@ -2,6 +2,8 @@ import type { Row } from "../harness.js";
 import { allRow } from "./all.js";
 import { cpuOffloadRow } from "./cpu-offload.js";
 import { heapRow } from "./heap.js";
+import { httpClientRow } from "./http-client.js";
+import { httpServerRow } from "./http-server.js";
 import { mapConcurrentRow } from "./map-concurrent.js";
 import { semaphoreRow } from "./semaphore.js";
 import { spawnJoinRow } from "./spawn-join.js";
@@ -20,4 +22,6 @@ export const rows: Row[] = [
   semaphoreRow,
   mapConcurrentRow,
   cpuOffloadRow,
+  httpClientRow,
+  httpServerRow,
 ];
