@@ -3,10 +3,11 @@ import { createBoundedQueue } from "./bounded-queue.js";
 import { createEvent } from "./event.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { scoped } from "./scoped.js";
+import { spawn } from "./spawn.js";
 import { stream } from "./stream.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
-import type { Operation } from "./types.js";
+import type { Operation, Stream, Subscription } from "./types.js";
 import { until } from "./until.js";
 
 /** Give way to other tasks without a timer: resume after a microtask. */
@@ -192,5 +193,75 @@ describe("mapConcurrent()", () => {
       }).toArray(),
     );
     expect((error as Error).message).toBe("source broke");
+  });
+  it("ends the tasks an item spawned when that item finishes, while others still run", function* () {
+    const halted: number[] = [];
+    const release = createEvent();
+    const seen = yield* scoped(function* () {
+      const subscription = yield* mapConcurrent([0, 1], { concurrency: 2 }, function* (n) {
+        const started = createEvent();
+        yield* spawn(function* () {
+          try {
+            started.set();
+            yield* suspend();
+          } finally {
+            halted.push(n);
+          }
+        });
+        yield* started.wait();
+        if (n === 1) yield* release.wait();
+        return n;
+      });
+      const first = yield* subscription.next();
+      const haltedAfterFirst = [...halted];
+      release.set();
+      const second = yield* subscription.next();
+      return { first: first.value, haltedAfterFirst, second: second.value };
+    });
+    expect(seen).toEqual({ first: 0, haltedAfterFirst: [0], second: 1 });
+    expect(halted).toEqual([0, 1]);
+  });
+
+  it("fails only that item when a task it spawned fails, with settle", function* () {
+    const results = yield* mapConcurrent(
+      [1, 2, 3],
+      { concurrency: 2, settle: true },
+      function* (n) {
+        if (n === 2) {
+          yield* spawn(function* () {
+            throw new Error("child of two");
+          });
+          yield* suspend();
+        }
+        return n;
+      },
+    ).toArray();
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual([1, "child of two", 3]);
+  });
+
+  it("never reads a Skein stream from two workers at once", function* () {
+    let reading = 0;
+    let overlapped = false;
+    let left = 6;
+    const slow: Stream<number, void> = {
+      *[Symbol.iterator]() {
+        const subscription: Subscription<number, void> = {
+          *next() {
+            reading++;
+            if (reading > 1) overlapped = true;
+            yield* pass();
+            reading--;
+            return left > 0 ? { done: false, value: left-- } : { done: true, value: undefined };
+          },
+        };
+        return subscription;
+      },
+    };
+    const results = yield* mapConcurrent(slow, { concurrency: 3, ordered: false }, function* (n) {
+      yield* pass();
+      return n;
+    }).toArray();
+    expect(results.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(overlapped).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { useScope } from "./scope.js";
 import { scoped } from "./scoped.js";
 import { spawn } from "./spawn.js";
 import { stream } from "./stream.js";
+import { suspend } from "./suspend.js";
 import type { Operation, Result, Scope, Stream, Subscription, Task } from "./types.js";
 
 /** What {@link mapConcurrent} reads from: an array, a sync or async iterable, or a Stream. */
@@ -45,18 +46,30 @@ export interface MapStream<R> extends Stream<R, void> {
 const DONE: IteratorReturnResult<void> = Object.freeze({ done: true, value: undefined });
 const EMPTY = Symbol("empty");
 
-/** Internal. The bookkeeping of one subscription to a map. */
+/** Internal. The bookkeeping of one subscription to a map: the source, the workers, the results. */
 class MapState<T, R> {
+  /** Items whose `fn` is running. */
   inflight = 0;
   started = 0;
   emitted = 0;
   /** Finished results not yet emitted. */
   buffered = 0;
+  workers = 0;
+  /** A worker is waiting on the subscription: the others must not read it meanwhile. */
+  reading = false;
   sourceDone = false;
   failed = false;
   error: unknown = undefined;
   driver: Task<void> | undefined = undefined;
-  /** Set when the driver may start another item, or an item finished. */
+  /** The driver's scope, where the workers run. */
+  scope: Scope | undefined = undefined;
+  /** The source, exactly one of these three once the driver has opened it. */
+  array: readonly T[] | undefined = undefined;
+  iterator: Iterator<T> | undefined = undefined;
+  subscription: Subscription<T, unknown> | undefined = undefined;
+  /** The iterator's first step, read to tell a Stream from an iterable. */
+  pending: IteratorResult<T> | undefined = undefined;
+  /** Set when a waiting worker may read the source, or the source has ended. */
   readonly room = createEvent();
   /** Set when the reader may find a result, the end, or a failure. */
   readonly ready = createEvent();
@@ -70,11 +83,28 @@ class MapState<T, R> {
     readonly settle: boolean,
     readonly fn: (item: T, index: number) => Operation<R>,
   ) {
+    // Unemitted results span fewer than 2 * concurrency indices: under `concurrency` running,
+    // under `concurrency` buffered when the last one started.
     this.slots = ordered ? new Array(concurrency * 2).fill(EMPTY) : [];
   }
 
-  hasRoom(): boolean {
-    return this.inflight < this.concurrency && this.buffered < this.concurrency;
+  addWorker(): void {
+    this.workers++;
+    this.scope!.run(() => work(this));
+  }
+
+  /** The next step of a synchronous iterator. */
+  step(): IteratorResult<T> {
+    const pending = this.pending;
+    if (pending === undefined) return this.iterator!.next();
+    this.pending = undefined;
+    return pending;
+  }
+
+  end(): void {
+    this.sourceDone = true;
+    this.room.set();
+    this.ready.set();
   }
 
   complete(index: number, value: unknown): void {
@@ -82,7 +112,6 @@ class MapState<T, R> {
     this.buffered++;
     if (this.ordered) this.slots[index % this.slots.length] = value;
     else this.slots.push(value);
-    this.room.set();
     this.ready.set();
   }
 
@@ -119,32 +148,64 @@ class MapState<T, R> {
   }
 }
 
-function* work<T, R>(state: MapState<T, R>, item: T, index: number): Operation<void> {
-  let value: unknown;
+/** Internal. The next step of the subscription, which one worker at a time may read. */
+function* read<T, R>(
+  state: MapState<T, R>,
+  subscription: Subscription<T, unknown>,
+): Operation<IteratorResult<T, unknown>> {
+  state.reading = true;
   try {
-    const result = yield* state.fn(item, index);
-    value = state.settle ? Ok(result) : result;
-  } catch (error) {
-    if (!state.settle) {
-      state.fail(error);
-      return;
+    return yield* subscription.next();
+  } finally {
+    state.reading = false;
+    state.room.set();
+  }
+}
+
+/**
+ * Internal. A worker: takes the next item while fewer than `concurrency` results wait to be
+ * read, runs `fn` on it in a scope of its own, hands the result on, and starts the next worker
+ * when every one is busy.
+ */
+function* work<T, R>(state: MapState<T, R>): Operation<void> {
+  const { fn, settle, concurrency } = state;
+  let item: T;
+  let index = 0;
+  const call = () => fn(item, index);
+  for (;;) {
+    while (state.reading || state.buffered >= concurrency) {
+      if (state.sourceDone) return;
+      state.room.reset();
+      yield* state.room.wait();
     }
-    value = Err(error);
+    if (state.sourceDone) return;
+    const array = state.array;
+    if (array !== undefined) {
+      if (state.started >= array.length) return state.end();
+      item = array[state.started] as T;
+    } else {
+      let next: IteratorResult<T, unknown>;
+      try {
+        const subscription = state.subscription;
+        next = subscription === undefined ? state.step() : yield* read(state, subscription);
+      } catch (error) {
+        return state.fail(error);
+      }
+      if (next.done) return state.end();
+      item = next.value;
+    }
+    index = state.started++;
+    if (++state.inflight === state.workers && state.workers < concurrency) state.addWorker();
+    let value: unknown;
+    try {
+      const result = yield* scoped(call);
+      value = settle ? Ok(result) : result;
+    } catch (error) {
+      if (!settle) return state.fail(error);
+      value = Err(error);
+    }
+    state.complete(index, value);
   }
-  state.complete(index, value);
-}
-
-function* waitForRoom<T, R>(state: MapState<T, R>): Operation<void> {
-  while (!state.hasRoom()) {
-    state.room.reset();
-    yield* state.room.wait();
-  }
-}
-
-function start<T, R>(state: MapState<T, R>, scope: Scope, item: T): void {
-  const index = state.started++;
-  state.inflight++;
-  scope.run(() => work(state, item, index));
 }
 
 function isInstruction(value: unknown): boolean {
@@ -170,86 +231,67 @@ function replay<T>(
   return { [Symbol.iterator]: () => resumed };
 }
 
-function* readSubscription<T, R>(
-  state: MapState<T, R>,
-  scope: Scope,
-  subscription: Subscription<T, unknown>,
-): Operation<void> {
-  for (;;) {
-    yield* waitForRoom(state);
-    const next = yield* subscription.next();
-    if (next.done) return;
-    start(state, scope, next.value);
-  }
-}
-
-function* readIterator<T, R>(
-  state: MapState<T, R>,
-  scope: Scope,
-  iterator: Iterator<T>,
-  first: IteratorResult<T>,
-): Operation<void> {
-  let next = first;
-  let finished = false;
-  try {
-    while (!next.done) {
-      start(state, scope, next.value);
-      yield* waitForRoom(state);
-      next = iterator.next();
-    }
-    finished = true;
-  } finally {
-    if (!finished) iterator.return?.();
-  }
-}
-
-/** Internal. Reads the source and starts items while there is room; its children are the items. */
+/** Internal. Opens the source and starts the first worker; the workers are its children. */
 function* drive<T, R>(state: MapState<T, R>, items: MapSource<T>): Operation<void> {
-  const scope = yield* useScope();
+  state.scope = yield* useScope();
   try {
     if (Array.isArray(items)) {
-      for (const item of items as T[]) {
-        yield* waitForRoom(state);
-        start(state, scope, item);
-      }
+      state.array = items as T[];
     } else if (typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
-      yield* readSubscription(state, scope, yield* stream(items as AsyncIterable<T>));
+      state.subscription = yield* stream(items as AsyncIterable<T>);
     } else {
       // A Stream is also iterable: tell them apart by the first step.
       const iterator = (items as Iterable<unknown>)[Symbol.iterator]();
-      yield* waitForRoom(state);
       const first = iterator.next();
       const value = first.value as { next?: unknown } | undefined;
       if (first.done ? typeof value?.next === "function" : isInstruction(value)) {
-        const subscription = yield* replay<Subscription<T, unknown>>(iterator, first);
-        yield* readSubscription(state, scope, subscription);
+        state.subscription = yield* replay<Subscription<T, unknown>>(iterator, first);
       } else {
-        yield* readIterator(state, scope, iterator as Iterator<T>, first as IteratorResult<T>);
+        state.iterator = iterator as Iterator<T>;
+        state.pending = first as IteratorResult<T>;
       }
     }
-    state.sourceDone = true;
-    state.ready.set();
-    while (state.inflight > 0) {
-      state.room.reset();
-      yield* state.room.wait();
-    }
   } catch (error) {
-    state.fail(error);
+    return state.fail(error);
   }
+  try {
+    state.addWorker();
+    yield* suspend();
+  } finally {
+    if (!state.sourceDone) state.iterator?.return?.();
+  }
+}
+
+/** Internal. Throw the failure, if any; wait for another result unless the map is done. */
+function* more<T, R>(state: MapState<T, R>): Operation<boolean> {
+  if (state.failed) {
+    yield* state.driver!.halt();
+    throw state.error;
+  }
+  if (state.sourceDone && state.inflight === 0) return false;
+  state.ready.reset();
+  yield* state.ready.wait();
+  return true;
 }
 
 function* nextResult<T, R>(state: MapState<T, R>): Operation<IteratorResult<R, void>> {
   for (;;) {
-    if (state.failed) {
-      yield* state.driver!.halt();
-      throw state.error;
-    }
-    const value = state.take();
+    const value = state.failed ? EMPTY : state.take();
     if (value !== EMPTY) return { done: false, value: value as R };
-    if (state.sourceDone && state.inflight === 0) return DONE;
-    state.ready.reset();
-    yield* state.ready.wait();
+    if (!(yield* more(state))) return DONE;
   }
+}
+
+/** Internal. Every result, taken in batches as they come. */
+function* collect<T, R>(state: MapState<T, R>): Operation<R[]> {
+  const results: R[] = [];
+  do {
+    if (state.failed) continue;
+    for (let value = state.take(); value !== EMPTY; value = state.take()) {
+      results.push(value as R);
+    }
+  } while (yield* more(state));
+  return results;
 }
 
 /**
@@ -297,25 +339,23 @@ export function mapConcurrent<T, R>(
 ): MapStream<R | Result<R>> {
   assertPositiveInteger("mapConcurrent()", "concurrency", options?.concurrency);
   const { concurrency, ordered = true, settle = false } = options;
-  const subscribe = resource<Subscription<R, void>>(function* (provide) {
+  const open = resource<MapState<T, R>>(function* (provide) {
     const state = new MapState<T, R>(concurrency, ordered, settle, fn);
     state.driver = yield* spawn(() => drive(state, items));
+    yield* provide(state);
+  });
+  function* subscribe(): Operation<Subscription<R, void>> {
+    const state = yield* open;
     const next: Operation<IteratorResult<R, void>> = {
       [Symbol.iterator]: () => nextResult(state)[Symbol.iterator](),
     };
-    yield* provide({ next: () => next });
-  });
+    return { next: () => next };
+  }
   return {
-    [Symbol.iterator]: () => subscribe[Symbol.iterator](),
+    [Symbol.iterator]: () => subscribe()[Symbol.iterator](),
     toArray: () =>
       scoped(function* () {
-        const subscription = yield* subscribe;
-        const results: R[] = [];
-        for (;;) {
-          const next = yield* subscription.next();
-          if (next.done) return results;
-          results.push(next.value);
-        }
+        return yield* collect(yield* open);
       }),
   };
 }
