@@ -50,6 +50,12 @@ export class TrapScope extends ScopeNode {
   leave(task: TaskImpl): void {
     this.exiting = true;
     task.scope = this.parent!;
+    if (this.firstChild === undefined) {
+      this.closed = true;
+      if (!this.hasOutcome) task.resume(RETURN, undefined);
+      else task.resume(this.ok ? NEXT : THROW, this.value);
+      return;
+    }
     task.critical++;
     const epoch = task.epoch;
     this.destroyChildren((error, failed) => {
@@ -61,12 +67,11 @@ export class TrapScope extends ScopeNode {
   }
 }
 
+/** Opens the trap scope; it also carries the trapped generator frame, set once it exists. */
 class EnterTrap extends InstructionOperation<TrapScope> {
-  constructor(private holder: { frame: object | undefined }) {
-    super();
-  }
+  frame: object | undefined = undefined;
   enter(task: TaskImpl): void {
-    const trap = new TrapScope(task, this.holder.frame);
+    const trap = new TrapScope(task, this.frame);
     task.scope = trap;
     task.resume(NEXT, trap);
   }
@@ -88,19 +93,16 @@ class ExitTrap extends InstructionOperation<unknown> {
 export function trapped<T>(body: () => Operation<T>): Operation<T> {
   return {
     [Symbol.iterator]() {
-      const holder: { frame: object | undefined } = { frame: undefined };
-      const frame = trappedFrame(body, holder);
-      holder.frame = frame;
+      const enter = new EnterTrap();
+      const frame = trappedFrame(body, enter);
+      enter.frame = frame;
       return frame;
     },
   };
 }
 
-function* trappedFrame<T>(
-  body: () => Operation<T>,
-  holder: { frame: object | undefined },
-): Generator<any, T, any> {
-  const trap = yield* new EnterTrap(holder);
+function* trappedFrame<T>(body: () => Operation<T>, enter: EnterTrap): Generator<any, T, any> {
+  const trap = yield* enter;
   try {
     trap.succeed(yield* body());
   } catch (error) {
