@@ -10,10 +10,29 @@ import { stream } from "./stream.js";
 import { suspend } from "./suspend.js";
 import type { Operation, Result, Scope, Stream, Subscription, Task } from "./types.js";
 
-/** What {@link mapConcurrent} reads from: an array, a sync or async iterable, or a Stream. */
+/**
+ * What {@link mapConcurrent} reads from: an array, a sync or async iterable, or a Stream.
+ *
+ * @example
+ * ```ts
+ * import type { MapSource } from "@skein/core";
+ *
+ * async function* pages() { yield "/a"; yield "/b"; }
+ * const source: MapSource<string> = pages();
+ * ```
+ */
 export type MapSource<T> = Iterable<T> | AsyncIterable<T> | Stream<T, unknown>;
 
-/** Options of {@link mapConcurrent}. */
+/**
+ * Options of {@link mapConcurrent}.
+ *
+ * @example
+ * ```ts
+ * import type { MapConcurrentOptions } from "@skein/core";
+ *
+ * const options: MapConcurrentOptions = { concurrency: 8, ordered: false };
+ * ```
+ */
 export interface MapConcurrentOptions {
   /** The most items processed at once, a positive integer. Required. */
   concurrency: number;
