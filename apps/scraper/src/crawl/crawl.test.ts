@@ -1,9 +1,9 @@
 import { all, createEvent, type Operation, spawn } from "@skein/core";
-import { describe, it } from "@skein/core/test";
+import { it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useDemoServer } from "../demo-site/use-demo-server.js";
-import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
-import { useDatabase } from "../store/database.js";
+import type { CrawlStore } from "../store/crawl-store.js";
+import { describeDatabases, useTestStore } from "../testing/test-databases.js";
 import { crawl } from "./crawl.js";
 
 // Starting an embedded PGlite takes a few seconds on a busy machine.
@@ -20,19 +20,19 @@ function* statusesOf(store: CrawlStore, name: string): Operation<Map<string, num
   }
 }
 
-describe("crawl()", () => {
+describeDatabases("crawl()", (database) => {
   it(
     "finds exactly the demo site's pages and fetches nothing robots.txt disallows",
     function* () {
       const server = yield* useDemoServer({ pages: 300, slowMs: 20 });
-      const store = yield* createCrawlStore(yield* useDatabase());
-      yield* crawl({ store, name: "demo", seeds: [`${server.origin}/`], retries: 3 });
+      const { store, name } = yield* useTestStore(database);
+      yield* crawl({ store, name: name("demo"), seeds: [`${server.origin}/`], retries: 3 });
       const expected = server.site.expect(server.origin);
-      expect(yield* statusesOf(store, "demo")).toEqual(expected.statuses);
+      expect(yield* statusesOf(store, name("demo"))).toEqual(expected.statuses);
       const paths = [...server.requests.keys()];
       expect(paths.filter((p) => p.startsWith("/private/") || p.endsWith("print=1"))).toEqual([]);
       expect(server.requests.get("/robots.txt")).toBe(1);
-      const { counts } = yield* store.summary((yield* store.find("demo")).id);
+      const { counts } = yield* store.summary((yield* store.find(name("demo"))).id);
       expect(counts).toMatchObject({ queued: 0, leased: 0 });
     },
     SLOW,
@@ -42,14 +42,14 @@ describe("crawl()", () => {
     "splits the work between two engines on one database without fetching a URL twice",
     function* () {
       const server = yield* useDemoServer({ pages: 200, slowMs: 5 });
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const options = { store, name: "shared", seeds: [`${server.origin}/`], concurrency: 4 };
+      const { store, name } = yield* useTestStore(database);
+      const options = { store, name: name("shared"), seeds: [`${server.origin}/`], concurrency: 4 };
       const [a, b] = yield* all([
         crawl({ ...options, worker: "a" }),
         crawl({ ...options, worker: "b" }),
       ]);
       const expected = server.site.expect(server.origin);
-      expect(yield* statusesOf(store, "shared")).toEqual(expected.statuses);
+      expect(yield* statusesOf(store, name("shared"))).toEqual(expected.statuses);
       expect(a.finished).toBeGreaterThan(0);
       expect(b.finished).toBeGreaterThan(0);
       expect(a.finished + b.finished).toBe(expected.statuses.size);
@@ -70,8 +70,8 @@ describe("crawl()", () => {
     "leaves no URL leased when halted, and a resumed crawl ends with the same result",
     function* () {
       const server = yield* useDemoServer({ pages: 200, slowMs: 5 });
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const options = { store, name: "resume", seeds: [`${server.origin}/`], concurrency: 8 };
+      const { store, name } = yield* useTestStore(database);
+      const options = { store, name: name("resume"), seeds: [`${server.origin}/`], concurrency: 8 };
       const enough = createEvent();
       let pages = 0;
       const first = yield* spawn(() =>
@@ -84,13 +84,13 @@ describe("crawl()", () => {
       );
       yield* enough.wait();
       yield* first.halt();
-      const { id } = yield* store.find("resume");
+      const { id } = yield* store.find(name("resume"));
       const halted = yield* store.counts(id);
       expect(halted.leased).toBe(0);
       expect(halted.queued).toBeGreaterThan(0);
       yield* crawl(options);
       const expected = server.site.expect(server.origin);
-      expect(yield* statusesOf(store, "resume")).toEqual(expected.statuses);
+      expect(yield* statusesOf(store, name("resume"))).toEqual(expected.statuses);
       expect(yield* store.counts(id)).toMatchObject({ queued: 0, leased: 0 });
     },
     SLOW,

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { createLock, type Operation, sleep, spawn, until, useScope } from "@skein/core";
+import { createLock, type Operation, scoped, sleep, spawn, until, useScope } from "@skein/core";
 import { useHttpClient } from "@skein/http";
 import type { PageFacts } from "../extract/extract-page.js";
 import { allowAll } from "../robots/robots.js";
@@ -12,6 +12,7 @@ import type {
 } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
 import type { CrawlMonitor } from "./crawl-monitor.js";
+import { isDeadLocalWorker } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
@@ -148,6 +149,10 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const seeds = options.seeds.map((seed) => normalizeUrl(seed));
   const record = yield* openCrawl(options);
+  // A process killed outright (kill -9, a crash) could not release its leases.
+  for (const owner of yield* store.leaseOwners(record.id)) {
+    if (isDeadLocalWorker(owner)) yield* store.reclaim(record.id, owner);
+  }
   const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
   const allows = createUrlFilter({
     seeds: seedsOfRecord,
@@ -159,7 +164,6 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const parse = yield* usePageParser(options.parser ?? "inline");
   const robots = new RobotsCache(yield* useScope(), client, userAgent, timeoutMs);
   const gate = new HostGate(perHost);
-  const held = new Set<string>();
   const buffer: ClaimedUrl[] = [];
   const refill = createLock();
   let busy = 0;
@@ -178,7 +182,6 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       yield* refill.withLock(function* () {
         if (buffer.length > 0) return;
         const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
-        for (const url of batch) held.add(url.url);
         buffer.push(...batch);
       });
       if (buffer.length > 0) continue;
@@ -200,7 +203,6 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       monitor?.ended(url.host);
     }
     yield* store.complete(record.id, worker, url.url, outcome);
-    held.delete(url.url);
     finished++;
     const event: PageEvent = {
       url: url.url,
@@ -269,35 +271,39 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   }
 
   try {
-    const workers = [];
-    for (let i = 0; i < concurrency; i++) {
-      workers.push(
-        yield* spawn(
-          function* () {
-            for (;;) {
-              const url = yield* next();
-              if (url === undefined) return;
-              busy++;
-              try {
-                yield* visit(url);
-              } finally {
-                busy--;
+    // The workers live in a scope of their own, so that on a halt they (and any claim or
+    // completion they have in flight) are over before their leases are released.
+    yield* scoped(function* () {
+      const workers = [];
+      for (let i = 0; i < concurrency; i++) {
+        workers.push(
+          yield* spawn(
+            function* () {
+              for (;;) {
+                const url = yield* next();
+                if (url === undefined) return;
+                busy++;
+                try {
+                  yield* visit(url);
+                } finally {
+                  busy--;
+                }
               }
-            }
-          },
-          { name: `worker ${i + 1}` },
-        ),
-      );
-    }
-    for (const task of workers) yield* task;
+            },
+            { name: `worker ${i + 1}` },
+          ),
+        );
+      }
+      for (const task of workers) yield* task;
+    });
     const counts = yield* store.counts(record.id);
     // A stopped crawl keeps its frontier for a resume.
     if (counts.leased === 0 && !monitor?.stopped) yield* store.finish(record.id);
   } finally {
-    const leftover = [...held];
-    held.clear();
     buffer.length = 0;
-    yield* store.release(record.id, worker, leftover);
+    // Everything this engine still holds, including a batch whose claim was halted after the
+    // database had already made it.
+    yield* store.release(record.id, worker);
   }
   return { crawl: record, worker, finished };
 }

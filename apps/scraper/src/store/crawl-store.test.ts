@@ -1,8 +1,7 @@
-import { describe, it } from "@skein/core/test";
+import { it } from "@skein/core/test";
 import { expect } from "vitest";
+import { describeDatabases, useTestStore } from "../testing/test-databases.js";
 import { CrawlNotFoundError } from "./crawl-not-found-error.js";
-import { createCrawlStore } from "./crawl-store.js";
-import { useDatabase } from "./database.js";
 
 const seed = (path: string, depth = 0) => ({ url: `http://a.test${path}`, host: "a.test", depth });
 const page = {
@@ -21,12 +20,12 @@ const page = {
 // Starting an embedded PGlite takes a few seconds on a busy machine.
 const SLOW = 30_000;
 
-describe("CrawlStore", () => {
+describeDatabases("CrawlStore", (database) => {
   it(
     "leases each queued URL to one worker only",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2"), seed("/3")]);
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/1"), seed("/2"), seed("/3")]);
       const a = yield* store.claimBatch(crawl.id, "a", 2, 60_000);
       const b = yield* store.claimBatch(crawl.id, "b", 5, 60_000);
       expect(a).toHaveLength(2);
@@ -43,8 +42,8 @@ describe("CrawlStore", () => {
   it(
     "records a page, its links and new URLs once, deduplicating the frontier",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const crawl = yield* store.open("c", {}, [seed("/")]);
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/")]);
       const [home] = yield* store.claimBatch(crawl.id, "w", 1, 60_000);
       const links = ["http://a.test/", "http://a.test/x", "http://a.test/x"];
       const enqueue = links.map((url) => ({ url, host: "a.test" }));
@@ -63,8 +62,8 @@ describe("CrawlStore", () => {
   it(
     "lets another worker take over an expired lease and refuses the late result",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const crawl = yield* store.open("c", {}, [seed("/")]);
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/")]);
       yield* store.claimBatch(crawl.id, "slow", 1, 0);
       const [taken] = yield* store.claimBatch(crawl.id, "fast", 1, 60_000);
       expect(taken?.attempts).toBe(2);
@@ -81,8 +80,8 @@ describe("CrawlStore", () => {
   it(
     "puts released URLs back in the queue",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2")]);
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/1"), seed("/2")]);
       const batch = yield* store.claimBatch(crawl.id, "w", 2, 60_000);
       yield* store.release(
         crawl.id,
@@ -97,8 +96,8 @@ describe("CrawlStore", () => {
   it(
     "never leases more than maxPages URLs in all",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
-      const crawl = yield* store.open("c", {}, [seed("/1"), seed("/2"), seed("/3")]);
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/1"), seed("/2"), seed("/3")]);
       expect(yield* store.claimBatch(crawl.id, "w", 5, 60_000, 2)).toHaveLength(2);
       expect(yield* store.claimBatch(crawl.id, "w", 5, 60_000, 2)).toHaveLength(0);
     },
@@ -108,10 +107,10 @@ describe("CrawlStore", () => {
   it(
     "throws CrawlNotFoundError for an unknown crawl",
     function* () {
-      const store = yield* createCrawlStore(yield* useDatabase());
+      const { store, name } = yield* useTestStore(database);
       let error: unknown;
       try {
-        yield* store.find("nope");
+        yield* store.find(name("nope"));
       } catch (e) {
         error = e;
       }

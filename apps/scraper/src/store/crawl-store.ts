@@ -1,7 +1,10 @@
 import type { Operation } from "@skein/core";
+import { type Db, type Queryable, sql } from "@skein/postgres";
 import { CrawlNotFoundError } from "./crawl-not-found-error.js";
-import type { Database } from "./database.js";
 import { migrate } from "./schema.js";
+
+// JSON is bound as text and cast in SQL: bound straight to a jsonb parameter, a JS string is
+// taken as JSON text by PGlite but encoded once more (as a JSON string) by postgres.js.
 
 /** A URL to put in the frontier. */
 export interface FrontierEntry {
@@ -77,62 +80,10 @@ export interface CrawlRecord {
   resumed: boolean;
 }
 
-const CLAIM = `
-with picked as (
-  select url from urls
-  where crawl = $1
-    and ((state = 'queued' and next_attempt_at <= now()) or (state = 'leased' and lease_until < now()))
-    and attempts < $6
-  order by depth, seq
-  limit least($3::bigint, greatest(0, $5::bigint - (
-    select count(*) from urls where crawl = $1 and state in ('leased', 'done', 'failed'))))
-  for update skip locked
-)
-update urls u
-set state = 'leased', lease_owner = $2, attempts = u.attempts + 1,
-    lease_until = now() + ($4::int * interval '1 millisecond')
-from picked
-where u.crawl = $1 and u.url = picked.url
-returning u.url, u.host, u.depth, u.attempts`;
-
-const ABANDON = `
-update urls set state = 'failed', lease_owner = null, lease_until = null
-where crawl = $1 and state = 'leased' and lease_until < now() and attempts >= $2`;
-
-const COMPLETE = `
-with owned as (
-  update urls set state = $4, lease_owner = null, lease_until = null
-  where crawl = $1 and url = $2 and state = 'leased' and lease_owner = $3
-  returning crawl, url, depth
-), page as (
-  insert into pages (crawl, url, status, content_type, title, description, canonical, bytes,
-                     elapsed_ms, retries, error, item)
-  select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
-         p.bytes, p.elapsed_ms, p.retries, p.error, p.item
-  from owned o, jsonb_to_record($5::jsonb) as p(status int, content_type text, title text,
-    description text, canonical text, bytes int, elapsed_ms int, retries int, error text,
-    item jsonb)
-  where $5::jsonb is not null
-  on conflict do nothing
-  returning 1
-), linked as (
-  insert into links (crawl, from_url, to_url)
-  select o.crawl, o.url, l.value from owned o, jsonb_array_elements_text($6::jsonb) as l
-  on conflict do nothing
-  returning 1
-), queued as (
-  insert into urls (crawl, url, host, depth)
-  select o.crawl, n.url, n.host, o.depth + 1
-  from owned o, jsonb_to_recordset($7::jsonb) as n(url text, host text)
-  order by n.url
-  on conflict do nothing
-  returning 1
-)
-select (select count(*) from owned)::int as owned, (select count(*) from queued)::int as queued`;
-
 /**
- * The crawl frontier and its results in Postgres, shared by every worker of a crawl in any
- * process. Each method is one statement, so each is atomic: a worker that dies between two calls
+ * The crawl frontier and its results in Postgres (through `@skein/postgres`), shared by every
+ * worker of a crawl in any process. Each write is one statement or one transaction, so each is
+ * atomic: a worker that dies between two calls
  * leaves its URLs leased until the lease expires, and another worker takes them over.
  *
  * @example
@@ -148,51 +99,40 @@ select (select count(*) from owned)::int as owned, (select count(*) from queued)
  * ```
  */
 export class CrawlStore {
-  constructor(readonly db: Database) {}
+  constructor(readonly db: Db) {}
 
-  /** Create the crawl `name` with its seeds, or find it (then `config` and seeds are ignored). */
+  /**
+   * Create the crawl `name` with its seeds, or find it (then `config` and seeds are ignored).
+   * The crawl and its seeds are written in one transaction: a crawl never exists without them.
+   */
   *open(name: string, config: unknown, seeds: readonly FrontierEntry[]): Operation<CrawlRecord> {
-    const created = yield* this.db.query<{ id: number }>(
-      "insert into crawls (name, config) values ($1, $2::jsonb) on conflict (name) do nothing returning id",
-      [name, JSON.stringify(config)],
-    );
-    const found = yield* this.find(name);
-    if (created.length > 0) yield* this.enqueue(found.id, seeds);
-    return { ...found, resumed: created.length === 0 };
+    return yield* this.db.transaction(function* (tx) {
+      const created = yield* tx.query<{ id: number }>(
+        sql`insert into crawls (name, config)
+            values (${name}, ${JSON.stringify(config)}::text::jsonb)
+            on conflict (name) do nothing returning id`,
+      );
+      const found = yield* findIn(tx, name);
+      if (created.length > 0) yield* enqueueIn(tx, found.id, seeds);
+      return { ...found, resumed: created.length === 0 };
+    });
   }
 
   /** The crawl `name`; throws {@link CrawlNotFoundError} if there is none. */
-  *find(name: string): Operation<CrawlRecord> {
-    const [row] = yield* this.db.query<{ id: number; name: string; config: unknown }>(
-      "select id, name, config from crawls where name = $1",
-      [name],
-    );
-    if (row === undefined) throw new CrawlNotFoundError(name);
-    return { ...row, resumed: true };
+  find(name: string): Operation<CrawlRecord> {
+    return findIn(this.db, name);
   }
 
   /** Add URLs to the frontier; ones already there (in any state) are left alone. */
-  *enqueue(crawl: number, entries: readonly FrontierEntry[]): Operation<number> {
-    if (entries.length === 0) return 0;
-    const rows = yield* this.db.query<{ n: number }>(
-      `with added as (
-         insert into urls (crawl, url, host, depth)
-         select $1, e.url, e.host, e.depth
-         from jsonb_to_recordset($2::jsonb) as e(url text, host text, depth int)
-         order by e.url
-         on conflict do nothing
-         returning 1)
-       select count(*)::int as n from added`,
-      [crawl, JSON.stringify(entries)],
-    );
-    return rows[0]?.n ?? 0;
+  enqueue(crawl: number, entries: readonly FrontierEntry[]): Operation<number> {
+    return enqueueIn(this.db, crawl, entries);
   }
 
   /**
    * Lease up to `n` URLs to `worker` for `leaseMs`, shallowest first: queued ones, and leased
-   * ones whose lease has expired. Rows other workers are claiming right now are skipped, not
-   * waited for. No more than `maxPages` URLs are ever leased or finished in all. A URL claimed
-   * `maxClaims` times without finishing is marked failed.
+   * ones whose lease has expired. Rows other workers are claiming right now are skipped
+   * (`FOR UPDATE SKIP LOCKED`), not waited for. No more than `maxPages` URLs are ever leased or
+   * finished in all. A URL claimed `maxClaims` times without finishing is marked failed.
    */
   *claimBatch(
     crawl: number,
@@ -202,15 +142,30 @@ export class CrawlStore {
     maxPages = Number.MAX_SAFE_INTEGER,
     maxClaims = 5,
   ): Operation<ClaimedUrl[]> {
-    yield* this.db.query(ABANDON, [crawl, maxClaims]);
-    const rows = yield* this.db.query<ClaimedUrl>(CLAIM, [
-      crawl,
-      worker,
-      n,
-      leaseMs,
-      maxPages,
-      maxClaims,
-    ]);
+    yield* this.db.query(
+      sql`update urls set state = 'failed', lease_owner = null, lease_until = null
+          where crawl = ${crawl} and state = 'leased' and lease_until < now()
+            and attempts >= ${maxClaims}`,
+    );
+    const rows = yield* this.db.query<ClaimedUrl>(sql`
+      with picked as (
+        select url from urls
+        where crawl = ${crawl}
+          and ((state = 'queued' and next_attempt_at <= now())
+               or (state = 'leased' and lease_until < now()))
+          and attempts < ${maxClaims}
+        order by depth, seq
+        limit least(${n}::bigint, greatest(0, ${maxPages}::bigint - (
+          select count(*) from urls
+          where crawl = ${crawl} and state in ('leased', 'done', 'failed'))))
+        for update skip locked
+      )
+      update urls u
+      set state = 'leased', lease_owner = ${worker}, attempts = u.attempts + 1,
+          lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
+      from picked
+      where u.crawl = ${crawl} and u.url = picked.url
+      returning u.url, u.host, u.depth, u.attempts`);
     return rows.sort((a, b) => a.depth - b.depth);
   }
 
@@ -220,35 +175,87 @@ export class CrawlStore {
    * lease (it expired and another worker took the URL).
    */
   *complete(crawl: number, worker: string, url: string, outcome: Completion): Operation<boolean> {
-    const [row] = yield* this.db.query<{ owned: number }>(COMPLETE, [
-      crawl,
-      url,
-      worker,
-      outcome.state,
-      outcome.page === undefined ? null : JSON.stringify(outcome.page),
-      JSON.stringify(outcome.links ?? []),
-      JSON.stringify(outcome.enqueue ?? []),
-    ]);
+    const page = outcome.page === undefined ? null : JSON.stringify(outcome.page);
+    const links = JSON.stringify(outcome.links ?? []);
+    const found = JSON.stringify(outcome.enqueue ?? []);
+    const [row] = yield* this.db.query<{ owned: number }>(sql`
+      with owned as (
+        update urls set state = ${outcome.state}, lease_owner = null, lease_until = null
+        where crawl = ${crawl} and url = ${url} and state = 'leased' and lease_owner = ${worker}
+        returning crawl, url, depth
+      ), page as (
+        insert into pages (crawl, url, status, content_type, title, description, canonical,
+                           bytes, elapsed_ms, retries, error, item)
+        select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
+               p.bytes, p.elapsed_ms, p.retries, p.error, p.item
+        from owned o, jsonb_to_record(${page}::text::jsonb) as p(status int, content_type text,
+          title text, description text, canonical text, bytes int, elapsed_ms int,
+          retries int, error text, item jsonb)
+        where ${page}::text::jsonb is not null
+        on conflict do nothing
+        returning 1
+      ), linked as (
+        insert into links (crawl, from_url, to_url)
+        select o.crawl, o.url, l.value
+        from owned o, jsonb_array_elements_text(${links}::text::jsonb) as l
+        on conflict do nothing
+        returning 1
+      ), queued as (
+        insert into urls (crawl, url, host, depth)
+        select o.crawl, n.url, n.host, o.depth + 1
+        from owned o, jsonb_to_recordset(${found}::text::jsonb) as n(url text, host text)
+        order by n.url
+        on conflict do nothing
+        returning 1
+      )
+      select (select count(*) from owned)::int as owned`);
     return (row?.owned ?? 0) > 0;
   }
 
-  /** Put URLs `worker` leased back in the queue, as if never claimed (on interrupt). */
-  *release(crawl: number, worker: string, urls: readonly string[]): Operation<void> {
-    if (urls.length === 0) return;
+  /**
+   * Put URLs `worker` leased back in the queue, as if never claimed (on interrupt): those in
+   * `urls`, or all it holds in the crawl when `urls` is omitted.
+   */
+  *release(crawl: number, worker: string, urls?: readonly string[]): Operation<void> {
+    if (urls?.length === 0) return;
+    const only = urls === undefined ? null : JSON.stringify(urls);
     yield* this.db.query(
-      `update urls set state = 'queued', lease_owner = null, lease_until = null,
-              attempts = greatest(attempts - 1, 0)
-       where crawl = $1 and lease_owner = $2 and state = 'leased'
-         and url in (select jsonb_array_elements_text($3::jsonb))`,
-      [crawl, worker, JSON.stringify(urls)],
+      sql`update urls set state = 'queued', lease_owner = null, lease_until = null,
+                 attempts = greatest(attempts - 1, 0)
+          where crawl = ${crawl} and lease_owner = ${worker} and state = 'leased'
+            and (${only}::text is null
+                 or url in (select jsonb_array_elements_text(${only}::text::jsonb)))`,
     );
+  }
+
+  /** The workers holding leases on the crawl's URLs right now (expired leases included). */
+  *leaseOwners(crawl: number): Operation<string[]> {
+    const rows = yield* this.db.query<{ owner: string }>(
+      sql`select distinct lease_owner as owner from urls
+          where crawl = ${crawl} and state = 'leased' and lease_owner is not null`,
+    );
+    return rows.map((row) => row.owner);
+  }
+
+  /**
+   * Put every URL leased by `worker`, a worker known to be dead, back in the queue without
+   * waiting for its leases to expire. Its claims still count towards `maxClaims`.
+   */
+  *reclaim(crawl: number, worker: string): Operation<number> {
+    const [row] = yield* this.db.query<{ n: number }>(
+      sql`with freed as (
+            update urls set state = 'queued', lease_owner = null, lease_until = null
+            where crawl = ${crawl} and state = 'leased' and lease_owner = ${worker}
+            returning 1)
+          select count(*)::int as n from freed`,
+    );
+    return row?.n ?? 0;
   }
 
   /** How many URLs are in each state. */
   *counts(crawl: number): Operation<CrawlCounts> {
     const rows = yield* this.db.query<{ state: keyof CrawlCounts; n: number }>(
-      "select state, count(*)::int as n from urls where crawl = $1 group by state",
-      [crawl],
+      sql`select state, count(*)::int as n from urls where crawl = ${crawl} group by state`,
     );
     const counts: CrawlCounts = { queued: 0, leased: 0, done: 0, failed: 0, skipped: 0 };
     for (const row of rows) counts[row.state] = row.n;
@@ -257,30 +264,28 @@ export class CrawlStore {
 
   /** Mark the crawl finished. */
   *finish(crawl: number): Operation<void> {
-    yield* this.db.query("update crawls set finished_at = now() where id = $1", [crawl]);
+    yield* this.db.query(sql`update crawls set finished_at = now() where id = ${crawl}`);
   }
 
   /** Totals for the final report. */
   *summary(crawl: number): Operation<CrawlSummary> {
     const counts = yield* this.counts(crawl);
     const statuses = yield* this.db.query<{ status: string; pages: number }>(
-      `select coalesce(status::text, 'error') as status, count(*)::int as pages
-       from pages where crawl = $1 group by 1 order by 1`,
-      [crawl],
+      sql`select coalesce(status::text, 'error') as status, count(*)::int as pages
+          from pages where crawl = ${crawl} group by 1 order by 1`,
     );
     const [totals] = yield* this.db.query<{ bytes: number; retries: number }>(
-      `select coalesce(sum(bytes), 0)::float8 as bytes, coalesce(sum(retries), 0)::int as retries
-       from pages where crawl = $1`,
-      [crawl],
+      sql`select coalesce(sum(bytes), 0)::float8 as bytes,
+                 coalesce(sum(retries), 0)::int as retries
+          from pages where crawl = ${crawl}`,
     );
     const topErrors = yield* this.db.query<{ error: string; pages: number }>(
-      `select error, count(*)::int as pages from pages where crawl = $1 and error is not null
-       group by error order by 2 desc, 1 limit 5`,
-      [crawl],
+      sql`select error, count(*)::int as pages from pages
+          where crawl = ${crawl} and error is not null
+          group by error order by 2 desc, 1 limit 5`,
     );
     const [times] = yield* this.db.query<{ created_at: Date; finished_at: Date | null }>(
-      "select created_at, finished_at from crawls where id = $1",
-      [crawl],
+      sql`select created_at, finished_at from crawls where id = ${crawl}`,
     );
     return {
       counts,
@@ -294,14 +299,41 @@ export class CrawlStore {
   }
 
   /** Up to `limit` stored pages with URLs after `after`, in URL order, for paging through. */
-  *pages(crawl: number, after = "", limit = 500): Operation<StoredPage[]> {
-    return yield* this.db.query<StoredPage>(
-      `select url, status, content_type, title, description, canonical, bytes, elapsed_ms,
-              retries, error, item, fetched_at::text as fetched_at
-       from pages where crawl = $1 and url > $2 order by url limit $3`,
-      [crawl, after, limit],
+  pages(crawl: number, after = "", limit = 500): Operation<StoredPage[]> {
+    return this.db.query<StoredPage>(
+      sql`select url, status, content_type, title, description, canonical, bytes, elapsed_ms,
+                 retries, error, item, fetched_at::text as fetched_at
+          from pages where crawl = ${crawl} and url > ${after} order by url limit ${limit}`,
     );
   }
+}
+
+function* findIn(db: Queryable, name: string): Operation<CrawlRecord> {
+  const [row] = yield* db.query<{ id: number; name: string; config: unknown }>(
+    sql`select id, name, config from crawls where name = ${name}`,
+  );
+  if (row === undefined) throw new CrawlNotFoundError(name);
+  return { ...row, resumed: true };
+}
+
+function* enqueueIn(
+  db: Queryable,
+  crawl: number,
+  entries: readonly FrontierEntry[],
+): Operation<number> {
+  if (entries.length === 0) return 0;
+  const [row] = yield* db.query<{ n: number }>(
+    sql`with added as (
+          insert into urls (crawl, url, host, depth)
+          select ${crawl}::int, e.url, e.host, e.depth
+          from jsonb_to_recordset(${JSON.stringify(entries)}::text::jsonb)
+            as e(url text, host text, depth int)
+          order by e.url
+          on conflict do nothing
+          returning 1)
+        select count(*)::int as n from added`,
+  );
+  return row?.n ?? 0;
 }
 
 /**
@@ -321,7 +353,7 @@ export class CrawlStore {
  * @param db - an open database
  * @returns an operation yielding the store
  */
-export function* createCrawlStore(db: Database): Operation<CrawlStore> {
+export function* createCrawlStore(db: Db): Operation<CrawlStore> {
   yield* migrate(db);
   return new CrawlStore(db);
 }
