@@ -7,17 +7,26 @@ import type { Operation } from "./types.js";
 // async loop makes one.
 class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction {
   private yielded: boolean;
+  // One result object for both steps; see InstructionOperation.
+  private step: { done: boolean; value: unknown };
   constructor(private promise: PromiseLike<T>) {
     this.yielded = false;
+    this.step = { done: false, value: undefined };
   }
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     this.yielded = false;
     return this;
   }
   next(value?: unknown): IteratorResult<Instruction, T> {
-    if (this.yielded) return { done: true, value: value as T };
+    if (this.yielded) {
+      const step = this.step;
+      step.done = true;
+      step.value = value;
+      return step as IteratorResult<Instruction, T>;
+    }
     this.yielded = true;
-    return { done: false, value: this };
+    this.step = { done: false, value: this };
+    return this.step as IteratorResult<Instruction, T>;
   }
   throw(error: unknown): IteratorResult<Instruction, T> {
     throw error;

@@ -21,6 +21,11 @@ export abstract class InstructionOperation<T>
   implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction
 {
   private yielded = false;
+  /**
+   * One result object serves both steps: `yield*` reads it before the next call, so it can be
+   * rewritten in place.
+   */
+  private step: { done: boolean; value: unknown } | undefined = undefined;
 
   abstract enter(task: TaskImpl): void;
 
@@ -30,9 +35,19 @@ export abstract class InstructionOperation<T>
   }
 
   next(value?: unknown): IteratorResult<Instruction, T> {
-    if (this.yielded) return { done: true, value: value as T };
+    const step = this.step;
+    if (this.yielded) {
+      if (step === undefined) return { done: true, value: value as T };
+      step.done = true;
+      step.value = value;
+      return step as IteratorResult<Instruction, T>;
+    }
     this.yielded = true;
-    return { done: false, value: this };
+    if (step === undefined)
+      return (this.step = { done: false, value: this }) as IteratorResult<Instruction, T>;
+    step.done = false;
+    step.value = this;
+    return step as IteratorResult<Instruction, T>;
   }
 
   throw(error: unknown): IteratorResult<Instruction, T> {
