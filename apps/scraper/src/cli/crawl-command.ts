@@ -43,6 +43,7 @@ Running the same command again (same --name) resumes the crawl.
   --dashboard [port]    serve a live dashboard (pause, resume, stop) on this port (default: any free one)
   --dashboard-host <h>  address the dashboard binds to (default 127.0.0.1)
   --json                print the summary as JSON
+  --progress <ms>       without a TTY, print a progress line this often (default 5000)
   -h, --help            show this help
 
 Exit codes: 0 done, 1 failed, 130 interrupted (resume with the same --name).`;
@@ -67,6 +68,7 @@ const OPTIONS = {
   workers: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
+  progress: { type: "string" },
   "dashboard-host": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -108,6 +110,8 @@ export interface CrawlRun {
   options: Omit<CrawlOptions, "store" | "onPage" | "monitor">;
   out?: string;
   json?: boolean;
+  /** Milliseconds between progress lines when stderr is not a TTY. */
+  progressMs?: number | undefined;
   /** Serve the live dashboard while crawling. */
   dashboard?: { port: number; host?: string | undefined };
   /** URLs the crawl will have finished when done, for the dashboard's progress and ETA. */
@@ -135,7 +139,7 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
     const dashboard = yield* useDashboard({ source: monitor, port, host });
     console.error(`dashboard: ${dashboard.url}`);
   }
-  const progress = yield* spawn(() => reportProgress(store, record.id, tally), {
+  const progress = yield* spawn(() => reportProgress(store, record.id, tally, run.progressMs), {
     name: "progress line",
   });
   const crawling = yield* spawn(
@@ -212,6 +216,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
     store,
     out: values.out,
     json: values.json,
+    progressMs: integer("progress", values.progress),
     dashboard:
       dashboardPort === undefined
         ? undefined

@@ -10,14 +10,19 @@ export interface Tally {
 
 /**
  * Internal to the CLI. Report progress until halted: a line rewritten in place on a TTY, a
- * plain line every few seconds otherwise (to stderr, so stdout stays clean for --json).
+ * plain line every `plainMs` otherwise (to stderr, so stdout stays clean for --json).
  */
-export function* reportProgress(store: CrawlStore, id: number, tally: Tally): Operation<void> {
+export function* reportProgress(
+  store: CrawlStore,
+  id: number,
+  tally: Tally,
+  plainMs = 5000,
+): Operation<void> {
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
   try {
     for (;;) {
-      yield* sleep(tty ? 250 : 5000);
+      yield* sleep(tty ? 250 : plainMs);
       const counts = yield* store.counts(id);
       const seconds = (Date.now() - started) / 1000;
       const line =

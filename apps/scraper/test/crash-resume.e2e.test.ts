@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Operation, resource, scoped } from "@skein/core";
+import { it } from "@skein/core/test";
+import { sql } from "@skein/postgres";
+import { describe, expect } from "vitest";
+import { crawl } from "../src/crawl/crawl.js";
+import { useDemoServer } from "../src/demo-site/use-demo-server.js";
+import { type CrawlStore, createCrawlStore, type StoredPage } from "../src/store/crawl-store.js";
+import { useDatabase } from "../src/store/database.js";
+import { serverUrl } from "../src/testing/test-databases.js";
+import { useCli } from "./use-cli.js";
+
+// Each test starts PGlite three or four times and runs two crawls of a few hundred pages.
+const SLOW = 120_000;
+const PAGES = 300;
+
+/** A fresh directory, removed with everything in it when the scope ends. */
+function useTempDir(): Operation<string> {
+  return resource<string>(function* (provide) {
+    const dir = mkdtempSync(join(tmpdir(), "skein-scrape-test-"));
+    try {
+      yield* provide(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+/** Open the database only for `body`: an embedded data directory admits one process at a time. */
+function withStore<T>(location: string, body: (store: CrawlStore) => Operation<T>): Operation<T> {
+  return scoped(function* () {
+    return yield* body(yield* createCrawlStore(yield* useDatabase(location)));
+  });
+}
+
+function* pagesOf(store: CrawlStore, name: string): Operation<Map<string, StoredPage>> {
+  const { id } = yield* store.find(name);
+  const pages = new Map<string, StoredPage>();
+  for (let after = ""; ; ) {
+    const rows = yield* store.pages(id, after);
+    if (rows.length === 0) return pages;
+    for (const row of rows) pages.set(pathOf(row.url), row);
+    after = rows[rows.length - 1]!.url;
+  }
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+/** What must not depend on the run: everything but timings and the retry count. */
+function resultOf(pages: Map<string, StoredPage>) {
+  return new Map(
+    [...pages].map(([path, p]) => [path, [p.status, p.content_type, p.title, p.error]] as const),
+  );
+}
+
+/** The first progress line reporting at least `n` finished pages. */
+function atLeast(n: number) {
+  return (line: string) => {
+    const match = /^(\d+) pages/.exec(line);
+    return match !== null && Number(match[1]) >= n ? Number(match[1]) : undefined;
+  };
+}
+
+interface Target {
+  label: string;
+  /** A `--db` for a fresh crawl, and its cleanup. */
+  use(): Operation<string>;
+}
+
+const targets: Target[] = [{ label: "a PGlite data directory", use: useTempDir }];
+const url = serverUrl();
+if (url !== undefined) {
+  targets.push({
+    label: "a Postgres server",
+    *use() {
+      return url;
+    },
+  });
+} else if (process.env.CI === "true" || process.env.CI === "1") {
+  throw new Error("CI is set but neither DATABASE_URL nor PGHOST is: cannot run on a server");
+}
+
+for (const target of targets) {
+  describe(`skein-scrape crawl on ${target.label}`, () => {
+    it(
+      "after kill -9 a re-run ends with the uninterrupted result, refetching no committed page",
+      function* () {
+        const db = yield* target.use();
+        const name = `crash-${randomUUID()}`;
+        const server = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+        const args = ["crawl", `${server.origin}/`, "--name", name, "--db", db];
+        const paced = [...args, "--progress", "50", "--delay", "10", "--per-host", "8"];
+        try {
+          const killedAt = yield* scoped(function* () {
+            const first = yield* useCli(paced);
+            const pages = yield* first.line(atLeast(40));
+            first.kill("SIGKILL");
+            expect((yield* first.exit).signal).toBe("SIGKILL");
+            return pages;
+          });
+          const { committed, leased } = yield* withStore(db, function* (store) {
+            const { id } = yield* store.find(name);
+            return {
+              committed: yield* pagesOf(store, name),
+              leased: (yield* store.counts(id)).leased,
+            };
+          });
+          // Killed mid-crawl: pages were committed, others were in flight under live leases.
+          expect(committed.size).toBeGreaterThanOrEqual(killedAt);
+          expect(leased).toBeGreaterThan(0);
+          const before = new Map(server.requests);
+
+          const second = yield* scoped(function* () {
+            const cli = yield* useCli(args);
+            return { exit: yield* cli.exit, stderr: cli.stderr };
+          });
+          expect(second.exit, second.stderr).toEqual({ code: 0, signal: null });
+
+          const reference = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+          const expected = yield* scoped(function* () {
+            const store = yield* createCrawlStore(yield* useDatabase("memory://"));
+            yield* crawl({ store, name: "reference", seeds: [`${reference.origin}/`] });
+            return yield* pagesOf(store, "reference");
+          });
+          const { final, counts } = yield* withStore(db, function* (store) {
+            const { id } = yield* store.find(name);
+            return { final: yield* pagesOf(store, name), counts: yield* store.counts(id) };
+          });
+          expect(resultOf(final)).toEqual(resultOf(expected));
+          expect(counts).toMatchObject({ queued: 0, leased: 0 });
+          const refetched = [...committed.keys()].filter(
+            (path) => server.requests.get(path) !== before.get(path),
+          );
+          expect(refetched).toEqual([]);
+          // Only pages in flight at the kill may have been fetched by both runs.
+          const extra = [...server.requests].filter(
+            ([path, n]) => path !== "/robots.txt" && n > (reference.requests.get(path) ?? 0),
+          );
+          expect(extra.length).toBeLessThanOrEqual(leased);
+        } finally {
+          if (target.label === "a Postgres server") {
+            yield* withStore(db, function* (store) {
+              yield* store.db.query(sql`delete from crawls where name = ${name}`);
+            });
+          }
+        }
+      },
+      SLOW,
+    );
+
+    it(
+      "exits 130 on Ctrl-C with no URL left leased",
+      function* () {
+        const db = yield* target.use();
+        const name = `interrupt-${randomUUID()}`;
+        const server = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+        const args = ["crawl", `${server.origin}/`, "--name", name, "--db", db];
+        try {
+          const exit = yield* scoped(function* () {
+            const cli = yield* useCli([...args, "--progress", "50", "--delay", "10"]);
+            yield* cli.line(atLeast(20));
+            cli.kill("SIGINT");
+            return yield* cli.exit;
+          });
+          expect(exit).toEqual({ code: 130, signal: null });
+          const counts = yield* withStore(db, function* (store) {
+            return yield* store.counts((yield* store.find(name)).id);
+          });
+          expect(counts.leased).toBe(0);
+          expect(counts.queued).toBeGreaterThan(0);
+          expect(counts.done).toBeGreaterThanOrEqual(20);
+        } finally {
+          if (target.label === "a Postgres server") {
+            yield* withStore(db, function* (store) {
+              yield* store.db.query(sql`delete from crawls where name = ${name}`);
+            });
+          }
+        }
+      },
+      SLOW,
+    );
+  });
+}
