@@ -1,6 +1,5 @@
 import { createSemaphore, type Operation, resource, type Semaphore, until } from "@skein/core";
 import { Agent } from "undici";
-import { trackConnect } from "./attempt.js";
 import { InvalidUrlError } from "./errors.js";
 import { type ClientConfig, Exchange } from "./exchange.js";
 import type { HttpResponse, ResponseImpl } from "./response.js";
@@ -156,7 +155,7 @@ export function useHttpClient(options: HttpClientOptions = {}): Operation<HttpCl
       connectTimeout: timeouts.connect === Infinity ? 0 : timeouts.connect + 1000,
     });
     const config: ClientConfig = {
-      dispatcher: agent.compose(trackConnect),
+      dispatcher: agent,
       timeouts,
       retry: createRetryPolicy(options.retry),
       maxRedirects: options.maxRedirects ?? 5,
@@ -182,8 +181,9 @@ function createClient(
   defaults: Record<string, string>,
   permits: Semaphore | undefined,
 ): HttpClient {
+  const urls = new UrlCache(base);
   const prepare = (url: string | URL, options: RequestOptions, method?: string) =>
-    prepareExchange(config, base, defaults, url, options, method);
+    prepareExchange(config, urls, defaults, url, options, method);
 
   const request = (url: string | URL, options: RequestOptions = {}, method?: string) =>
     resource<HttpResponse>(function* (provide) {
@@ -233,23 +233,29 @@ function createClient(
 
 function prepareExchange(
   config: ClientConfig,
-  base: URL | undefined,
+  urls: UrlCache,
   defaults: Record<string, string>,
   input: string | URL,
   options: RequestOptions,
   method = options.method?.toUpperCase() ?? "GET",
 ): Exchange {
-  const url = parseUrl(input, base);
-  if (options.query !== undefined) {
+  let url: URL;
+  if (options.query === undefined) {
+    url = urls.parse(input);
+  } else {
+    url = parseUrl(input, urls.base);
     for (const [name, value] of Object.entries(options.query)) {
       if (value !== undefined) url.searchParams.append(name, String(value));
     }
   }
-  const headers = { ...defaults, ...lowerCase(options.headers) };
+  let headers =
+    options.headers === undefined ? defaults : { ...defaults, ...lowerCase(options.headers) };
   let body = options.body;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
-    headers["content-type"] ??= "application/json";
+    if (headers["content-type"] === undefined) {
+      headers = { ...headers, "content-type": "application/json" };
+    }
   }
   const own =
     options.timeouts === undefined &&
@@ -266,6 +272,26 @@ function prepareExchange(
         maxResponseBytes: options.maxResponseBytes ?? config.maxResponseBytes,
       };
   return new Exchange(effective, { method, url, headers, body });
+}
+
+/**
+ * Internal. Parses request URLs against the client's base, keeping the last string parsed: a
+ * client called in a loop with the same URL parses it once. Parsed URLs are never mutated.
+ */
+class UrlCache {
+  private input: string | undefined = undefined;
+  private url: URL | undefined = undefined;
+
+  constructor(readonly base: URL | undefined) {}
+
+  parse(input: string | URL): URL {
+    if (typeof input !== "string") return parseUrl(input, this.base);
+    if (input === this.input && this.url !== undefined) return this.url;
+    const url = parseUrl(input, this.base);
+    this.input = input;
+    this.url = url;
+    return url;
+  }
 }
 
 function parseUrl(input: string | URL, base?: URL): URL {

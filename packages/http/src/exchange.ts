@@ -10,7 +10,7 @@ import {
 } from "./errors.js";
 import { ResponseImpl } from "./response.js";
 import { backoff, parseRetryAfter, type RetryPolicy } from "./retry-policy.js";
-import { isConnectionFailure, translateError } from "./translate-error.js";
+import { isConnectionFailure } from "./translate-error.js";
 
 /** Internal. A client's settings, with every default filled in. */
 export interface ClientConfig {
@@ -101,15 +101,15 @@ export class Exchange {
       clearTimeout(this.totalTimer);
       const attempt = this.attempt;
       if (attempt !== undefined) {
-        attempt.disarm();
-        if (!this.response?.done) attempt.controller.abort();
+        attempt.stop();
+        if (!this.response?.done) attempt.abort();
       }
     }
   }
 
   private *drop(response: ResponseImpl): Operation<void> {
     yield* response.release();
-    if (!response.done) this.attempt?.controller.abort();
+    if (!response.done) this.attempt?.abort();
     this.response = undefined;
   }
 
@@ -162,42 +162,32 @@ export class Exchange {
   ): Operation<ResponseImpl> {
     if (this.expired !== undefined) throw this.expired;
     const { config } = this;
-    const attempt = new Attempt(url.href, config.timeouts);
+    const attempt = new Attempt(url.href, config.timeouts, config.maxResponseBytes);
     this.attempt = attempt;
-    const data = yield* action<Dispatcher.ResponseData<Attempt>>((resolve, reject) => {
-      attempt.waiter = reject;
-      attempt.arm("connect", config.timeouts.connect);
-      config.dispatcher.request(
-        {
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          signal: attempt.controller.signal,
-          opaque: attempt,
-          reset: config.reset,
-        },
-        (error, data) => {
-          if (error) reject(translateError(error, url.href, config.timeouts) as Error);
-          else resolve(data);
-        },
-      );
-      return () => {
-        attempt.waiter = undefined;
-        attempt.disarm();
-      };
-    });
-    const response = new ResponseImpl(
-      data.statusCode,
-      data.headers,
-      url.href,
-      data.body as unknown as ConstructorParameters<typeof ResponseImpl>[3],
+    attempt.arm("connect", config.timeouts.connect);
+    config.dispatcher.dispatch(
+      {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        reset: config.reset,
+      },
       attempt,
-      config.maxResponseBytes,
     );
+    if (attempt.status === 0 && attempt.error === undefined) {
+      yield* action<void>((resolve) => {
+        attempt.wake = resolve;
+        return () => {
+          attempt.wake = undefined;
+        };
+      });
+    }
+    if (attempt.error !== undefined) throw attempt.error;
+    const response = new ResponseImpl(attempt.status, attempt.headers, url.href, attempt);
     this.response = response;
-    const announced = Number(data.headers["content-length"]);
+    const announced = Number(attempt.headers["content-length"]);
     if (announced > config.maxResponseBytes) {
       const error = new ResponseTooLargeError(config.maxResponseBytes, announced, url.href);
       attempt.fail(error);

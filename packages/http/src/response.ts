@@ -1,10 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
-import { action, type Operation, type Stream, type Subscription, until } from "@skein/core";
+import { action, type Operation, type Stream, type Subscription } from "@skein/core";
 import type { Attempt } from "./attempt.js";
 import { BodyUsedError } from "./body-errors.js";
-import { HttpStatusError, ResponseTooLargeError, SocketError } from "./errors.js";
-import { translateError } from "./translate-error.js";
+import { HttpStatusError } from "./errors.js";
 
 /**
  * A response whose body is still on the wire. It belongs to the scope that made the request:
@@ -55,15 +53,12 @@ const DRAIN_GRACE_MS = 1000;
 /** Internal. */
 export class ResponseImpl implements HttpResponse {
   private state = UNTOUCHED;
-  private received = 0;
 
   constructor(
     readonly status: number,
     readonly headers: IncomingHttpHeaders,
     readonly url: string,
-    private readable: Readable & { dump(options?: { limit?: number }): Promise<null> },
     private attempt: Attempt,
-    private limit: number,
   ) {}
 
   get ok(): boolean {
@@ -79,14 +74,24 @@ export class ResponseImpl implements HttpResponse {
     return {
       *[Symbol.iterator]() {
         response.claim();
-        return new BodySubscription(response);
+        return new BodySubscription(response, response.attempt);
       },
     };
   }
 
-  bytes(): Operation<Uint8Array> {
+  *bytes(): Operation<Uint8Array> {
     this.claim();
-    return readAll(this);
+    const attempt = this.attempt;
+    attempt.whole = true;
+    if (!attempt.ended && attempt.error === undefined) {
+      attempt.flow();
+      attempt.arm("body", attempt.timeouts.body);
+      yield* settled(attempt, () => attempt.ended);
+    }
+    if (attempt.error !== undefined) throw attempt.error;
+    this.state = DONE;
+    const chunks = attempt.take();
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 
   *text(): Operation<string> {
@@ -124,21 +129,18 @@ export class ResponseImpl implements HttpResponse {
     return new HttpStatusError(this.status, this.url, snippet, headers);
   }
 
-  /** Internal. Called when the owning scope ends. */
+  /** Internal. Called when the owning scope ends: drains a body never touched, if small. */
   *release(): Operation<void> {
-    if (this.state === DONE) return;
-    if (this.state === UNTOUCHED) {
-      this.state = READING;
-      this.attempt.arm("body", Math.min(this.attempt.timeouts.body, DRAIN_GRACE_MS));
-      try {
-        yield* until(this.readable.dump({ limit: DRAIN_BYTES }));
-        if (this.readable.readableEnded) this.state = DONE;
-      } catch {
-        // Draining only tries to keep the connection; a broken one is closed below.
-      } finally {
-        this.attempt.disarm();
-      }
+    if (this.state !== UNTOUCHED) return;
+    this.state = READING;
+    const attempt = this.attempt;
+    attempt.discard = true;
+    attempt.take();
+    if (!attempt.ended && attempt.error === undefined && !tooLong(this.headers)) {
+      attempt.arm("body", Math.min(attempt.timeouts.body, DRAIN_GRACE_MS));
+      yield* settled(attempt, () => attempt.ended || attempt.received > DRAIN_BYTES);
     }
+    if (attempt.ended && attempt.error === undefined) this.state = DONE;
   }
 
   /** Internal. */
@@ -147,110 +149,49 @@ export class ResponseImpl implements HttpResponse {
     this.state = READING;
   }
 
-  /** Internal. Count `size` more bytes; false (and the attempt failed) past the limit. */
-  count(size: number): boolean {
-    this.received += size;
-    if (this.received <= this.limit) return true;
-    this.attempt.fail(new ResponseTooLargeError(this.limit, this.received, this.url));
-    return false;
-  }
-
   /** Internal. */
   finish(): void {
     this.state = DONE;
   }
-
-  /** Internal. */
-  get source(): Readable {
-    return this.readable;
-  }
-
-  /** Internal. */
-  get owner(): Attempt {
-    return this.attempt;
-  }
 }
 
-function closedEarly(response: ResponseImpl): Error {
-  return new SocketError(response.url, new Error("the connection closed before the body ended"));
+function tooLong(headers: IncomingHttpHeaders): boolean {
+  return Number(headers["content-length"]) > DRAIN_BYTES;
 }
 
-function readAll(response: ResponseImpl): Operation<Uint8Array> {
-  return action<Uint8Array>((resolve, reject) => {
-    const body = response.source;
-    const attempt = response.owner;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const fail = (error: unknown) =>
-      reject(translateError(error, response.url, attempt.timeouts) as Error);
-    const onData = (chunk: Buffer) => {
-      if (!response.count(chunk.length)) return;
-      size += chunk.length;
-      chunks.push(chunk);
-      attempt.refresh();
+/** Wait until `ready()` holds or the attempt fails; its phase deadline is dropped on the way out. */
+function settled(attempt: Attempt, ready: () => boolean): Operation<void> {
+  return action<void>((resolve) => {
+    const check = () => {
+      if (ready() || attempt.error !== undefined) resolve();
+      else attempt.wake = check;
     };
-    const onEnd = () => {
-      response.finish();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onClose = () => {
-      if (!body.readableEnded) fail(body.errored ?? closedEarly(response));
-    };
-    attempt.waiter = fail;
-    attempt.arm("body", attempt.timeouts.body);
-    body.on("data", onData).on("end", onEnd).on("error", fail).on("close", onClose);
+    check();
     return () => {
-      attempt.waiter = undefined;
+      attempt.wake = undefined;
       attempt.disarm();
-      body.off("data", onData).off("end", onEnd).off("error", fail).off("close", onClose);
     };
   });
 }
 
 class BodySubscription implements Subscription<Uint8Array, void> {
-  constructor(private response: ResponseImpl) {}
+  constructor(
+    private response: ResponseImpl,
+    private attempt: Attempt,
+  ) {}
 
-  next(): Operation<IteratorResult<Uint8Array, void>> {
-    const response = this.response;
-    return action<IteratorResult<Uint8Array, void>>((resolve, reject) => {
-      const body = response.source;
-      const attempt = response.owner;
-      const fail = (error: unknown) =>
-        reject(translateError(error, response.url, attempt.timeouts) as Error);
-      const tryRead = (): boolean => {
-        const chunk = body.read() as Buffer | null;
-        if (chunk !== null) {
-          if (response.count(chunk.length)) resolve({ done: false, value: chunk });
-          return true;
-        }
-        if (body.readableEnded) {
-          response.finish();
-          resolve({ done: true, value: undefined });
-          return true;
-        }
-        return false;
-      };
-      const onEnd = () => {
-        response.finish();
-        resolve({ done: true, value: undefined });
-      };
-      const onClose = () => {
-        if (!body.readableEnded) fail(body.errored ?? closedEarly(response));
-      };
-      attempt.waiter = fail;
-      if (body.errored) {
-        fail(body.errored);
-      } else if (body.destroyed) {
-        fail(closedEarly(response));
-      } else if (!tryRead()) {
-        attempt.arm("body", attempt.timeouts.body);
-        body.on("readable", tryRead).on("end", onEnd).on("error", fail).on("close", onClose);
+  *next(): Operation<IteratorResult<Uint8Array, void>> {
+    const attempt = this.attempt;
+    for (;;) {
+      const chunk = attempt.shift();
+      if (chunk !== undefined) return { done: false, value: chunk };
+      if (attempt.error !== undefined) throw attempt.error;
+      if (attempt.ended) {
+        this.response.finish();
+        return { done: true, value: undefined };
       }
-      return () => {
-        attempt.waiter = undefined;
-        attempt.disarm();
-        body.off("readable", tryRead).off("end", onEnd).off("error", fail).off("close", onClose);
-      };
-    });
+      attempt.arm("body", attempt.timeouts.body);
+      yield* settled(attempt, () => attempt.chunks.length > 0 || attempt.ended);
+    }
   }
 }
