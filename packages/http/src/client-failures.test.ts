@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { spawn, suspend, TimeoutError, timeout, withResolvers } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
@@ -152,6 +153,50 @@ describe("useHttpClient() against a misbehaving server", () => {
       yield* task.halt();
       const at = yield* closed.operation;
       expect(at - halted).toBeLessThan(50);
+    });
+  });
+
+  it("closes the socket within 50 ms when a request is halted before its headers", function* () {
+    yield* withoutLeaks(function* () {
+      const arrived = withResolvers<void>();
+      const closed = withResolvers<number>();
+      const server = yield* useTestServer((request) => {
+        request.socket.on("close", () => closed.resolve(Date.now()));
+        arrived.resolve();
+      });
+      const client = yield* useHttpClient();
+      const task = yield* spawn(() => client.text(server.url));
+      yield* arrived.operation;
+      const halted = Date.now();
+      yield* task.halt();
+      const at = yield* closed.operation;
+      expect(at - halted).toBeLessThan(50);
+    });
+  });
+
+  it("never sends a request halted while it waited for a connection", function* () {
+    yield* withoutLeaks(function* () {
+      const seen: string[] = [];
+      const arrived = withResolvers<ServerResponse>();
+      const server = yield* useTestServer((request, response) => {
+        seen.push(request.url ?? "");
+        if (request.url === "/first") arrived.resolve(response);
+        else response.end("later");
+      });
+      const client = yield* useHttpClient({ perHost: 1 });
+      const first = yield* spawn(() => client.text(`${server.url}/first`));
+      const held = yield* arrived.operation;
+      const sending = withResolvers<void>();
+      const queued = yield* spawn(function* () {
+        sending.resolve();
+        return yield* client.text(`${server.url}/halted`);
+      });
+      yield* sending.operation;
+      yield* queued.halt();
+      held.end("first");
+      expect(yield* first).toBe("first");
+      expect(yield* client.text(`${server.url}/third`)).toBe("later");
+      expect(seen).toEqual(["/first", "/third"]);
     });
   });
 
