@@ -58,15 +58,18 @@ export class Exchange {
       }, total);
     }
     let { method, url, headers, body } = this.request;
-    const chain = [url.href];
+    let chain: string[] | undefined;
     for (;;) {
-      const response = yield* this.sendWithRetries(method, url, headers, body);
+      const response = this.config.retry?.methods.has(method)
+        ? yield* this.sendWithRetries(method, url, headers, body)
+        : yield* this.sendOnce(method, url, headers, body);
       const location = response.headers.location;
       const follow =
         REDIRECTS.has(response.status) &&
         typeof location === "string" &&
         (response.status === 303 || method === "GET" || method === "HEAD");
       if (!follow) return response;
+      chain ??= [url.href];
       if (chain.length > this.config.maxRedirects) {
         throw new TooManyRedirectsError(this.config.maxRedirects, chain);
       }
