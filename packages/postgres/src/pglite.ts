@@ -153,8 +153,11 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       }
     }
 
-    const slots = createSlots(1);
-    const hold = () => slots.acquire(acquireTimeout);
+    const slots = createSlots([true]);
+    function* hold(): Operation<() => void> {
+      const lease = yield* slots.acquire(acquireTimeout);
+      return lease.release;
+    }
     let cursors = 0;
 
     const cursor = (query: CompiledQuery, batch: number, own: boolean): Stream<Row, void> =>

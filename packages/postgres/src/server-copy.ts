@@ -11,6 +11,7 @@ import {
 import type postgres from "postgres";
 import { InvalidArgumentError } from "./errors.js";
 import { cancel, translate } from "./server-query.js";
+import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
 const noop = (): void => {};
@@ -28,19 +29,17 @@ function unparameterized(query: CompiledQuery): string {
 /**
  * Internal. The chunks of a `COPY ... TO STDOUT`, read only as fast as they are consumed.
  *
- * @param client - the pool
+ * @param acquire - lends a connection
  * @param query - the COPY statement
- * @param hold - takes a pool slot; returns its release
  * @returns the stream of chunks
  */
 export function copyTo(
-  client: postgres.Sql,
+  acquire: () => Operation<Lease<postgres.Sql>>,
   query: CompiledQuery,
-  hold: () => Operation<() => void>,
 ): Stream<Uint8Array, void> {
   const text = unparameterized(query);
   return resource<Subscription<Uint8Array, void>>(function* (provide) {
-    const release = yield* hold();
+    const { value: client, release } = yield* acquire();
     const pending = client.unsafe(text);
     let readable: Readable | undefined;
     let done = false;
@@ -97,22 +96,20 @@ function* drained(writable: Writable): Operation<void> {
  * Internal. Feed a `COPY ... FROM STDIN` from `source`, waiting for the socket to drain
  * whenever it is full. Ending early (error or halt) aborts the COPY, so nothing is written.
  *
- * @param client - the pool
+ * @param acquire - lends a connection
  * @param query - the COPY statement
  * @param source - the chunks to send
- * @param hold - takes a pool slot; returns its release
  * @returns an operation that completes when the server has taken all rows
  */
 export function copyFrom(
-  client: postgres.Sql,
+  acquire: () => Operation<Lease<postgres.Sql>>,
   query: CompiledQuery,
   source: Stream<Uint8Array | string, unknown>,
-  hold: () => Operation<() => void>,
 ): Operation<void> {
   const text = unparameterized(query);
   return {
     *[Symbol.iterator]() {
-      const release = yield* hold();
+      const { value: client, release } = yield* acquire();
       const pending = client.unsafe(text);
       let writable: Writable | undefined;
       let done = false;

@@ -9,6 +9,7 @@ import {
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { cancel, isFatal, translate } from "./server-query.js";
+import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
 const noop = (): void => {};
@@ -19,22 +20,20 @@ const noop = (): void => {};
  * portal (or cancels the statement if a batch is being produced) and waits for the connection
  * to be ready again.
  *
- * @param target - the pool or a reserved connection
+ * @param acquire - lends a connection for the subscription's lifetime
  * @param query - the compiled query
  * @param batch - rows per round trip
- * @param hold - takes a pool slot for the subscription's lifetime; returns its release
  * @param onFatal - told when the connection died under the cursor
  * @returns the stream
  */
 export function serverCursor(
-  target: postgres.Sql,
+  acquire: () => Operation<Lease<postgres.Sql>>,
   query: CompiledQuery,
   batch: number,
-  hold: () => Operation<() => void>,
   onFatal?: () => void,
 ): Stream<Row, void> {
   return resource<Subscription<Row, void>>(function* (provide) {
-    const release = yield* hold();
+    const { value: target, release } = yield* acquire();
     let rows: Row[] = [];
     let index = 0;
     let more: ((value?: unknown) => void) | undefined;

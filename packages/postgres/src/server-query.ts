@@ -1,4 +1,4 @@
-import { type Operation, until } from "@skein/core";
+import { moveOnAfter, type Operation, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
@@ -6,6 +6,17 @@ import type { CompiledQuery } from "./sql.js";
 
 /** Internal. A query as postgres.js hands it out. */
 export type Pending = postgres.PendingQuery<Row[]>;
+
+/** Internal. A single-connection postgres.js client and the callbacks told when it closes. */
+export interface Connection {
+  readonly sql: postgres.Sql;
+  readonly closed: Set<() => void>;
+  /** Destroy the client and put a fresh one in its place. */
+  reset(): Operation<void>;
+}
+
+/** How long a halted query may take to settle after its cancel before its client is reset. */
+const SETTLE_MS = 2_000;
 
 const CONNECTION_CODES = new Set([
   "CONNECTION_CLOSED",
@@ -104,23 +115,24 @@ function rowsOf(result: unknown): Row[] {
  * Internal. Run a query on `target`. Halting it cancels the statement and waits until the
  * query has settled, so the connection is ready for the next one.
  *
- * @param target - the pool or a reserved connection
+ * @param target - the connection to run it on
  * @param query - the compiled query
  * @param onFatal - told when the connection died under the query
  * @returns the rows
  */
 export function runQuery(
-  target: postgres.Sql,
+  target: Connection,
   query: CompiledQuery,
   onFatal?: () => void,
 ): Operation<Row[]> {
   return {
     *[Symbol.iterator]() {
-      const pending = target.unsafe<Row[]>(
+      const pending = target.sql.unsafe<Row[]>(
         query.text,
         query.params as postgres.ParameterOrJSON<never>[],
       );
       let settled = false;
+      let lost = false;
       const outcome = pending.then(
         (result) => {
           settled = true;
@@ -133,12 +145,39 @@ export function runQuery(
           throw translated;
         },
       );
+      // postgres.js can leave a query pending forever when its socket closes right after an
+      // error (the close reports hadError and skips failing the query). A query that has not
+      // failed by the time the close is reported is failed here instead.
+      let closeCheck: NodeJS.Immediate | undefined;
+      let onClose = noop;
+      const closed = new Promise<never>((_, reject) => {
+        onClose = () => {
+          closeCheck ??= setImmediate(() => {
+            if (settled) return;
+            lost = true;
+            onFatal?.();
+            reject(
+              new ConnectionError(
+                "CONNECTION_CLOSED",
+                "the connection closed while the query was running",
+                query.text,
+              ),
+            );
+          });
+        };
+      });
+      target.closed.add(onClose);
       try {
-        return yield* until(outcome);
+        return yield* until(Promise.race([outcome, closed]));
       } finally {
-        if (!settled) {
+        target.closed.delete(onClose);
+        clearImmediate(closeCheck);
+        if (!settled && !lost) {
           yield* until(cancel(pending));
-          yield* until(outcome.then(noop, noop));
+          // A query postgres.js never settles (seen right after a backend is terminated) would
+          // hold the client forever: past the bound, the client is replaced.
+          const waited = yield* moveOnAfter(SETTLE_MS, until(outcome.then(noop, noop)));
+          if (waited.timedOut) yield* target.reset();
         }
       }
     },

@@ -9,113 +9,156 @@ import {
 import postgres from "postgres";
 import { type Backend, createDb, type Session } from "./backend.js";
 import type { Db } from "./db.js";
+import { ConnectionError } from "./errors.js";
 import type { ServerSettings } from "./options.js";
 import { copyFrom, copyTo } from "./server-copy.js";
 import { serverCursor } from "./server-cursor.js";
-import { runQuery, translate } from "./server-query.js";
-import { createSlots } from "./slots.js";
+import { type Connection, runQuery, translate } from "./server-query.js";
+import { createSlots, type Lease } from "./slots.js";
 
 const noop = (): void => {};
 
-/**
- * Internal. A postgres.js pool as a resource: it is ended when the owning scope ends, after
- * every query started in that scope has been halted (and so cancelled).
- *
- * @param settings - resolved connection settings
- * @returns the database handle
- */
-export function useServer(settings: ServerSettings): Operation<Db> {
-  return resource<Db>(function* (provide) {
-    const client = postgres({
+function connect(settings: ServerSettings): Connection {
+  const closed = new Set<() => void>();
+  const open = () =>
+    postgres({
       host: settings.host,
       port: settings.port,
       database: settings.database,
       username: settings.user,
       ...(settings.password === undefined ? {} : { password: settings.password }),
       ssl: settings.ssl,
-      max: settings.max,
+      max: 1,
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
       onnotice: noop,
+      onclose: () => {
+        for (const callback of closed) callback();
+      },
       connection: {
         application_name: settings.applicationName,
         ...(settings.statementTimeout > 0 ? { statement_timeout: settings.statementTimeout } : {}),
       },
     });
-    const slots = createSlots(settings.max);
-    const hold = () => slots.acquire(settings.acquireTimeout);
+  const connection = {
+    sql: open(),
+    closed,
+    *reset(): Operation<void> {
+      const old = connection.sql;
+      connection.sql = open();
+      for (const callback of closed) callback();
+      yield* until(old.end({ timeout: 0 }).then(noop, noop));
+    },
+  };
+  return connection;
+}
+
+/**
+ * Internal. A pool of `max` single-connection postgres.js clients as a resource, ended when
+ * the owning scope ends (after every query started in that scope has been halted and so
+ * cancelled). Each caller gets a client to itself, so a transaction needs no `reserve()` and
+ * a cancel request can only reach the statement it was meant for; postgres.js reconnects a
+ * client whose connection was lost.
+ *
+ * @param settings - resolved connection settings
+ * @returns the database handle
+ */
+export function useServer(settings: ServerSettings): Operation<Db> {
+  return resource<Db>(function* (provide) {
+    const clients = Array.from({ length: settings.max }, () => connect(settings));
+    // LISTEN gets a client of its own, which postgres.js connects only when first used.
+    const listener = connect(settings).sql;
+    const slots = createSlots(clients);
+    const acquire = () => slots.acquire(settings.acquireTimeout);
+    const acquireSql = () => lent(acquire());
 
     const backend: Backend = {
       kind: "server",
       statementTimeouts: true,
       *run(query) {
-        const release = yield* hold();
+        const lease = yield* acquire();
         try {
-          return yield* runQuery(client, query);
+          return yield* runQuery(lease.value, query);
         } finally {
-          release();
+          lease.release();
         }
       },
-      cursor: (query, batch) => serverCursor(client, query, batch, hold),
+      cursor: (query, batch) => serverCursor(acquireSql, query, batch),
       *session(body) {
-        const release = yield* hold();
+        const lease = yield* acquire();
         try {
-          return yield* reserved(client, body);
+          return yield* held(lease.value, body);
         } finally {
-          release();
+          lease.release();
         }
       },
-      listen: (channel) => listen(client, channel),
-      copyTo: (query) => copyTo(client, query, hold),
-      copyFrom: (query, source) => copyFrom(client, query, source, hold),
+      listen: (channel) => listen(listener, channel),
+      copyTo: (query) => copyTo(acquireSql, query),
+      copyFrom: (query, source) => copyFrom(acquireSql, query, source),
     };
     try {
       yield* provide(createDb(backend));
     } finally {
-      yield* until(client.end({ timeout: 5 }).then(noop, noop));
+      yield* until(
+        Promise.all(
+          [...clients.map((client) => client.sql), listener].map((sql) => sql.end({ timeout: 5 })),
+        ).then(noop, noop),
+      );
     }
   });
 }
 
-function* reserved<T>(
-  client: postgres.Sql,
-  body: (session: Session) => Operation<T>,
-): Operation<T> {
-  const reserving = client.reserve();
-  let connection: postgres.ReservedSql | undefined;
-  try {
-    connection = yield* until(reserving);
-  } catch (error) {
-    throw translate(error, "reserve");
-  } finally {
-    if (connection === undefined) {
-      yield* until(reserving.then((c) => c.release(), noop));
-    }
-  }
-  const target = connection;
+function lent(lease: Operation<Lease<Connection>>): Operation<Lease<postgres.Sql>> {
+  return {
+    *[Symbol.iterator]() {
+      const { value, release } = yield* lease;
+      return { value: value.sql, release };
+    },
+  };
+}
+
+function* held<T>(client: Connection, body: (session: Session) => Operation<T>): Operation<T> {
+  const lease: Lease<postgres.Sql> = { value: client.sql, release: noop };
+  const own: Operation<Lease<postgres.Sql>> = {
+    *[Symbol.iterator]() {
+      return lease;
+    },
+  };
   const session = {
     broken: false,
-    run: (query: Parameters<Session["run"]>[0]) => runQuery(target, query, markBroken),
+    run: (query: Parameters<Session["run"]>[0]) =>
+      checked(query, runQuery(client, query, markBroken)),
     cursor: (query: Parameters<Session["cursor"]>[0], batch: number) =>
-      serverCursor(target, query, batch, () => noopHold, markBroken),
+      serverCursor(() => own, query, batch, markBroken),
   };
   function markBroken() {
     session.broken = true;
   }
+  // postgres.js reconnects a closed client by itself: a statement sent after the close would
+  // run in a new session, outside this transaction. Once the connection has closed, every
+  // further statement of the session fails instead.
+  function* checked<R>(
+    query: Parameters<Session["run"]>[0],
+    operation: Operation<R>,
+  ): Operation<R> {
+    const lost = () =>
+      new ConnectionError(
+        "CONNECTION_CLOSED",
+        "the connection holding this transaction was lost",
+        query.text,
+      );
+    if (session.broken) throw lost();
+    const result = yield* operation;
+    if (session.broken) throw lost();
+    return result;
+  }
+  client.closed.add(markBroken);
   try {
     return yield* body(session);
   } finally {
-    // A connection that died while reserved is already back in postgres.js's closed list;
-    // releasing it as well would put a dead socket in the open list.
-    if (!session.broken) target.release();
+    client.closed.delete(markBroken);
   }
 }
-
-const noopHold: Operation<() => void> = {
-  *[Symbol.iterator]() {
-    return noop;
-  },
-};
 
 function listen(client: postgres.Sql, channel: string): Stream<string, never> {
   return resource<Subscription<string, never>>(function* (provide) {

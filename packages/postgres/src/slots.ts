@@ -1,60 +1,67 @@
 import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
 
-/** Internal. A counted set of connection slots; waiters are served first come, first served. */
-export interface Slots {
-  /**
-   * Take a slot, waiting at most `timeoutMs` (then `PoolTimeoutError`). Returns the function
-   * that gives it back; a slot granted to a task halted before it resumed is given back here.
-   */
-  acquire(timeoutMs: number): Operation<() => void>;
+/** Internal. One slot taken from {@link Slots}: its value and the function that gives it back. */
+export interface Lease<T> {
+  readonly value: T;
+  release(): void;
 }
 
-interface Waiter {
-  granted: boolean;
-  grant(): void;
+/** Internal. A fixed set of values lent out one holder at a time, first come, first served. */
+export interface Slots<T> {
+  /**
+   * Take a value, waiting at most `timeoutMs` (then `PoolTimeoutError`). A value granted to a
+   * task halted before it resumed is given back here.
+   */
+  acquire(timeoutMs: number): Operation<Lease<T>>;
+}
+
+interface Waiter<T> {
+  granted: T | undefined;
+  grant(value: T): void;
 }
 
 /**
- * Internal. Create `size` slots.
+ * Internal. Lend out `values`, each to one holder at a time.
  *
- * @param size - how many holders at once
+ * @param values - the values to lend (connections, or one token)
  * @returns the slots
  */
-export function createSlots(size: number): Slots {
-  let free = size;
-  const waiters = new Set<Waiter>();
-  const release = (): void => {
+export function createSlots<T>(values: readonly T[]): Slots<T> {
+  const free = [...values];
+  const waiters = new Set<Waiter<T>>();
+  const giveBack = (value: T): void => {
     for (const waiter of waiters) {
       waiters.delete(waiter);
-      waiter.grant();
+      waiter.grant(value);
       return;
     }
-    free++;
+    free.push(value);
   };
-  const releaseOnce = (): (() => void) => {
+  const lease = (value: T): Lease<T> => {
     let released = false;
-    return () => {
-      if (!released) {
-        released = true;
-        release();
-      }
+    return {
+      value,
+      release() {
+        if (!released) {
+          released = true;
+          giveBack(value);
+        }
+      },
     };
   };
   return {
     acquire(timeoutMs) {
       return {
         *[Symbol.iterator]() {
-          if (free > 0) {
-            free--;
-            return releaseOnce();
-          }
-          const waiter: Waiter = { granted: false, grant() {} };
+          const ready = free.pop();
+          if (ready !== undefined) return lease(ready);
+          const waiter: Waiter<T> = { granted: undefined, grant() {} };
           let taken = false;
           try {
             yield* action<void>((resolve, reject) => {
-              waiter.grant = () => {
-                waiter.granted = true;
+              waiter.grant = (value) => {
+                waiter.granted = value;
                 resolve();
               };
               waiters.add(waiter);
@@ -71,9 +78,9 @@ export function createSlots(size: number): Slots {
               };
             });
             taken = true;
-            return releaseOnce();
+            return lease(waiter.granted as T);
           } finally {
-            if (waiter.granted && !taken) release();
+            if (waiter.granted !== undefined && !taken) giveBack(waiter.granted);
           }
         },
       };
