@@ -18,6 +18,7 @@ const WITHOUT_EFFECTION = new Set([
   "cpu-offload",
   "http-client",
   "http-server",
+  "crawl",
 ]);
 
 describe("bench", () => {

@@ -14,8 +14,11 @@ export interface Figure {
 /** What a row measured: a figure per engine that applies. */
 export interface RowResult {
   label: string;
-  /** "max ms" is a longest duration (like event-loop lag): shown in ms with no per-item cost. */
-  unit: "ms" | "bytes/task" | "max ms";
+  /**
+   * "max ms" is a longest duration (like event-loop lag): shown in ms with no per-item cost;
+   * "MB" a memory figure (like peak RSS), also without one.
+   */
+  unit: "ms" | "bytes/task" | "max ms" | "MB";
   n: number;
   /** What one of the N is called, for the per-item figure of timed rows ("task", "step"). */
   item: string;

@@ -1,6 +1,7 @@
 import type { Row } from "../harness.js";
 import { allRow } from "./all.js";
 import { cpuOffloadRow } from "./cpu-offload.js";
+import { crawlRow } from "./crawl.js";
 import { heapRow } from "./heap.js";
 import { httpClientRow } from "./http-client.js";
 import { httpServerRow } from "./http-server.js";
@@ -24,4 +25,5 @@ export const rows: Row[] = [
   cpuOffloadRow,
   httpClientRow,
   httpServerRow,
+  crawlRow,
 ];
