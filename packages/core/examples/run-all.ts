@@ -1,11 +1,12 @@
-// Runs every example in this folder, one process each (they use main(), which exits), and
-// fails if any of them fails.
+// Runs every example in a folder (this one, or the one given as the first argument), one
+// process each (they use main(), which exits), and fails if any of them fails. The other
+// packages' `examples` scripts run it on their own folders.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = resolve(process.argv[2] ?? dirname(fileURLToPath(import.meta.url)));
 const examples = readdirSync(here)
   .filter((file) => file.endsWith(".ts") && file !== "run-all.ts")
   .sort();
