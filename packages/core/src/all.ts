@@ -1,6 +1,17 @@
+import { InstructionOperation } from "./engine/instruction.js";
+import { scheduler } from "./engine/scheduler.js";
+import {
+  type ChildNode,
+  NEXT,
+  OUTCOME_HALTED,
+  OUTCOME_OK,
+  type TaskImpl,
+  THROW,
+  type Waiter,
+} from "./engine/task.js";
 import { trapped } from "./engine/trap-scope.js";
-import { spawn } from "./spawn.js";
-import type { Operation, Task, Yielded } from "./types.js";
+import { HaltError } from "./errors.js";
+import type { Operation, Yielded } from "./types.js";
 
 /** The tuple of values that `all()` produces for its operations.
  *
@@ -37,14 +48,68 @@ export function all<T extends readonly Operation<unknown>[] | []>(
   operations: T,
 ): Operation<All<T>> {
   return trapped(function* () {
-    const tasks: Task<unknown>[] = [];
-    for (const operation of operations) {
-      tasks.push(yield* spawn(() => operation));
-    }
-    const results: unknown[] = [];
-    for (const task of tasks) {
-      results.push(yield* task);
-    }
-    return results as All<T>;
+    return (yield* new AllOf(operations)) as All<T>;
   });
+}
+
+/**
+ * Starts one child per operation in the current (trap) scope and resumes once all have
+ * returned, with their values in order. A failing child raises to the trap scope, which unwinds
+ * this wait and halts the rest; a child halted from outside makes `all` throw a HaltError, as
+ * joining it would.
+ */
+class AllOf extends InstructionOperation<unknown[]> implements Waiter {
+  private task: TaskImpl | undefined = undefined;
+  private children: TaskImpl[] = [];
+  private remaining = 0;
+  private epoch = 0;
+
+  constructor(private operations: readonly Operation<unknown>[]) {
+    super();
+  }
+
+  enter(task: TaskImpl): void {
+    const operations = this.operations;
+    const scope = task.scope;
+    const children: TaskImpl[] = new Array(operations.length);
+    for (let i = 0; i < operations.length; i++) {
+      const operation = operations[i]!;
+      children[i] = scope.create(() => operation, false);
+    }
+    this.children = children;
+    this.remaining = children.length;
+    if (children.length === 0) {
+      task.resume(NEXT, []);
+      return;
+    }
+    this.task = task;
+    this.epoch = task.epoch;
+    task.teardown = this;
+    for (const child of children) {
+      child.addWaiter(this);
+      scheduler.schedule(child);
+    }
+  }
+
+  settled(child: ChildNode): void {
+    const task = this.task;
+    if (task === undefined) return;
+    if (child.outcome === OUTCOME_HALTED) {
+      this.task = undefined;
+      task.resumeAt(this.epoch, THROW, new HaltError());
+      return;
+    }
+    // A failure reaches the trap scope on its own and unwinds this wait.
+    if (child.outcome !== OUTCOME_OK || --this.remaining > 0) return;
+    this.task = undefined;
+    task.resumeAt(
+      this.epoch,
+      NEXT,
+      this.children.map((c) => c.result),
+    );
+  }
+
+  cancel(): void {
+    this.task = undefined;
+  }
 }
