@@ -1,7 +1,7 @@
 import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
-import { type CompiledQuery, compile, type Fragment } from "./sql.js";
+import { type CompiledQuery, compile, createCompiler, type Fragment } from "./sql.js";
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
@@ -194,13 +194,14 @@ function channelOf(channel: string): string {
  * @returns the handle
  */
 export function createDb(backend: Backend): Db {
+  const compiled = createCompiler();
   return {
     backend: backend.kind,
     query<T extends object>(query: Fragment): Operation<T[]> {
-      return backend.run(compile(query)) as Operation<T[]>;
+      return backend.run(compiled(query)) as Operation<T[]>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
-      return backend.cursor(compile(query), batchOf(options)) as Stream<T, void>;
+      return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
     },
     transaction: (body, options) => transact(backend, body, options),
     listen: (channel) => backend.listen(channelOf(channel)),

@@ -69,7 +69,19 @@ export function kindOf(code: string): PostgresErrorKind {
   return KINDS_BY_CODE[code] ?? KINDS_BY_CLASS[code.slice(0, 2)] ?? "other";
 }
 
-/** The fields of an error report from the server, as both backends deliver them. */
+/**
+ * The fields of an error report from the server, as both backends deliver them; what
+ * {@link PostgresError}'s constructor takes.
+ *
+ * @example
+ * ```ts
+ * import { PostgresError, type PostgresErrorFields } from "@skein/postgres";
+ *
+ * const fields: PostgresErrorFields = { message: "duplicate key", code: "23505" };
+ * const error = new PostgresError(fields, "insert into users (id) values ($1)");
+ * console.log(error.kind); // unique_violation
+ * ```
+ */
 export interface PostgresErrorFields {
   message: string;
   code: string;

@@ -1,6 +1,22 @@
-export * from "./db.js";
-export * from "./errors.js";
-export * from "./options.js";
-export * from "./pglite.js";
-export * from "./sql.js";
-export * from "./use-postgres.js";
+export type {
+  CursorOptions,
+  Db,
+  IsolationLevel,
+  Queryable,
+  Row,
+  Transaction,
+  TransactionOptions,
+} from "./db.js";
+export {
+  ConnectionError,
+  InvalidArgumentError,
+  NotSupportedError,
+  PoolTimeoutError,
+  PostgresError,
+  type PostgresErrorFields,
+  type PostgresErrorKind,
+} from "./errors.js";
+export type { PostgresOptions } from "./options.js";
+export { type PgliteOptions, usePglite } from "./pglite.js";
+export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";
+export { usePostgres } from "./use-postgres.js";

@@ -1,6 +1,7 @@
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
-import { InvalidArgumentError, resolveServerSettings, wantsServer } from "./mod.js";
+import { InvalidArgumentError } from "./errors.js";
+import { resolveServerSettings, wantsServer } from "./options.js";
 
 describe("resolveServerSettings()", () => {
   const env = {

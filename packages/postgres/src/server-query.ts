@@ -7,10 +7,15 @@ import type { CompiledQuery } from "./sql.js";
 /** Internal. A query as postgres.js hands it out. */
 export type Pending = postgres.PendingQuery<Row[]>;
 
-/** Internal. A single-connection postgres.js client and the callbacks told when it closes. */
+/**
+ * Internal. A single-connection postgres.js client and the callbacks told when it closes. The
+ * client's one close listener fails `running`, so a query needs no listener of its own.
+ */
 export interface Connection {
   readonly sql: postgres.Sql;
   readonly closed: Set<() => void>;
+  /** The query in flight on `sql`, if any. */
+  running: Pending | undefined;
   /** Destroy the client and put a fresh one in its place. */
   reset(): Operation<void>;
 }
@@ -112,6 +117,34 @@ function rowsOf(result: unknown): Row[] {
 }
 
 /**
+ * Internal. Whether postgres.js is done with `pending`: it was sent and is no longer active.
+ * A query halted in the moment between settling and resuming its task must not be cancelled:
+ * postgres.js would hold the cancel request until a query that will never come.
+ */
+function finished(pending: Pending): boolean {
+  const query = pending as unknown as { state: unknown; active: boolean };
+  return query.state != null && !query.active;
+}
+
+/**
+ * Internal. Fail the query still running on a connection that closed. postgres.js can leave
+ * a query pending forever when its socket closes right after an error (the close reports
+ * hadError and skips failing the query); rejecting a settled query does nothing.
+ *
+ * @param pending - the query that was running
+ */
+export function failClosed(pending: Pending): void {
+  const query = pending as unknown as { reject?: (error: unknown) => void };
+  query.reject?.(
+    new ConnectionError(
+      "CONNECTION_CLOSED",
+      "the connection closed while the query was running",
+      (pending as unknown as { strings?: string[] }).strings?.[0],
+    ),
+  );
+}
+
+/**
  * Internal. Run a query on `target`. Halting it cancels the statement and waits until the
  * query has settled, so the connection is ready for the next one.
  *
@@ -120,66 +153,34 @@ function rowsOf(result: unknown): Row[] {
  * @param onFatal - told when the connection died under the query
  * @returns the rows
  */
-export function runQuery(
+export function* runQuery(
   target: Connection,
   query: CompiledQuery,
   onFatal?: () => void,
 ): Operation<Row[]> {
-  return {
-    *[Symbol.iterator]() {
-      const pending = target.sql.unsafe<Row[]>(
-        query.text,
-        query.params as postgres.ParameterOrJSON<never>[],
-      );
-      let settled = false;
-      let lost = false;
-      const outcome = pending.then(
-        (result) => {
-          settled = true;
-          return rowsOf(result);
-        },
-        (error: unknown) => {
-          settled = true;
-          const translated = translate(error, query.text);
-          if (onFatal !== undefined && isFatal(translated)) onFatal();
-          throw translated;
-        },
-      );
-      // postgres.js can leave a query pending forever when its socket closes right after an
-      // error (the close reports hadError and skips failing the query). A query that has not
-      // failed by the time the close is reported is failed here instead.
-      let closeCheck: NodeJS.Immediate | undefined;
-      let onClose = noop;
-      const closed = new Promise<never>((_, reject) => {
-        onClose = () => {
-          closeCheck ??= setImmediate(() => {
-            if (settled) return;
-            lost = true;
-            onFatal?.();
-            reject(
-              new ConnectionError(
-                "CONNECTION_CLOSED",
-                "the connection closed while the query was running",
-                query.text,
-              ),
-            );
-          });
-        };
-      });
-      target.closed.add(onClose);
-      try {
-        return yield* until(Promise.race([outcome, closed]));
-      } finally {
-        target.closed.delete(onClose);
-        clearImmediate(closeCheck);
-        if (!settled && !lost) {
-          yield* until(cancel(pending));
-          // A query postgres.js never settles (seen right after a backend is terminated) would
-          // hold the client forever: past the bound, the client is replaced.
-          const waited = yield* moveOnAfter(SETTLE_MS, until(outcome.then(noop, noop)));
-          if (waited.timedOut) yield* target.reset();
-        }
-      }
-    },
-  };
+  const pending = target.sql.unsafe<Row[]>(
+    query.text,
+    query.params as postgres.ParameterOrJSON<never>[],
+  );
+  let settled = false;
+  target.running = pending;
+  try {
+    const result = yield* until(pending);
+    settled = true;
+    return rowsOf(result);
+  } catch (error) {
+    settled = true;
+    const translated = translate(error, query.text);
+    if (onFatal !== undefined && isFatal(translated)) onFatal();
+    throw translated;
+  } finally {
+    if (target.running === pending) target.running = undefined;
+    if (!settled && !finished(pending)) {
+      yield* until(cancel(pending));
+      // A query postgres.js never settles (seen right after a backend is terminated) would
+      // hold the client forever: past the bound, the client is replaced.
+      const waited = yield* moveOnAfter(SETTLE_MS, until(pending.then(noop, noop)));
+      if (waited.timedOut) yield* target.reset();
+    }
+  }
 }

@@ -13,7 +13,7 @@ import {
 } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect, it as vitestIt } from "vitest";
-import { caught, describeDb, idsOf, RUN, useTable } from "../test/suite.js";
+import { caught, describeDb, idsOf, nameOf, RUN, useTable } from "../test/suite.js";
 import {
   ConnectionError,
   type Db,
@@ -29,11 +29,15 @@ const env = process.env;
 const configured = Boolean(env.DATABASE_URL ?? env.PGHOST);
 const inCi = env.CI === "true" || env.CI === "1";
 
-let apps = 0;
-
-/** A pool whose backends can be told apart in pg_stat_activity. */
-function* useServer(options: PostgresOptions = {}): Operation<{ db: Db; app: string }> {
-  const app = `skein_${RUN}_${++apps}`;
+/**
+ * A pool whose backends can be told apart in pg_stat_activity; `role` tells apart the pools
+ * of one test.
+ */
+function* useServer(
+  options: PostgresOptions = {},
+  role = "app",
+): Operation<{ db: Db; app: string }> {
+  const app = nameOf(role);
   const db = yield* usePostgres({ applicationName: app, ...options });
   expect(db.backend).toBe("server");
   return { db, app };
@@ -89,7 +93,7 @@ if (!configured && inCi) {
 
   describe("usePostgres() on a server", () => {
     it("frees the backend within 50 ms when a pg_sleep(10) is halted", function* () {
-      const { db: admin } = yield* useServer();
+      const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 1 });
       const task = yield* spawn(() => db.query(sql`select pg_sleep(10)`));
       const [running] = yield* poll(
@@ -108,7 +112,7 @@ if (!configured && inCi) {
     });
 
     it("cancels a query when the enclosing timeout expires", function* () {
-      const { db: admin } = yield* useServer();
+      const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 1 });
       const error = yield* caught(timeout(100, db.query(sql`select pg_sleep(10)`)));
       expect(error).toBeInstanceOf(TimeoutError);
@@ -117,7 +121,7 @@ if (!configured && inCi) {
     });
 
     it("closes every connection when its scope ends", function* () {
-      const { db: admin } = yield* useServer();
+      const { db: admin } = yield* useServer({}, "admin");
       const app = `skein_${RUN}_closing`;
       yield* scopedPool(app, function* (db) {
         yield* db.query(sql`select 1`);
@@ -153,7 +157,7 @@ if (!configured && inCi) {
     }, 120_000);
 
     it("keeps listening after its backend is terminated", function* () {
-      const { db: admin } = yield* useServer();
+      const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer();
       const channel = `skein_${RUN}_reconnect`;
       const subscription = yield* db.listen(channel);
@@ -191,7 +195,7 @@ if (!configured && inCi) {
     });
 
     it("recovers when every backend of the pool is terminated mid-run, losing no commit", function* () {
-      const { db: admin } = yield* useServer();
+      const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 4 });
       const table = yield* useTable(db, "recover");
       const insert = (tx: Transaction, id: number) =>

@@ -13,15 +13,15 @@ import { ConnectionError } from "./errors.js";
 import type { ServerSettings } from "./options.js";
 import { copyFrom, copyTo } from "./server-copy.js";
 import { serverCursor } from "./server-cursor.js";
-import { type Connection, runQuery, translate } from "./server-query.js";
+import { type Connection, failClosed, runQuery, translate } from "./server-query.js";
 import { createSlots, type Lease } from "./slots.js";
 
 const noop = (): void => {};
 
 function connect(settings: ServerSettings): Connection {
   const closed = new Set<() => void>();
-  const open = () =>
-    postgres({
+  const open = (): postgres.Sql => {
+    const sql: postgres.Sql = postgres({
       host: settings.host,
       port: settings.port,
       database: settings.database,
@@ -33,19 +33,30 @@ function connect(settings: ServerSettings): Connection {
       connect_timeout: settings.connectTimeout / 1000,
       onnotice: noop,
       onclose: () => {
-        for (const callback of closed) callback();
+        // A client replaced by reset() closes late: its close says nothing of the new one.
+        if (connection.sql === sql) onClose();
       },
       connection: {
         application_name: settings.applicationName,
         ...(settings.statementTimeout > 0 ? { statement_timeout: settings.statementTimeout } : {}),
       },
     });
-  const connection = {
+    return sql;
+  };
+  const onClose = (): void => {
+    for (const callback of closed) callback();
+    const running = connection.running;
+    // postgres.js fails the queries of a closed connection itself, except sometimes right
+    // after an error; what it has not failed by the next turn of the event loop is failed here.
+    if (running !== undefined) setImmediate(failClosed, running);
+  };
+  const connection: Connection = {
     sql: open(),
     closed,
+    running: undefined,
     *reset(): Operation<void> {
       const old = connection.sql;
-      connection.sql = open();
+      (connection as { sql: postgres.Sql }).sql = open();
       for (const callback of closed) callback();
       yield* until(old.end({ timeout: 0 }).then(noop, noop));
     },
@@ -69,7 +80,8 @@ export function useServer(settings: ServerSettings): Operation<Db> {
     // LISTEN gets a client of its own, which postgres.js connects only when first used.
     const listener = connect(settings).sql;
     const slots = createSlots(clients);
-    const acquire = () => slots.acquire(settings.acquireTimeout);
+    const acquiring = slots.acquire(settings.acquireTimeout);
+    const acquire = () => acquiring;
     const acquireSql = () => lent(acquire());
 
     const backend: Backend = {
@@ -111,8 +123,8 @@ export function useServer(settings: ServerSettings): Operation<Db> {
 function lent(lease: Operation<Lease<Connection>>): Operation<Lease<postgres.Sql>> {
   return {
     *[Symbol.iterator]() {
-      const { value, release } = yield* lease;
-      return { value: value.sql, release };
+      const held = yield* lease;
+      return { value: held.value.sql, release: () => held.release() };
     },
   };
 }

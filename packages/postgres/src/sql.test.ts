@@ -1,6 +1,7 @@
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { compile, InvalidArgumentError, sql } from "./mod.js";
+import { createCompiler } from "./sql.js";
 
 describe("sql", () => {
   it("turns every interpolated value into a numbered parameter", function* () {
@@ -51,5 +52,21 @@ describe("sql", () => {
     }
     expect(() => compile("select 1" as never)).toThrow(InvalidArgumentError);
     expect(() => sql.id("")).toThrow(InvalidArgumentError);
+  });
+
+  it("compiles a template to the same text each time, with nested fragments compiled afresh", function* () {
+    const compiled = createCompiler();
+    const byId = (id: number) => sql`select ${id}::int as n`;
+    expect(compiled(byId(1))).toEqual({ text: "select $1::int as n", params: [1] });
+    expect(compiled(byId(2))).toEqual({ text: "select $1::int as n", params: [2] });
+    const where = (part: ReturnType<typeof sql>) => sql`select * from t where ${part}`;
+    expect(compiled(where(sql`a = ${1}`))).toEqual({
+      text: "select * from t where a = $1",
+      params: [1],
+    });
+    expect(compiled(where(sql.in([1, 2])))).toEqual({
+      text: "select * from t where ($1, $2)",
+      params: [1, 2],
+    });
   });
 });

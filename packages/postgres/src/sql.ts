@@ -48,7 +48,17 @@ export interface CompiledQuery {
   readonly params: readonly unknown[];
 }
 
-/** The {@link sql} tag and its helpers. */
+/**
+ * The type of the {@link sql} tag and its helpers, for code that takes the tag as a value.
+ *
+ * @example
+ * ```ts
+ * import { type Fragment, type SqlTag, sql } from "@skein/postgres";
+ *
+ * const byName = (tag: SqlTag, name: string): Fragment => tag`select * from users where name = ${name}`;
+ * const query = byName(sql, "ada");
+ * ```
+ */
 export interface SqlTag {
   (strings: TemplateStringsArray, ...values: unknown[]): Fragment;
   /** A quoted identifier; several names are joined with dots (`sql.id("s", "t")` is `"s"."t"`). */
@@ -208,4 +218,28 @@ export function compile(query: Fragment): CompiledQuery {
   };
   emit(query);
   return { text, params };
+}
+
+/**
+ * Internal. {@link compile} that remembers the text of each template whose values are all
+ * parameters: such a fragment compiles to the same text every time, with its values as the
+ * parameters. The memory lives as long as the returned function.
+ *
+ * @returns a compile function with its own memory
+ */
+export function createCompiler(): (query: Fragment) => CompiledQuery {
+  const texts = new WeakMap<readonly string[], string>();
+  return (query) => {
+    if (!isPart(query) || query[PART] !== "fragment" || !("raw" in query.strings)) {
+      return compile(query);
+    }
+    const values = query.values;
+    for (let i = 0; i < values.length; i++) if (isPart(values[i])) return compile(query);
+    let text = texts.get(query.strings);
+    if (text === undefined) {
+      text = compile(query).text;
+      texts.set(query.strings, text);
+    }
+    return { text, params: values };
+  };
 }

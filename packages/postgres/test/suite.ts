@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   createSignal,
   each,
@@ -26,11 +27,22 @@ export interface SuiteBackend {
 /** A name unique to this test run, so runs against one server never collide. */
 export const RUN = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
-let tables = 0;
+/**
+ * A name for `prefix` in the running test: the same test and prefix give the same name, two
+ * tests never share one.
+ */
+export function nameOf(prefix: string): string {
+  const test = expect.getState().currentTestName ?? "";
+  const hash = createHash("sha1").update(test).digest("hex").slice(0, 10);
+  return `skein_${prefix}_${RUN}_${hash}`;
+}
 
-/** Create a fresh `(id int primary key, v text)` table, dropped when the test ends. */
+/**
+ * Create a fresh `(id int primary key, v text)` table, dropped when the test ends. Within one
+ * test, each table needs its own `prefix`.
+ */
 export function* useTable(db: Db, prefix = "t"): Operation<string> {
-  const name = `skein_${prefix}_${RUN}_${++tables}`;
+  const name = nameOf(prefix);
   yield* db.query(sql`create table ${sql.id(name)} (id int primary key, v text)`);
   yield* ensure(() => db.query(sql`drop table if exists ${sql.id(name)}`));
   return name;
