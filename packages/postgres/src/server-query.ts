@@ -126,6 +126,11 @@ function finished(pending: Pending): boolean {
   return query.state != null && !query.active;
 }
 
+/** Internal. Whether postgres.js has sent `pending` to the server. */
+function sent(pending: Pending): boolean {
+  return (pending as unknown as { state: unknown }).state != null;
+}
+
 /**
  * Internal. Fail the query still running on a connection that closed. postgres.js can leave
  * a query pending forever when its socket closes right after an error (the close reports
@@ -176,7 +181,9 @@ export function* runQuery(
   } finally {
     if (target.running === pending) target.running = undefined;
     if (!settled && !finished(pending)) {
-      yield* until(cancel(pending));
+      // A query not sent yet has nothing to cancel on the server, and a cancel request sent now
+      // would reach whatever that backend runs next: only a running query gets one.
+      if (sent(pending)) yield* until(cancel(pending));
       // A query postgres.js never settles (seen right after a backend is terminated) would
       // hold the client forever: past the bound, the client is replaced.
       const waited = yield* moveOnAfter(SETTLE_MS, until(pending.then(noop, noop)));
