@@ -1,15 +1,14 @@
-import { spawn as spawnProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { action, type Operation, resource, until, withResolvers } from "@skein/core";
+import { type Operation, resource, until } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { useCli } from "./use-cli.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 const missing = !existsSync(CHROMIUM);
 const skip = missing && !process.env.CI;
@@ -17,74 +16,6 @@ if (skip) {
   console.warn(
     `dashboard e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium); in CI it fails instead`,
   );
-}
-
-interface Cli {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly running: boolean;
-  /** Resolves with the exit code (128 + n for signal n). */
-  readonly exit: Operation<number>;
-  /** Waits for a match in stderr, from its start. */
-  stderrMatch(pattern: RegExp): Operation<RegExpExecArray>;
-}
-
-/** The real `skein-scrape` CLI as a child process, halted with SIGTERM if still running. */
-function useCli(args: string[]): Operation<Cli> {
-  return resource<Cli>(function* (provide) {
-    const child = spawnProcess(
-      process.execPath,
-      ["--conditions=development", "--import", "tsx", "src/cli/main.ts", ...args],
-      { cwd: APP_DIR, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = withResolvers<number>();
-    child.once("exit", (code, signal) => {
-      exited.resolve(code ?? (signal === "SIGTERM" ? 143 : 128));
-    });
-    child.once("error", (error) => exited.reject(error));
-    try {
-      yield* provide({
-        get stdout() {
-          return stdout;
-        },
-        get stderr() {
-          return stderr;
-        },
-        get running() {
-          return child.exitCode === null && child.signalCode === null;
-        },
-        exit: exited.operation,
-        stderrMatch: (pattern) =>
-          action<RegExpExecArray>((resolve, reject) => {
-            const check = () => {
-              const match = pattern.exec(stderr);
-              if (match !== null) resolve(match);
-            };
-            const gone = () => reject(new Error(`the CLI exited before ${pattern}:\n${stderr}`));
-            check();
-            child.stderr.on("data", check);
-            child.once("exit", gone);
-            return () => {
-              child.stderr.off("data", check);
-              child.off("exit", gone);
-            };
-          }),
-      });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        yield* exited.operation;
-      }
-    }
-  });
 }
 
 /** Debian's Chromium, headless, with a fresh profile removed at the end. */
@@ -158,7 +89,9 @@ describe.skipIf(skip)("skein-scrape demo --dashboard", () => {
   it("shows a live crawl in Chromium, pauses, resumes and stops it from the page", function* () {
     if (missing) throw new Error(`${CHROMIUM} is missing in CI: .ci/run installs it with apt`);
     const cli = yield* useCli(["demo", "--pages", "1500", "--delay", "10", "--dashboard"]);
-    const [, url] = yield* cli.stderrMatch(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const url = yield* cli.line(
+      (line) => /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1],
+    );
     const browser = yield* useChromium();
 
     const desktop = yield* openPage(browser, url!, { width: 1280, height: 800 });
@@ -202,7 +135,7 @@ describe.skipIf(skip)("skein-scrape demo --dashboard", () => {
     yield* waitForPages(desktop, paused + 20);
 
     yield* until(desktop.click("#stop"));
-    const code = yield* cli.exit;
+    const { code } = yield* cli.exit;
     expect(code).toBe(130);
     expect(cli.stderr).toContain("stopped from the dashboard");
     expect(cli.stdout).toMatch(/^pages\s+\d+$/m);

@@ -15,6 +15,8 @@ export interface CliProcess {
   readonly stdout: string;
   readonly stderr: string;
   readonly exit: Operation<CliExit>;
+  /** Whether the process has not exited yet. */
+  readonly running: boolean;
   /** Wait for a line of stderr that `accept` returns a value for; fails if the process ends first. */
   line<T>(accept: (line: string) => T | undefined): Operation<T>;
   kill(signal: NodeJS.Signals): void;
@@ -53,6 +55,9 @@ export function useCli(args: string[]): Operation<CliProcess> {
         },
         get stderr() {
           return stderr;
+        },
+        get running() {
+          return child.exitCode === null && child.signalCode === null;
         },
         exit: exited.operation,
         kill: (signal) => child.kill(signal),
