@@ -27,9 +27,10 @@ const GeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function
 /** The recording in progress; only ever set for the extent of one synchronous call. */
 let recording: Entry[] | undefined;
 let depth = 0;
-let native: GeneratorReturn | undefined;
+/** Whether the recording `return` is in place (it is installed on first use). */
+let installed = false;
 
-function install(): GeneratorReturn {
+function install(): void {
   const original = GeneratorPrototype.return;
   const recordingReturn: GeneratorReturn = function (this: Generator, value?: unknown) {
     const entries = recording;
@@ -51,7 +52,6 @@ function install(): GeneratorReturn {
     configurable: true,
     enumerable: false,
   });
-  return original;
 }
 
 /**
@@ -62,7 +62,10 @@ export function returnThrough(
   iterator: Iterator<unknown>,
   value: unknown,
 ): { result: IteratorResult<unknown>; chain: Iterator<unknown>[] | undefined } {
-  native ??= install();
+  if (!installed) {
+    install();
+    installed = true;
+  }
   const outer = recording;
   const outerDepth = depth;
   const entries: Entry[] = [];
