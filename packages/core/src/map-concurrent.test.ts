@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { createBoundedQueue } from "./bounded-queue.js";
 import { createEvent } from "./event.js";
+import { caught as failure } from "./fixtures/caught.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { scoped } from "./scoped.js";
 import { spawn } from "./spawn.js";
@@ -13,15 +14,6 @@ import { until } from "./until.js";
 /** Give way to other tasks without a timer: resume after a microtask. */
 function* pass(): Operation<void> {
   yield* until(Promise.resolve());
-}
-
-function* failure(operation: Operation<unknown>): Operation<unknown> {
-  try {
-    yield* operation;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to fail");
 }
 
 describe("mapConcurrent()", () => {

@@ -1,22 +1,13 @@
 import { expect } from "vitest";
+import { caught } from "./fixtures/caught.js";
 import { moveOnAfter } from "./move-on-after.js";
 import { sleep } from "./sleep.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
 import { type TimeoutError, timeout } from "./timeout.js";
-import type { Operation } from "./types.js";
 
 function _activeTimers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}
-
-function* caught<T>(operation: Operation<T>): Generator<any, unknown> {
-  try {
-    yield* operation;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
 }
 
 describe("moveOnAfter()", () => {

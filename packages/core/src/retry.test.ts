@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { caught } from "./fixtures/caught.js";
 import { retry, retryAttempts } from "./retry.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
@@ -17,15 +18,6 @@ function recorder(): { delays: number[]; sleep: (ms: number) => Operation<void> 
       delays.push(ms);
     },
   };
-}
-
-function* caught(operation: Operation<unknown>): Generator<any, unknown> {
-  try {
-    yield* operation;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
 }
 
 /** An attempt that fails `failures` times, then returns "ok". */

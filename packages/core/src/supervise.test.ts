@@ -1,21 +1,12 @@
 import { expect } from "vitest";
+import { caught } from "./fixtures/caught.js";
 import { createSkippingClock } from "./fixtures/manual-clock.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { SupervisorError, supervise } from "./supervise.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
-import type { Operation } from "./types.js";
 import { withResolvers } from "./with-resolvers.js";
-
-function* caught(operation: Operation<unknown>): Generator<any, unknown> {
-  try {
-    yield* operation;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
-}
 
 describe("supervise()", () => {
   it("restarts a failing operation until it returns", function* () {

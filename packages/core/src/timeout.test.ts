@@ -1,23 +1,14 @@
 import { expect } from "vitest";
+import { caught } from "./fixtures/caught.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
 import { TimeoutError, timeout } from "./timeout.js";
-import type { Operation } from "./types.js";
 import { withResolvers } from "./with-resolvers.js";
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}
-
-function* caught<T>(operation: Operation<T>): Generator<any, unknown> {
-  try {
-    yield* operation;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to throw");
 }
 
 describe("timeout()", () => {

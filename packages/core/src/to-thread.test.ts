@@ -1,21 +1,12 @@
 import { readdirSync } from "node:fs";
 import { expect } from "vitest";
+import { caught } from "./fixtures/caught.js";
 import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 import { toThread } from "./to-thread.js";
 import { transfer } from "./transfer.js";
-import type { Operation } from "./types.js";
 import { until } from "./until.js";
 import { WorkerCrashedError, WorkerError } from "./worker-errors.js";
-
-function* caught(operation: () => Operation<unknown>): Operation<unknown> {
-  try {
-    yield* operation();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 describe("toThread()", () => {
   it("runs a function in a worker thread and returns its result", function* () {

@@ -3,11 +3,11 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { all } from "./all.js";
+import { caught } from "./fixtures/caught.js";
 import { scoped } from "./scoped.js";
 import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 import { transfer } from "./transfer.js";
-import type { Operation } from "./types.js";
 import { until } from "./until.js";
 import { withResolvers } from "./with-resolvers.js";
 import { PoolQueueFullError, WorkerCrashedError, WorkerError } from "./worker-errors.js";
@@ -37,15 +37,6 @@ function createFlag() {
     waitAsync(array: Int32Array, index: number, value: number): { value: string | Promise<string> };
   };
   return { flag, raised: until(Promise.resolve(waitAsync(flag, 0, 0).value)) };
-}
-
-function* caught(operation: () => Operation<unknown>): Operation<unknown> {
-  try {
-    yield* operation();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the operation to fail");
 }
 
 describe("useWorkerPool()", () => {
