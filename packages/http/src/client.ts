@@ -1,9 +1,11 @@
+import type { ConnectionOptions } from "node:tls";
 import { createSemaphore, type Operation, resource, type Semaphore, until } from "@skein/core";
 import { Agent } from "undici";
 import { InvalidUrlError } from "./errors.js";
 import { type ClientConfig, Exchange } from "./exchange.js";
 import type { HttpResponse, ResponseImpl } from "./response.js";
 import { createRetryPolicy, type RetryOptions } from "./retry-policy.js";
+import type { RequestBody } from "./upload.js";
 
 /**
  * Time limits in milliseconds; leave one out (or pass `Infinity`) for no limit. The `total`
@@ -45,7 +47,13 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
-  body?: string | Uint8Array;
+  /**
+   * A string, bytes, or a {@link StreamedBody} (a Skein `Stream`, an `AsyncIterable` or a
+   * Node `Readable` of bytes) sent as it is produced, with backpressure and chunked encoding
+   * unless `headers` has a `content-length`. A streamed body is sent once: the request is
+   * retried, or a redirect followed, only while nothing has been pulled from it.
+   */
+  body?: RequestBody;
   json?: unknown;
   timeouts?: HttpTimeouts;
   retry?: RetryOptions | boolean;
@@ -54,6 +62,34 @@ export interface RequestOptions {
   /** For `json`, `text` and `bytes`: throw `HttpStatusError` on a non-2xx status. Default true. */
   throwOnStatus?: boolean;
 }
+
+/**
+ * How a client checks the servers it talks HTTPS to, and how it presents itself: the options
+ * of Node's `tls.connect` that concern trust. By default the server's certificate must chain to
+ * one of Node's bundled CAs and name the host; a failed check is a `TlsError`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import type { HttpTlsOptions } from "@skein/http";
+ *
+ * const tls: HttpTlsOptions = { ca: readFileSync("internal-ca.pem") };
+ * ```
+ */
+export type HttpTlsOptions = Pick<
+  ConnectionOptions,
+  | "ca"
+  | "cert"
+  | "key"
+  | "pfx"
+  | "passphrase"
+  | "rejectUnauthorized"
+  | "servername"
+  | "checkServerIdentity"
+  | "minVersion"
+  | "maxVersion"
+  | "ciphers"
+>;
 
 /**
  * How a client connects. Defaults: no base URL, unlimited requests in flight, unlimited
@@ -88,6 +124,11 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   maxResponseBytes?: number;
   maxRedirects?: number;
+  /**
+   * For HTTPS: the CAs to trust instead of Node's bundled ones (`ca`), a client certificate
+   * (`cert`, `key`), or `rejectUnauthorized: false` to accept any certificate (tests only).
+   */
+  tls?: HttpTlsOptions;
 }
 
 /**
@@ -153,6 +194,7 @@ export function useHttpClient(options: HttpClientOptions = {}): Operation<HttpCl
       headersTimeout: 0,
       bodyTimeout: 0,
       connectTimeout: timeouts.connect === Infinity ? 0 : timeouts.connect + 1000,
+      ...(options.tls === undefined ? {} : { connect: { ...options.tls } }),
     });
     const config: ClientConfig = {
       dispatcher: agent,

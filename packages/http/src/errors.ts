@@ -76,7 +76,8 @@ export class HttpStatusError extends Error {
 }
 
 /**
- * No connection could be made (refused, unreachable, DNS failure, TLS failure).
+ * No connection could be made (refused, unreachable, DNS failure; {@link TlsError} for a TLS
+ * handshake that failed, such as an untrusted certificate).
  *
  * @example
  * ```ts
@@ -94,13 +95,88 @@ export class HttpStatusError extends Error {
  * ```
  */
 export class ConnectError extends Error {
-  readonly code = "connect";
+  readonly code: "connect" | "tls" = "connect";
   override name = "ConnectError";
   constructor(
     readonly url: string,
     cause: unknown,
   ) {
     super(`cannot connect to ${url}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/**
+ * The TLS handshake failed: the server's certificate is not trusted (self-signed, unknown CA,
+ * expired) or not for this host, or the two sides share no protocol. A {@link ConnectError}
+ * with code `"tls"`; `reason` is Node's own code, such as `DEPTH_ZERO_SELF_SIGNED_CERT`,
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_TLS_CERT_ALTNAME_INVALID`. Never retried: trying
+ * again meets the same certificate. Trust a private CA with the client's `tls: { ca }`.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { TlsError, useHttpClient } from "@skein/http";
+ *
+ * await run(function* () {
+ *   const client = yield* useHttpClient();
+ *   try {
+ *     yield* client.text("https://self-signed.example/");
+ *   } catch (error) {
+ *     if (error instanceof TlsError) console.log(error.reason);
+ *   }
+ * });
+ * ```
+ */
+export class TlsError extends ConnectError {
+  override readonly code = "tls";
+  override name = "TlsError";
+  constructor(
+    url: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super(url, cause);
+    this.message = `TLS handshake with ${url} failed (${reason}): ${(cause as Error)?.message ?? String(cause)}`;
+  }
+}
+
+/**
+ * A streamed request body failed: its source threw (the error is the `cause`), yielded
+ * something other than bytes, or did not match the `content-length` it was sent with. The
+ * request is aborted; it is never retried.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { RequestBodyError, useHttpClient } from "@skein/http";
+ *
+ * async function* broken() {
+ *   yield new Uint8Array([1]);
+ *   throw new Error("disk gone");
+ * }
+ * await run(function* () {
+ *   const client = yield* useHttpClient();
+ *   try {
+ *     yield* client.post("http://127.0.0.1:8080/upload", { body: broken() });
+ *   } catch (error) {
+ *     if (error instanceof RequestBodyError) console.log(error.cause);
+ *   }
+ * });
+ * ```
+ */
+export class RequestBodyError extends Error {
+  readonly code = "request-body";
+  override name = "RequestBodyError";
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(
+      `the body of the request to ${url} failed: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { action, type Operation, sleep, useDeadline } from "@skein/core";
+import { action, type Operation, sleep, useDeadline, useScope } from "@skein/core";
 import type { Dispatcher } from "undici";
 import { Attempt, type PhaseTimeouts } from "./attempt.js";
 import {
@@ -11,6 +11,7 @@ import {
 import { ResponseImpl } from "./response.js";
 import { backoff, parseRetryAfter, type RetryPolicy } from "./retry-policy.js";
 import { isConnectionFailure } from "./translate-error.js";
+import { isStreamed, type RequestBody, Upload } from "./upload.js";
 
 /** Internal. A client's settings, with every default filled in. */
 export interface ClientConfig {
@@ -27,8 +28,11 @@ export interface ExchangeRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body: string | Uint8Array | undefined;
+  body: RequestBody | undefined;
 }
+
+/** What one attempt sends: a streamed body goes as the exchange's {@link Upload}. */
+type WireBody = string | Uint8Array | Upload | undefined;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -42,6 +46,7 @@ export class Exchange {
   private expired: Error | undefined = undefined;
   private totalTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private endsAt = Infinity;
+  private upload: Upload | undefined = undefined;
 
   constructor(
     private config: ClientConfig,
@@ -57,7 +62,14 @@ export class Exchange {
         this.attempt?.fail(this.expired);
       }, total);
     }
-    let { method, url, headers, body } = this.request;
+    let { method, url, headers } = this.request;
+    let body: WireBody;
+    if (isStreamed(this.request.body)) {
+      this.upload = new Upload(this.request.body, yield* useScope(), url.href);
+      body = this.upload;
+    } else {
+      body = this.request.body;
+    }
     let chain: string[] | undefined;
     for (;;) {
       const response = this.config.retry?.methods.has(method)
@@ -68,7 +80,10 @@ export class Exchange {
         REDIRECTS.has(response.status) &&
         typeof location === "string" &&
         (response.status === 303 || method === "GET" || method === "HEAD");
-      if (!follow) return response;
+      // A streamed body that has been pulled from cannot be sent to the next location.
+      const spent =
+        body instanceof Upload && body.opened && !(response.status === 303 && method !== "HEAD");
+      if (!follow || spent) return response;
       chain ??= [url.href];
       if (chain.length > this.config.maxRedirects) {
         throw new TooManyRedirectsError(this.config.maxRedirects, chain);
@@ -96,7 +111,10 @@ export class Exchange {
     }
   }
 
-  /** Let go of the response and the timers; a body read halfway is aborted. */
+  /**
+   * Let go of the response and the timers; a body read halfway is aborted, and a streamed
+   * request body still being sent is stopped (its source's cleanup has run on return).
+   */
   *release(): Operation<void> {
     try {
       if (this.response !== undefined) yield* this.response.release();
@@ -107,6 +125,7 @@ export class Exchange {
         attempt.stop();
         if (!this.response?.done) attempt.abort();
       }
+      if (this.upload !== undefined) yield* this.upload.close();
     }
   }
 
@@ -124,16 +143,23 @@ export class Exchange {
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string | Uint8Array | undefined,
+    body: WireBody,
   ): Operation<ResponseImpl> {
     const policy = this.config.retry;
+    // A streamed body is sent again only if nothing was pulled from it by the failed attempt.
+    const replayable = () => !(body instanceof Upload && body.opened);
     const retried = policy?.methods.has(method) ? policy : undefined;
     for (let n = 1; ; n++) {
       let response: ResponseImpl;
       try {
         response = yield* this.sendOnce(method, url, headers, body);
       } catch (error) {
-        if (retried === undefined || n >= retried.attempts || !isConnectionFailure(error)) {
+        if (
+          retried === undefined ||
+          n >= retried.attempts ||
+          !isConnectionFailure(error) ||
+          !replayable()
+        ) {
           throw error;
         }
         const delay = backoff(retried, n - 1);
@@ -144,7 +170,8 @@ export class Exchange {
       if (
         retried === undefined ||
         n >= retried.attempts ||
-        !retried.statuses.has(response.status)
+        !retried.statuses.has(response.status) ||
+        !replayable()
       ) {
         return response;
       }
@@ -161,20 +188,23 @@ export class Exchange {
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string | Uint8Array | undefined,
+    body: WireBody,
   ): Operation<ResponseImpl> {
     if (this.expired !== undefined) throw this.expired;
     const { config } = this;
     const attempt = new Attempt(url.href, config.timeouts, config.maxResponseBytes);
     this.attempt = attempt;
     attempt.arm("connect", config.timeouts.connect);
+    // While the body is being sent, each chunk restarts the wait for the response headers.
+    if (body instanceof Upload) body.onChunk = () => attempt.refresh();
     config.dispatcher.dispatch(
       {
         origin: url.origin,
         path: url.pathname + url.search,
         method: method as Dispatcher.HttpMethod,
         headers,
-        body,
+        // undici sends any async iterable with backpressure; its types list only Readable.
+        body: body as Dispatcher.DispatchOptions["body"],
         reset: config.reset,
       },
       attempt,

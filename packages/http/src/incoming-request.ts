@@ -5,24 +5,246 @@ import { PayloadTooLargeError } from "./request-errors.js";
  * Internal. The web `Request` a handler sees for a node:http request. GET and HEAD get no body;
  * other methods get a stream of the socket's body that fails with `PayloadTooLargeError` past
  * `maxBodyBytes`.
+ *
+ * Building a web `Request` costs more than the rest of answering a small request (parsing the
+ * URL, an `AbortSignal`, the headers list), so where the runtime allows it (see `LAZY`) the
+ * handler gets an {@link IncomingRequest} instead: an object whose prototype is
+ * `Request.prototype` (so it passes `instanceof Request`) that answers `method`, `url` and
+ * `headers` itself and builds the real `Request` the first time anything else is read, then
+ * hands every other property and method to it.
+ *
+ * @param origin - the server's origin, `http://host:port`, as `new URL(...).origin` spells it
  */
-export function toRequest(base: string, request: IncomingMessage, maxBodyBytes: number): Request {
+export function toRequest(origin: string, request: IncomingMessage, maxBodyBytes: number): Request {
+  const raw = request.url ?? "/";
+  if (LAZY && SIMPLE_METHODS.has(request.method ?? "")) {
+    const plain = isPlainTarget(raw);
+    return new IncomingRequest(
+      request,
+      plain ? origin + raw : new URL(origin + raw).href,
+      plain ? pathOf(raw) : undefined,
+      maxBodyBytes,
+    ) as unknown as Request;
+  }
+  return buildRequest(origin + raw, request, maxBodyBytes, undefined);
+}
+
+/**
+ * Internal. The path of a request's URL (`new URL(request.url).pathname`), taken from the raw
+ * request target when the server already checked it needs no normalizing.
+ */
+export function pathnameOf(request: Request): string {
+  if (request instanceof IncomingRequest) {
+    const path = IncomingRequest.pathOf(request);
+    if (path !== undefined) return path;
+  }
+  return new URL(request.url).pathname;
+}
+
+const NativeRequest = Request;
+
+/** Methods a `Request` takes as they are (the forbidden CONNECT, TRACE and TRACK throw). */
+const SIMPLE_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
+
+/**
+ * A request target that the URL parser leaves as it is: an absolute path and an optional query
+ * made of characters neither percent-encoded nor rewritten (no `'` in the query, no `\`, no
+ * spaces or quotes, no `#`), with no dot segment (`/.`, or a `%2e` that could spell one).
+ */
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*)?$/;
+
+/** Internal (exported for tests). Whether `origin + target` is already the serialized URL. */
+export function isPlainTarget(target: string): boolean {
+  return PLAIN_TARGET.test(target) && !target.includes("/.") && !/%2e/i.test(target);
+}
+
+function pathOf(target: string): string {
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
+}
+
+function buildRequest(
+  url: string,
+  request: IncomingMessage,
+  maxBodyBytes: number,
+  headers: Headers | undefined,
+): Request {
   const method = request.method ?? "GET";
-  const url = base + (request.url ?? "/");
   const made =
     method === "GET" || method === "HEAD"
-      ? new Request(url, { method })
-      : new Request(url, {
+      ? new NativeRequest(url, { method })
+      : new NativeRequest(url, {
           method,
           body: bodyOf(request, maxBodyBytes),
           duplex: "half",
         } as RequestInit);
   // Appending to the request's own headers is cheaper than passing them in its init.
-  const headers = made.headers;
-  const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  if (headers === undefined) appendRaw(made.headers, request.rawHeaders);
+  else copyHeaders(headers, made.headers);
   return made;
 }
+
+function appendRaw(headers: Headers, raw: string[]): void {
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+}
+
+/** Make `to` hold exactly the entries of `from` (`set-cookie` lines stay separate). */
+function copyHeaders(from: Headers, to: Headers): void {
+  for (const name of new Set(to.keys())) to.delete(name);
+  for (const [name, value] of from) to.append(name, value);
+}
+
+/**
+ * Internal. A `Request` built on first use. Its prototype chain holds `Request.prototype`, and
+ * every member of `Request.prototype` it does not answer itself is forwarded to the real
+ * `Request` (built on the first such access), as are the runtime's own symbol-keyed slots, so
+ * `new Request(request)`, `fetch(request)` and `request.clone()` see the real thing.
+ */
+class IncomingRequest {
+  readonly #incoming: IncomingMessage;
+  readonly #url: string;
+  readonly #path: string | undefined;
+  readonly #limit: number;
+  #headers: Headers | undefined = undefined;
+  #real: Request | undefined = undefined;
+
+  constructor(incoming: IncomingMessage, url: string, path: string | undefined, limit: number) {
+    this.#incoming = incoming;
+    this.#url = url;
+    this.#path = path;
+    this.#limit = limit;
+  }
+
+  get method(): string {
+    return this.#incoming.method!;
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get headers(): Headers {
+    if (this.#headers === undefined) {
+      if (this.#real !== undefined) {
+        this.#headers = this.#real.headers;
+      } else {
+        this.#headers = new Headers();
+        appendRaw(this.#headers, this.#incoming.rawHeaders);
+      }
+    }
+    return this.#headers;
+  }
+
+  /**
+   * The real request, built now if need be with the headers this one handed out. With `sync`,
+   * for members that read the real request's header list (its internal slots, `clone()`), it
+   * gets their latest entries too.
+   */
+  static realOf(request: IncomingRequest, sync: boolean): Request {
+    let real = request.#real;
+    if (real === undefined) {
+      real = buildRequest(request.#url, request.#incoming, request.#limit, request.#headers);
+      request.#real = real;
+    } else if (sync && request.#headers !== undefined && request.#headers !== real.headers) {
+      copyHeaders(request.#headers, real.headers);
+    }
+    return real;
+  }
+
+  static pathOf(request: IncomingRequest): string | undefined {
+    return request.#path;
+  }
+}
+
+const OWN = new Set<PropertyKey>(["constructor", "method", "url", "headers", Symbol.toStringTag]);
+
+/** Members that read the header list: the real request must have the latest headers. */
+const READS_HEADERS = (key: PropertyKey) => key === "clone" || typeof key === "symbol";
+
+/** Forward `key` of `Request.prototype` to the real request. */
+function forward(key: PropertyKey, descriptor: PropertyDescriptor): PropertyDescriptor {
+  const { value, get, set } = descriptor;
+  const sync = READS_HEADERS(key);
+  if (typeof value === "function") {
+    return {
+      configurable: true,
+      writable: true,
+      enumerable: descriptor.enumerable ?? false,
+      value: {
+        [key](this: IncomingRequest, ...args: unknown[]) {
+          return Reflect.apply(value, IncomingRequest.realOf(this, sync), args);
+        },
+      }[key as string],
+    };
+  }
+  return {
+    configurable: true,
+    enumerable: descriptor.enumerable ?? false,
+    get:
+      get &&
+      function (this: IncomingRequest) {
+        return Reflect.apply(get, IncomingRequest.realOf(this, sync), []);
+      },
+    set:
+      set &&
+      function (this: IncomingRequest, next: unknown) {
+        Reflect.apply(set, IncomingRequest.realOf(this, sync), [next]);
+      },
+  };
+}
+
+Object.setPrototypeOf(IncomingRequest.prototype, NativeRequest.prototype);
+Object.defineProperty(IncomingRequest.prototype, "constructor", {
+  configurable: true,
+  writable: true,
+  value: NativeRequest,
+});
+for (const key of Reflect.ownKeys(NativeRequest.prototype)) {
+  if (OWN.has(key)) continue;
+  const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key)!;
+  Object.defineProperty(IncomingRequest.prototype, key, forward(key, descriptor));
+}
+// The runtime's internal slots (undici 6 keeps them under symbols on each instance): reading one
+// builds the real request, so undici's own code can take this one wherever it takes a Request.
+for (const key of Object.getOwnPropertySymbols(new NativeRequest("http://127.0.0.1/"))) {
+  Object.defineProperty(IncomingRequest.prototype, key, {
+    configurable: true,
+    get(this: IncomingRequest) {
+      return (IncomingRequest.realOf(this, true) as unknown as Record<symbol, unknown>)[key];
+    },
+    set(this: IncomingRequest, next: unknown) {
+      (IncomingRequest.realOf(this, true) as unknown as Record<symbol, unknown>)[key] = next;
+    },
+  });
+}
+
+/**
+ * Whether handlers get the lazy request: only where it behaves as the real one does, checked
+ * once here. On a runtime whose `Request` keeps its state in private fields (undici 7), code
+ * such as `new Request(request)` cannot read it from another object, and every request is
+ * built eagerly instead.
+ */
+const LAZY = (() => {
+  try {
+    const probe = new IncomingRequest(
+      { method: "GET", rawHeaders: ["X-Probe", "1"] } as unknown as IncomingMessage,
+      "http://127.0.0.1/probe?q",
+      "/probe",
+      0,
+    ) as unknown as Request;
+    const copy = new NativeRequest(probe);
+    return (
+      probe instanceof NativeRequest &&
+      copy.url === probe.url &&
+      copy.method === "GET" &&
+      copy.headers.get("x-probe") === "1" &&
+      probe.clone().headers.get("x-probe") === "1" &&
+      probe.bodyUsed === false
+    );
+  } catch {
+    return false;
+  }
+})();
 
 function bodyOf(request: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
   let received = 0;

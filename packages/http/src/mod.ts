@@ -8,3 +8,4 @@ export type { RetryOptions } from "./retry-policy.js";
 export * from "./router.js";
 export * from "./server.js";
 export { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";
+export type { RequestBody, StreamedBody } from "./upload.js";

@@ -1,4 +1,5 @@
 import type { Operation } from "@skein/core";
+import { pathnameOf } from "./incoming-request.js";
 import { problem } from "./problem.js";
 
 type Names<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -125,7 +126,7 @@ export function createRouter(): Router {
     patch: (pattern, handler) => router.route("PATCH", pattern, handler),
     delete: (pattern, handler) => router.route("DELETE", pattern, handler),
     *handle(request) {
-      const path = split(new URL(request.url).pathname);
+      const path = split(pathnameOf(request));
       const allowed: string[] = [];
       for (const route of routes) {
         const params = match(route.segments, path);

@@ -51,23 +51,29 @@ export function* sendResponse(reply: Response, response: ServerResponse): Operat
 }
 
 /**
+ * The key under which Node's undici keeps a `Response`'s state (`[Symbol(state)]`), found once;
+ * undefined on a runtime that keeps it in private fields, where every body is read as a stream.
+ */
+const STATE = Object.getOwnPropertySymbols(new Response("")).find(
+  (key) => key.description === "state",
+);
+
+interface BodyState {
+  body?: { stream?: unknown; source?: unknown } | null;
+}
+
+/**
  * The string or bytes an untouched body was made from, when the `Response` keeps them where
  * Node's undici does (`[Symbol(state)].body.source`); reading them skips a stream reader, which
  * costs more than the rest of sending a small response. Undefined for anything else.
  */
 function sourceOf(reply: Response, body: ReadableStream): string | Uint8Array | undefined {
-  if (reply.bodyUsed || body.locked) return undefined;
-  for (const key of Object.getOwnPropertySymbols(reply)) {
-    if (key.description !== "state") continue;
-    const state = (
-      reply as unknown as Record<symbol, { body?: { stream?: unknown; source?: unknown } }>
-    )[key];
-    if (state?.body?.stream !== body) return undefined;
-    const source = state.body.source;
-    if (typeof source === "string" || source instanceof Uint8Array) return source;
-    return undefined;
-  }
-  return undefined;
+  if (STATE === undefined) return undefined;
+  const state = (reply as unknown as Record<symbol, BodyState | undefined>)[STATE]?.body;
+  if (state?.stream !== body) return undefined;
+  const source = state.source;
+  if (typeof source !== "string" && !(source instanceof Uint8Array)) return undefined;
+  return reply.bodyUsed || body.locked ? undefined : source;
 }
 
 function headersOf(reply: Response): OutgoingHttpHeaders {

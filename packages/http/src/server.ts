@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TlsOptions } from "node:tls";
 import {
   action,
   type Operation,
@@ -56,6 +58,11 @@ export interface HttpServerOptions {
   /** Larger request bodies are refused with 413. */
   maxBodyBytes?: number;
   logger?: ServerLogger;
+  /**
+   * Serve HTTPS (node:https) with these options of `tls.createServer`: at least `key` and
+   * `cert` (PEM), or `pfx`. The server's `url` then starts with `https://`.
+   */
+  tls?: TlsOptions;
 }
 
 /**
@@ -73,7 +80,7 @@ export interface HttpServerOptions {
  * ```
  */
 export interface HttpServer {
-  /** `http://host:port`, without a trailing slash. */
+  /** `http://host:port` (`https://` with `tls`), without a trailing slash. */
   readonly url: string;
   readonly port: number;
   readonly host: string;
@@ -81,7 +88,8 @@ export interface HttpServer {
 
 interface ServerState {
   handler: Handler;
-  base: string;
+  /** The URL origin requests are relative to, as `URL` serializes it. */
+  origin: string;
   maxBodyBytes: number;
   logger: ServerLogger;
   inFlight: number;
@@ -121,22 +129,26 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
     const scope = yield* useScope();
     const state: ServerState = {
       handler: options.handler,
-      base: "",
+      origin: "",
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       logger: options.logger ?? { error: (message, error) => console.error(message, error) },
       inFlight: 0,
       closing: false,
       drained: undefined,
     };
-    const server = createServer((request, response) => accept(scope, state, request, response));
+    const listener = (request: IncomingMessage, response: ServerResponse) =>
+      accept(scope, state, request, response);
+    const server =
+      options.tls === undefined ? createServer(listener) : createHttpsServer(options.tls, listener);
     yield* action<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, () => resolve());
       return () => server.off("error", reject);
     });
     const port = (server.address() as AddressInfo).port;
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-    state.base = url;
+    const scheme = options.tls === undefined ? "http" : "https";
+    const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    state.origin = new URL(url).origin;
     try {
       yield* provide({ url, port, host });
     } finally {
@@ -173,9 +185,22 @@ function accept(
     response.destroy();
     return;
   }
-  response.on("close", () => {
-    if (!response.writableFinished) task.halt();
-  });
+  (response as ServedResponse)[TASK] = task;
+  response.on("close", onClose);
+}
+
+const TASK = Symbol("task");
+
+/** A response with the task answering it, for {@link onClose}. */
+interface ServedResponse extends ServerResponse {
+  [TASK]?: Task<void>;
+}
+
+/** One listener for every response (no closure per request): a client that left halts its task. */
+function onClose(this: ServedResponse): void {
+  const task = this[TASK];
+  this[TASK] = undefined;
+  if (!this.writableFinished) task?.halt();
 }
 
 function* serve(state: ServerState, request: IncomingMessage, response: ServerResponse) {
@@ -214,7 +239,7 @@ function* respond(state: ServerState, request: IncomingMessage): Operation<Respo
     );
   }
   try {
-    return yield* state.handler(toRequest(state.base, request, state.maxBodyBytes));
+    return yield* state.handler(toRequest(state.origin, request, state.maxBodyBytes));
   } catch (error) {
     if (error instanceof RequestError) {
       const headers: Record<string, string> =

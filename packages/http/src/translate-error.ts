@@ -2,8 +2,10 @@ import type { PhaseTimeouts } from "./attempt.js";
 import {
   ConnectError,
   HttpTimeoutError,
+  RequestBodyError,
   ResponseTooLargeError,
   SocketError,
+  TlsError,
   TooManyRedirectsError,
 } from "./errors.js";
 
@@ -15,12 +17,36 @@ const CONNECT_CODES = new Set([
   "ENETUNREACH",
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** OpenSSL's certificate verification codes, as Node reports them. */
+const CERTIFICATE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_CRL",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
   "CERT_HAS_EXPIRED",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_CHAIN_TOO_LONG",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+
+/** Whether `code` says the TLS handshake failed. */
+function isTlsCode(code: string): boolean {
+  return CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_");
+}
 
 const SOCKET_CODES = new Set([
   "UND_ERR_SOCKET",
@@ -38,7 +64,8 @@ export function translateError(error: unknown, url: string, timeouts: PhaseTimeo
     error instanceof ResponseTooLargeError ||
     error instanceof TooManyRedirectsError ||
     error instanceof ConnectError ||
-    error instanceof SocketError
+    error instanceof SocketError ||
+    error instanceof RequestBodyError
   ) {
     return error;
   }
@@ -49,7 +76,9 @@ export function translateError(error: unknown, url: string, timeouts: PhaseTimeo
   if (code === "UND_ERR_HEADERS_TIMEOUT")
     return new HttpTimeoutError("headers", timeouts.headers, url);
   if (code === "UND_ERR_BODY_TIMEOUT") return new HttpTimeoutError("body", timeouts.body, url);
+  if (isTlsCode(code)) return new TlsError(url, code, error);
   if (CONNECT_CODES.has(code)) return new ConnectError(url, error);
+  if (code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH") return new RequestBodyError(url, error);
   if (SOCKET_CODES.has(code)) return new SocketError(url, error);
   return error;
 }
@@ -57,7 +86,7 @@ export function translateError(error: unknown, url: string, timeouts: PhaseTimeo
 /** Internal. Whether a request that failed this way may be sent again. */
 export function isConnectionFailure(error: unknown): boolean {
   return (
-    error instanceof ConnectError ||
+    (error instanceof ConnectError && !(error instanceof TlsError)) ||
     error instanceof SocketError ||
     (error instanceof HttpTimeoutError && error.phase === "connect")
   );
