@@ -147,6 +147,13 @@ export class CrawlStore {
           where crawl = ${crawl} and state = 'leased' and lease_until < now()
             and attempts >= ${maxClaims}`,
     );
+    // Counting what is used up scans the crawl's URLs: only worth it when there is a cap.
+    const limit =
+      maxPages >= Number.MAX_SAFE_INTEGER
+        ? sql`${n}::bigint`
+        : sql`least(${n}::bigint, greatest(0, ${maxPages}::bigint - (
+            select count(*) from urls
+            where crawl = ${crawl} and state in ('leased', 'done', 'failed'))))`;
     const rows = yield* this.db.query<ClaimedUrl>(sql`
       with picked as (
         select url from urls
@@ -155,9 +162,7 @@ export class CrawlStore {
                or (state = 'leased' and lease_until < now()))
           and attempts < ${maxClaims}
         order by depth, seq
-        limit least(${n}::bigint, greatest(0, ${maxPages}::bigint - (
-          select count(*) from urls
-          where crawl = ${crawl} and state in ('leased', 'done', 'failed'))))
+        limit ${limit}
         for update skip locked
       )
       update urls u
@@ -175,41 +180,90 @@ export class CrawlStore {
    * lease (it expired and another worker took the URL).
    */
   *complete(crawl: number, worker: string, url: string, outcome: Completion): Operation<boolean> {
-    const page = outcome.page === undefined ? null : JSON.stringify(outcome.page);
-    const links = JSON.stringify(outcome.links ?? []);
-    const found = JSON.stringify(outcome.enqueue ?? []);
-    const [row] = yield* this.db.query<{ owned: number }>(sql`
-      with owned as (
-        update urls set state = ${outcome.state}, lease_owner = null, lease_until = null
-        where crawl = ${crawl} and url = ${url} and state = 'leased' and lease_owner = ${worker}
-        returning crawl, url, depth
+    const owned = yield* this.completeMany(crawl, worker, [{ url, outcome }]);
+    return owned.length > 0;
+  }
+
+  /**
+   * {@link CrawlStore.complete} for several URLs in one statement, so in one transaction: each
+   * URL's state changes together with its page row, never before it. Returns the URLs `worker`
+   * still held (the others are left alone); writing the same batch again changes nothing.
+   */
+  *completeMany(
+    crawl: number,
+    worker: string,
+    batch: readonly { url: string; outcome: Completion }[],
+  ): Operation<string[]> {
+    if (batch.length === 0) return [];
+    const input = JSON.stringify(
+      batch.map(({ url, outcome }) => ({
+        url,
+        state: outcome.state,
+        links: outcome.links ?? [],
+        found: outcome.enqueue ?? [],
+      })),
+    );
+    const pages = JSON.stringify(
+      batch.flatMap(({ url, outcome }) =>
+        outcome.page === undefined ? [] : [{ ...outcome.page, url }],
+      ),
+    );
+    // The new URLs go in before the leased rows change: an insert may wait for another
+    // worker's transaction that changed a row it conflicts with, and a transaction that
+    // changes rows then never waits for anyone, so two workers never wait for each other.
+    const rows = yield* this.db.query<{ url: string }>(sql`
+      with input as (
+        select * from jsonb_to_recordset(${input}::text::jsonb)
+          as i(url text, state text, links jsonb, found jsonb)
+      ), queued as (
+        insert into urls (crawl, url, host, depth)
+        select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1
+        from input i
+          join urls u on u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
+            and u.lease_owner = ${worker},
+          jsonb_to_recordset(i.found) as n(url text, host text)
+        order by n.url, u.depth
+        on conflict do nothing
+        returning 1
+      ), owned as (
+        update urls u set state = i.state, lease_owner = null, lease_until = null
+        from input i
+        where u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
+          and u.lease_owner = ${worker} and (select count(*) from queued) >= 0
+        returning u.crawl, u.url
       ), page as (
         insert into pages (crawl, url, status, content_type, title, description, canonical,
                            bytes, elapsed_ms, retries, error, item)
         select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
                p.bytes, p.elapsed_ms, p.retries, p.error, p.item
-        from owned o, jsonb_to_record(${page}::text::jsonb) as p(status int, content_type text,
-          title text, description text, canonical text, bytes int, elapsed_ms int,
-          retries int, error text, item jsonb)
-        where ${page}::text::jsonb is not null
+        from owned o join jsonb_to_recordset(${pages}::text::jsonb) as p(url text, status int,
+          content_type text, title text, description text, canonical text, bytes int,
+          elapsed_ms int, retries int, error text, item jsonb) on p.url = o.url
         on conflict do nothing
         returning 1
       ), linked as (
         insert into links (crawl, from_url, to_url)
         select o.crawl, o.url, l.value
-        from owned o, jsonb_array_elements_text(${links}::text::jsonb) as l
-        on conflict do nothing
-        returning 1
-      ), queued as (
-        insert into urls (crawl, url, host, depth)
-        select o.crawl, n.url, n.host, o.depth + 1
-        from owned o, jsonb_to_recordset(${found}::text::jsonb) as n(url text, host text)
-        order by n.url
+        from owned o join input i on i.url = o.url, jsonb_array_elements_text(i.links) as l
         on conflict do nothing
         returning 1
       )
-      select (select count(*) from owned)::int as owned`);
-    return (row?.owned ?? 0) > 0;
+      select url from owned`);
+    return rows.map((row) => row.url);
+  }
+
+  /**
+   * Put a URL `worker` leased back in the queue, not to be claimed again for `delayMs`: its
+   * host cannot be fetched yet. The claim does not count towards `maxClaims`.
+   */
+  *defer(crawl: number, worker: string, url: string, delayMs: number): Operation<void> {
+    yield* this.db.query(
+      sql`update urls set state = 'queued', lease_owner = null, lease_until = null,
+                 attempts = greatest(attempts - 1, 0),
+                 next_attempt_at = now() + (${Math.ceil(delayMs)}::int * interval '1 millisecond')
+          where crawl = ${crawl} and url = ${url} and lease_owner = ${worker}
+            and state = 'leased'`,
+    );
   }
 
   /**

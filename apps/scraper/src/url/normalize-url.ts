@@ -1,4 +1,4 @@
-import { InvalidUrlError } from "./invalid-url-error.js";
+import { InvalidUrlError, type InvalidUrlReason } from "./invalid-url-error.js";
 
 /** Query parameters that only track where a visitor came from; they never change the page. */
 const TRACKING = /^(utm_[a-z_]+|gclid|dclid|fbclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid)$/i;
@@ -31,21 +31,30 @@ function tidyEncoding(part: string): string {
  * @throws InvalidUrlError when malformed or not http(s)
  */
 export function normalizeUrl(raw: string, base?: string): string {
+  const normalized = normalizeOrWhyNot(raw, base);
+  if (typeof normalized === "string") return normalized;
+  throw new InvalidUrlError(raw, normalized.reason);
+}
+
+/** The normalized URL, or why there is none (without the cost of building an error). */
+function normalizeOrWhyNot(raw: string, base?: string): string | { reason: InvalidUrlReason } {
   let url: URL;
   try {
     url = new URL(raw.trim(), base);
   } catch {
-    throw new InvalidUrlError(raw, "malformed");
+    return { reason: "malformed" };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidUrlError(raw, "unsupported-scheme");
+    return { reason: "unsupported-scheme" };
   }
-  if (url.hostname === "") throw new InvalidUrlError(raw, "malformed");
+  if (url.hostname === "") return { reason: "malformed" };
   url.hash = "";
   url.username = "";
   url.password = "";
   if (url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
-  const params = [...url.searchParams].filter(([key]) => !TRACKING.test(key));
+  // An empty search still drops a bare "?".
+  const params =
+    url.search === "" ? [] : [...url.searchParams].filter(([key]) => !TRACKING.test(key));
   params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   url.search = params.length === 0 ? "" : new URLSearchParams(params).toString();
   url.pathname = tidyEncoding(url.pathname);
@@ -68,9 +77,6 @@ export function normalizeUrl(raw: string, base?: string): string {
  * @returns the normalized URL, or undefined
  */
 export function tryNormalizeUrl(raw: string, base?: string): string | undefined {
-  try {
-    return normalizeUrl(raw, base);
-  } catch {
-    return undefined;
-  }
+  const normalized = normalizeOrWhyNot(raw, base);
+  return typeof normalized === "string" ? normalized : undefined;
 }
