@@ -1,3 +1,4 @@
+export type { HostLookup } from "./crawl/address-guard.js";
 export * from "./crawl/crawl.js";
 export * from "./crawl/crawl-monitor.js";
 export * from "./crawl/invalid-crawl-option-error.js";

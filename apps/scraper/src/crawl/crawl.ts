@@ -11,6 +11,7 @@ import type {
   PageRecord,
 } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
+import { type HostLookup, privateAddressOf, systemLookup } from "./address-guard.js";
 import type { CrawlMonitor } from "./crawl-monitor.js";
 import { isDeadLocalWorker } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
@@ -19,6 +20,7 @@ import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 import { RobotsCache } from "./robots-cache.js";
 import { createUrlFilter } from "./url-filter.js";
 import { type ParserMode, usePageParser } from "./use-page-parser.js";
+import { WriteBehind } from "./write-behind.js";
 
 /** What an extractor gets for each HTML page fetched with a 2xx status. */
 export interface ExtractorInput {
@@ -91,6 +93,10 @@ export interface CrawlOptions {
   onPage?: (event: PageEvent) => void;
   /** Live figures, pause and stop, for a dashboard: see `createCrawlMonitor()`. */
   monitor?: CrawlMonitor;
+  /** How host names are resolved for the private-address check. Default: the system resolver. */
+  lookup?: HostLookup;
+  /** Hosts (and robots.txt files) remembered at once; idle ones beyond it are forgotten. Default 1024. */
+  maxHosts?: number;
 }
 
 /** What one engine did. */
@@ -153,21 +159,59 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   for (const owner of yield* store.leaseOwners(record.id)) {
     if (isDeadLocalWorker(owner)) yield* store.reclaim(record.id, owner);
   }
+  const maxHosts = whole("maxHosts", options.maxHosts, 1024);
+  const resolve = options.lookup ?? systemLookup;
   const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
+  // The crawl "starts on" a private address if a seed is one or resolves to one.
+  let startsPrivate = false;
+  for (const seed of seedsOfRecord) {
+    if ((yield* privateAddressOf(new URL(seed).hostname, resolve)) !== undefined) {
+      startsPrivate = true;
+      break;
+    }
+  }
   const allows = createUrlFilter({
     seeds: seedsOfRecord,
     followExternal: options.followExternal ?? false,
     include: options.include ?? [],
     exclude: options.exclude ?? [],
+    allowPrivate: startsPrivate,
   });
+  /** Whether fetching `url` would reach a private address from a public crawl. */
+  function* reachesPrivate(url: string): Operation<boolean> {
+    if (startsPrivate) return false;
+    return (yield* privateAddressOf(new URL(url).hostname, resolve)) !== undefined;
+  }
+  // As many sockets per origin as the host gate lets requests in flight to it; the workers
+  // bound the total.
   const client = yield* useHttpClient({ perHost, keepAlive: { idleMs: 2000 } });
   const parse = yield* usePageParser(options.parser ?? "inline");
-  const robots = new RobotsCache(yield* useScope(), client, userAgent, timeoutMs);
-  const gate = new HostGate(perHost);
+  const robots = new RobotsCache(yield* useScope(), client, {
+    userAgent,
+    timeoutMs,
+    retries,
+    maxRetryAfterMs: 60_000,
+    maxOrigins: maxHosts,
+  });
+  const gate = new HostGate(perHost, maxHosts);
   const buffer: ClaimedUrl[] = [];
   const refill = createLock();
   let busy = 0;
   let finished = 0;
+  // Completions are written several to a statement; a page counts as finished once committed.
+  const completions = new WriteBehind<{ url: string; outcome: Completion; event: PageEvent }>({
+    maxBatch: Math.max(8, Math.min(64, concurrency)),
+    intervalMs: 20,
+    *write(batch) {
+      const owned = new Set(yield* store.completeMany(record.id, worker, batch));
+      for (const { url, event } of batch) {
+        if (!owned.has(url)) continue;
+        finished++;
+        monitor?.finished(event);
+        options.onPage?.(event);
+      }
+    },
+  });
 
   function* next(): Operation<ClaimedUrl | undefined> {
     for (;;) {
@@ -185,6 +229,11 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         buffer.push(...batch);
       });
       if (buffer.length > 0) continue;
+      // The links of pages not written yet are not in the frontier yet.
+      if (completions.size > 0) {
+        yield* completions.flush();
+        continue;
+      }
       if (busy === 0) {
         const counts = yield* store.counts(record.id);
         const used = counts.leased + counts.done + counts.failed;
@@ -196,14 +245,16 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
 
   function* visit(url: ClaimedUrl): Operation<void> {
     monitor?.began(url.host);
-    let outcome: Completion;
+    let outcome: Completion | { deferMs: number };
     try {
       outcome = yield* outcomeOf(url);
     } finally {
       monitor?.ended(url.host);
     }
-    yield* store.complete(record.id, worker, url.url, outcome);
-    finished++;
+    if ("deferMs" in outcome) {
+      yield* store.defer(record.id, worker, url.url, outcome.deferMs);
+      return;
+    }
     const event: PageEvent = {
       url: url.url,
       state: outcome.state,
@@ -212,13 +263,17 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       bytes: outcome.page?.bytes ?? 0,
       retries: outcome.page?.retries ?? 0,
     };
-    monitor?.finished(event);
-    options.onPage?.(event);
+    yield* completions.add({ url: url.url, outcome, event });
   }
 
-  function* outcomeOf(url: ClaimedUrl): Operation<Completion> {
+  function* outcomeOf(url: ClaimedUrl): Operation<Completion | { deferMs: number }> {
     const target = new URL(url.url);
+    if (yield* reachesPrivate(url.url)) return failure("unsafe-address");
     const rules = options.robots === false ? allowAll : yield* robots.get(target.origin);
+    if ("unavailable" in rules) {
+      // RFC 9309: a robots.txt that cannot be read disallows everything for now.
+      return rules.final ? failure("robots-unavailable") : { deferMs: rules.retryInMs };
+    }
     if (!rules.allows(target.pathname + target.search)) return { state: "skipped" };
     const hostDelay = Math.max(delayMs, rules.crawlDelayMs ?? 0);
     const fetched = yield* fetchPage(client, url.url, {
@@ -228,7 +283,10 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
       maxRedirects: options.maxRedirects ?? 5,
       maxRetryAfterMs: 60_000,
-      allowsUrl: (final) => allows(final) || new URL(final).host === target.host,
+      *allowsUrl(final) {
+        if (!allows(final) && new URL(final).host !== target.host) return false;
+        return !(yield* reachesPrivate(final));
+      },
       gate: (operation) => gate.run(target.host, hostDelay, operation),
     });
     const page: PageRecord = {
@@ -274,6 +332,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     // The workers live in a scope of their own, so that on a halt they (and any claim or
     // completion they have in flight) are over before their leases are released.
     yield* scoped(function* () {
+      yield* spawn(() => completions.run(), { name: "completion writer" });
       const workers = [];
       for (let i = 0; i < concurrency; i++) {
         workers.push(
@@ -295,12 +354,15 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         );
       }
       for (const task of workers) yield* task;
+      yield* completions.flush();
     });
     const counts = yield* store.counts(record.id);
     // A stopped crawl keeps its frontier for a resume.
     if (counts.leased === 0 && !monitor?.stopped) yield* store.finish(record.id);
   } finally {
     buffer.length = 0;
+    // Before the leases go back: a URL is released only if its page was not written.
+    yield* completions.flush();
     // Everything this engine still holds, including a batch whose claim was halted after the
     // database had already made it.
     yield* store.release(record.id, worker);
@@ -336,6 +398,22 @@ export function* openCrawl(options: CrawlOptions): Operation<CrawlRecord> {
   );
 }
 
+function failure(error: string): Completion {
+  const page: PageRecord = {
+    status: null,
+    content_type: null,
+    title: null,
+    description: null,
+    canonical: null,
+    bytes: 0,
+    elapsed_ms: 0,
+    retries: 0,
+    error,
+    item: null,
+  };
+  return { state: "failed", page };
+}
+
 function* settle(value: unknown): Operation<unknown> {
   if (value !== null && typeof value === "object" && "then" in value) {
     return yield* until(value as PromiseLike<unknown>);
@@ -350,6 +428,7 @@ function configOf(options: CrawlOptions): Record<string, unknown> {
     onPage: _onPage,
     monitor: _monitor,
     worker: _worker,
+    lookup: _lookup,
     ...config
   } = options;
   return { ...config, seeds: options.seeds.map((seed) => normalizeUrl(seed)) };

@@ -1,5 +1,6 @@
 import { createBackoff, type Operation, scoped, sleep, timeout } from "@skein/core";
 import type { HttpClient } from "@skein/http";
+import { parseRetryAfter } from "./retry-after.js";
 
 /** Internal to the crawl. How to fetch one page. */
 export interface FetchSettings {
@@ -11,8 +12,8 @@ export interface FetchSettings {
   maxRedirects: number;
   /** The longest Retry-After honoured; a longer one ends the retries. */
   maxRetryAfterMs: number;
-  /** Whether a redirect may land on a loopback or private address. */
-  allowsUrl(url: string): boolean;
+  /** Whether a response that came from `url` after redirects may be used. */
+  allowsUrl(url: string): Operation<boolean>;
   /** Wraps each attempt: the per-host slot and delay. */
   gate<T>(operation: () => Operation<T>): Operation<T>;
 }
@@ -104,7 +105,7 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
     maxResponseBytes: settings.maxBytes,
   });
   const finalUrl = response.url;
-  if (finalUrl !== url && !settings.allowsUrl(finalUrl)) {
+  if (finalUrl !== url && !(yield* settings.allowsUrl(finalUrl))) {
     return { kind: "error", error: "unsafe-redirect", retryable: false };
   }
   const header = response.headers["content-type"];
@@ -127,14 +128,6 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
     return { kind: "response", fetched: { ...base, html, bytes: Buffer.byteLength(html) } };
   }
   return { kind: "response", fetched: { ...base, bytes: Number.isFinite(length) ? length : 0 } };
-}
-
-function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function codeOf(error: unknown): string {

@@ -10,6 +10,11 @@ export interface UrlFilterOptions {
   include?: readonly string[];
   /** URLs matching any of these are left out. */
   exclude?: readonly string[];
+  /**
+   * Allow loopback and private addresses although no seed is spelled as one (a seed's name
+   * resolved to one). Default false.
+   */
+  allowPrivate?: boolean;
 }
 
 /**
@@ -78,7 +83,8 @@ export function compilePattern(pattern: string): RegExp {
 export function createUrlFilter(options: UrlFilterOptions): (url: string) => boolean {
   const seeds = options.seeds.map((seed) => new URL(seed));
   const hosts = new Set(seeds.map((seed) => seed.host));
-  const privateAllowed = seeds.some((seed) => isPrivateHost(seed.hostname));
+  const privateAllowed =
+    options.allowPrivate === true || seeds.some((seed) => isPrivateHost(seed.hostname));
   const include = (options.include ?? []).map(compilePattern);
   const exclude = (options.exclude ?? []).map(compilePattern);
   return (raw) => {
