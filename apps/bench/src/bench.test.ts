@@ -67,10 +67,13 @@ describe("bench", () => {
     expect(client!.label).toMatch(/x undici\.request req\/s and [\d.]+x fetch/);
     expect(Object.keys(client!.figures).sort()).toEqual(["floor", "promise", "skein"]);
     expect(clientCpu!.label).toMatch(/CPU time of the client process/);
-    const [server, serverCpu] = results.get("http-server")!;
+    const [server, serverCpu, fixed, fixedCpu] = results.get("http-server")!;
     expect(server!.label).toMatch(/useHttpServer at [\d.]+x raw node:http req\/s/);
+    expect(server!.label).toMatch(/builds the same Response at [\d.]+x/);
     expect(Object.keys(server!.figures).sort()).toEqual(["floor", "skein"]);
     expect(serverCpu!.label).toMatch(/CPU time of the server process/);
+    expect(fixed!.label).toMatch(/fixedResponse\(bytes\), useHttpServer at [\d.]+x raw/);
+    expect(fixedCpu!.label).toMatch(/CPU time of the server process, fixedResponse/);
   });
 
   it("prints one table with a line per result and every column", () => {

@@ -31,6 +31,15 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<Record<string,
 }
 
 /**
+ * Which server `http-target.ts` runs: a raw node:http handler (`raw`); the same handler also
+ * building, and dropping, the `new Response(bytes, { headers })` the Skein handler returns
+ * (`raw-response`: what the web Response costs on its own); `useHttpServer` with a handler
+ * returning that `new Response(...)` (`skein`) or `fixedResponse(bytes, { headers })`
+ * (`skein-fixed`).
+ */
+export type ChildServerKind = "raw" | "raw-response" | "skein" | "skein-fixed";
+
+/**
  * Start a server answering every request with a body of `bytes` in a child process: a raw
  * node:http handler or `useHttpServer` with a task, a `Request` and a `Response` per request.
  *
@@ -38,7 +47,7 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<Record<string,
  * @param bytes - the size of each response body
  * @returns the running server
  */
-export async function startChildServer(kind: "raw" | "skein", bytes: number): Promise<ChildServer> {
+export async function startChildServer(kind: ChildServerKind, bytes: number): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
     ["--conditions=development", "--import", "tsx", target, kind, String(bytes)],

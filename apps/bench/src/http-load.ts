@@ -1,3 +1,4 @@
+import autocannon from "autocannon";
 import { collectGarbage, median } from "./harness.js";
 
 /** The figures of one HTTP measurement. */
@@ -34,6 +35,41 @@ export async function inFlight(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, loop));
+}
+
+/**
+ * Send `n` GETs to `url` with autocannon, run in this process, `concurrency` keep-alive
+ * connections each with one request in flight (no pipelining). Resolves when every response
+ * has been read; fails if any request failed or answered with a status other than 2xx.
+ *
+ * @param url - the server's URL
+ * @param n - how many requests in all
+ * @param concurrency - how many connections
+ */
+export function autocannonLoad(url: string, n: number, concurrency: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        amount: n,
+        connections: Math.min(concurrency, n),
+        // The result is handed over at the first sample tick after the last response.
+        sampleInt: 5,
+      },
+      (error, result) => {
+        if (error) reject(error);
+        else if (result.errors + result.timeouts + result.non2xx > 0) {
+          reject(
+            new Error(
+              `autocannon: ${result.errors} errors, ${result.timeouts} timeouts and ${result.non2xx} non-2xx responses from ${url}`,
+            ),
+          );
+        } else if (result.requests.total < n) {
+          reject(new Error(`autocannon: ${result.requests.total} of ${n} requests answered`));
+        } else resolve();
+      },
+    );
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { withoutLeaks } from "../test/servers.js";
 import { type RequestOptions, useHttpClient } from "./client.js";
+import { fixedResponse } from "./fixed-response.js";
 import type { Handler } from "./router.js";
 import { useHttpServer } from "./server.js";
 
@@ -116,5 +117,78 @@ describe("sending a handler's Response", () => {
       expect(seen.trace).toBe("t1");
       expect(seen.body).toBe("payload");
     });
+  });
+
+  it("sends a fixedResponse in one piece with its content-length and headers", function* () {
+    yield* withoutLeaks(function* () {
+      const bytes = yield* fetchFrom(function* () {
+        return fixedResponse(new TextEncoder().encode("some bytes"), {
+          status: 201,
+          headers: { "x-kind": "fixed" },
+        });
+      });
+      expect(bytes.status).toBe(201);
+      expect(bytes.headers["content-length"]).toBe("10");
+      expect(bytes.headers["transfer-encoding"]).toBeUndefined();
+      expect(bytes.headers["x-kind"]).toBe("fixed");
+      expect(bytes.headers["content-type"]).toBeUndefined();
+      expect(bytes.text).toBe("some bytes");
+      const text = yield* fetchFrom(function* () {
+        return fixedResponse("héllo ✓");
+      });
+      expect(text.headers["content-length"]).toBe(String(Buffer.byteLength("héllo ✓")));
+      expect(text.headers["content-type"]).toBe("text/plain;charset=UTF-8");
+      expect(text.text).toBe("héllo ✓");
+    });
+  });
+
+  it("sends what is left of a fixedResponse the handler has read from", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        const response = fixedResponse("abc");
+        const reader = response.body!.getReader();
+        yield* until(reader.read());
+        reader.releaseLock();
+        return response;
+      });
+      expect(reply.headers["transfer-encoding"]).toBe("chunked");
+      expect(reply.text).toBe("");
+    });
+  });
+});
+
+describe("fixedResponse()", () => {
+  it("behaves as new Response(body, init) does", function* () {
+    const fixed = fixedResponse("text body", { status: 202, statusText: "Later" });
+    const plain = new Response("text body", { status: 202, statusText: "Later" });
+    expect(fixed).toBeInstanceOf(Response);
+    for (const response of [fixed, plain]) {
+      expect(response.status).toBe(202);
+      expect(response.statusText).toBe("Later");
+      expect(response.ok).toBe(true);
+      expect(response.type).toBe("default");
+      expect(response.headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+      expect(response.bodyUsed).toBe(false);
+      const copy = response.clone();
+      expect(yield* until(response.text())).toBe("text body");
+      expect(response.bodyUsed).toBe(true);
+      expect(yield* until(copy.arrayBuffer())).toEqual(
+        new TextEncoder().encode("text body").buffer,
+      );
+      expect(() => response.clone()).toThrow(TypeError);
+      const again = yield* until(
+        response.text().then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
+      expect(again).toBeInstanceOf(TypeError);
+    }
+    expect(yield* until(fixedResponse(new Uint8Array([1, 2])).bytes())).toEqual(
+      new Uint8Array([1, 2]),
+    );
+    expect(yield* until(fixedResponse('{"a":1}').json())).toEqual({ a: 1 });
+    expect(() => fixedResponse("x", { status: 204 })).toThrow(TypeError);
+    expect(() => new Response("x", { status: 204 })).toThrow(TypeError);
   });
 });

@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { action, type Operation, until } from "@skein/core";
+import { FixedResponse } from "./fixed-response.js";
 import { StreamResponse } from "./stream-response.js";
 
 /**
@@ -18,6 +19,14 @@ export function* sendResponse(reply: Response, response: ServerResponse): Operat
       if (!response.write(next.value)) yield* drained(response);
     }
     response.end();
+    return;
+  }
+  const fixed = reply instanceof FixedResponse ? FixedResponse.sourceOf(reply) : undefined;
+  if (fixed !== undefined) {
+    headers["content-length"] ??=
+      typeof fixed === "string" ? Buffer.byteLength(fixed) : fixed.byteLength;
+    response.writeHead(reply.status, statusText, headers);
+    response.end(fixed);
     return;
   }
   const body = reply.body;
@@ -63,6 +72,20 @@ interface BodyState {
 }
 
 /**
+ * The key under which Node's web streams keep a stream's state (`[Symbol(kState)]`, with
+ * `disturbed` and `reader`), found once; reading it directly is cheaper than `bodyUsed` and
+ * `locked`, which go through generic helpers. Undefined where streams keep it elsewhere.
+ */
+const STREAM_STATE = Object.getOwnPropertySymbols(new ReadableStream()).find(
+  (key) => key.description === "kState",
+);
+
+interface StreamState {
+  disturbed?: unknown;
+  reader?: unknown;
+}
+
+/**
  * The string or bytes an untouched body was made from, when the `Response` keeps them where
  * Node's undici does (`[Symbol(state)].body.source`); reading them skips a stream reader, which
  * costs more than the rest of sending a small response. Undefined for anything else.
@@ -73,6 +96,13 @@ function sourceOf(reply: Response, body: ReadableStream): string | Uint8Array | 
   if (state?.stream !== body) return undefined;
   const source = state.source;
   if (typeof source !== "string" && !(source instanceof Uint8Array)) return undefined;
+  const stream =
+    STREAM_STATE === undefined
+      ? undefined
+      : (body as unknown as Record<symbol, StreamState | undefined>)[STREAM_STATE];
+  if (stream !== undefined && typeof stream.disturbed === "boolean") {
+    return stream.disturbed || stream.reader !== undefined ? undefined : source;
+  }
   return reply.bodyUsed || body.locked ? undefined : source;
 }
 
