@@ -165,6 +165,7 @@ const READS_HEADERS = (key: PropertyKey) => key === "clone" || typeof key === "s
 function forward(key: PropertyKey, descriptor: PropertyDescriptor): PropertyDescriptor {
   const { value, get, set } = descriptor;
   const sync = READS_HEADERS(key);
+  if (get === undefined && set === undefined && typeof value !== "function") return descriptor;
   if (typeof value === "function") {
     return {
       configurable: true,
