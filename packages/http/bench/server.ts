@@ -1,5 +1,5 @@
 import { run, suspend, withResolvers } from "@skein/core";
-import { type HttpServer, useHttpServer } from "@skein/http";
+import { fixedResponse, type HttpServer, useHttpServer } from "@skein/http";
 import { Pool, request } from "undici";
 import { type LoadOptions, listen, measure, resolveLoad } from "./fixtures.js";
 
@@ -29,15 +29,42 @@ async function load(url: string, options: Required<LoadOptions>): Promise<number
  * @param options - concurrency, duration and body size
  * @returns completed requests per second
  */
-export async function serverThroughputSkein(options?: LoadOptions): Promise<number> {
+export function serverThroughputSkein(options?: LoadOptions): Promise<number> {
+  return skeinServer(options, (payload, init) => new Response(payload, init));
+}
+
+/**
+ * Requests per second served by `useHttpServer` with a handler returning
+ * `fixedResponse(bytes)`, which builds no `ReadableStream`; loaded in-process like
+ * {@link serverThroughputSkein}.
+ *
+ * @example
+ * ```ts
+ * import { serverThroughputSkeinFixed } from "./server.js";
+ *
+ * console.log(await serverThroughputSkeinFixed());
+ * ```
+ *
+ * @param options - concurrency, duration and body size
+ * @returns completed requests per second
+ */
+export function serverThroughputSkeinFixed(options?: LoadOptions): Promise<number> {
+  return skeinServer(options, fixedResponse);
+}
+
+async function skeinServer(
+  options: LoadOptions | undefined,
+  respond: (payload: Uint8Array<ArrayBuffer>, init: ResponseInit) => Response,
+): Promise<number> {
   const resolved = resolveLoad(options);
   const payload = new Uint8Array(resolved.bodyBytes).fill(97);
+  const init = { headers: { "content-type": "application/octet-stream" } };
   const ready = withResolvers<HttpServer>();
   const serving = run(function* () {
     ready.resolve(
       yield* useHttpServer({
         *handler() {
-          return new Response(payload, { headers: { "content-type": "application/octet-stream" } });
+          return respond(payload, init);
         },
       }),
     );
