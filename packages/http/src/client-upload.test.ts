@@ -95,10 +95,34 @@ function readableSource(total: number, state: Production): Readable {
   });
 }
 
+/** The same bytes from a web ReadableStream, whose `cancel` counts as its cleanup. */
+function webSource(total: number, state: Production): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (state.produced >= total) {
+          controller.close();
+          return;
+        }
+        const chunk = chunkAt(index++);
+        state.produced += chunk.byteLength;
+        state.hash.update(chunk);
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        state.cleaned = true;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 const SOURCES = {
   "a Skein stream": skeinSource,
   "an async iterable": iterableSource,
   "a Node Readable": readableSource,
+  "a web ReadableStream": webSource,
 };
 
 interface Received {

@@ -4,7 +4,7 @@ import { RequestBodyError } from "./errors.js";
 
 /**
  * A request body sent as it is produced: a Skein `Stream` of bytes, an `AsyncIterable` of
- * bytes (an async generator, a web `ReadableStream`) or a Node `Readable`. It is sent with
+ * bytes (an async generator), a web `ReadableStream` or a Node `Readable`. It is sent with
  * chunked encoding unless the request has a `content-length` header, and pulled only as fast
  * as the socket takes it. It can be sent once: a request with one is retried or redirected
  * only while nothing has been pulled from it yet.
@@ -20,6 +20,7 @@ import { RequestBodyError } from "./errors.js";
 export type StreamedBody =
   | Stream<Uint8Array, unknown>
   | AsyncIterable<Uint8Array, unknown, undefined>
+  | ReadableStream<Uint8Array>
   | Readable;
 
 /**
@@ -155,9 +156,9 @@ export class Upload implements AsyncIterableIterator<Uint8Array | string> {
 
   private open(): AsyncIterator<unknown> {
     const source = this.source;
-    if (isReadable(source)) return source[Symbol.asyncIterator]();
-    if (isAsyncIterable(source)) return source[Symbol.asyncIterator]();
-    return toAsyncIterable(source, this.scope)[Symbol.asyncIterator]();
+    if (isSkeinStream(source)) return toAsyncIterable(source, this.scope)[Symbol.asyncIterator]();
+    // A Readable, an async iterable or (in Node, async-iterable too) a web ReadableStream.
+    return (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   }
 
   private fail(cause: unknown): RequestBodyError {
@@ -181,6 +182,7 @@ function isReadable(source: StreamedBody): source is Readable {
   return source instanceof Readable;
 }
 
+/** An async iterable, which in Node includes a web `ReadableStream` (its reader is cancelled). */
 function isAsyncIterable(source: StreamedBody): source is AsyncIterable<Uint8Array> {
   return typeof (source as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
 }
