@@ -185,6 +185,8 @@ function accept(
     response.destroy();
     return;
   }
+  // A handler that answered at once has nothing left to halt when the client leaves.
+  if (response.writableEnded) return;
   (response as ServedResponse)[TASK] = task;
   response.on("close", onClose);
 }
