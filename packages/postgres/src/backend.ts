@@ -1,7 +1,13 @@
 import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
-import { type CompiledQuery, compile, createCompiler, type Fragment } from "./sql.js";
+import {
+  type CompiledQuery,
+  compile,
+  createCompiler,
+  type Fragment,
+  type Statement,
+} from "./sql.js";
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
@@ -75,6 +81,7 @@ function* quietly(session: Session, text: string): Operation<void> {
 function createTransaction(
   session: Session,
   savepoints: { count: number },
+  compiled: (query: Fragment) => Statement,
 ): Transaction & { close(): void } {
   let open = true;
   const guard = () => {
@@ -84,17 +91,17 @@ function createTransaction(
   };
   return {
     query<T extends object>(query: Fragment): Operation<T[]> {
-      const compiled = compile(query);
+      const statement = compiled(query);
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* session.run(compiled)) as T[];
+          return (yield* session.run(statement)) as T[];
         },
       };
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       guard();
-      return session.cursor(compile(query), batchOf(options)) as Stream<T, void>;
+      return session.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
     },
     transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
       return {
@@ -102,7 +109,7 @@ function createTransaction(
           guard();
           const name = `skein_savepoint_${++savepoints.count}`;
           let released = false;
-          const inner = createTransaction(session, savepoints);
+          const inner = createTransaction(session, savepoints, compiled);
           try {
             yield* session.run(statement(`savepoint ${name}`));
             const result = yield* scoped(() => body(inner));
@@ -126,10 +133,11 @@ function* attempt<R>(
   backend: Backend,
   begin: string,
   body: (tx: Transaction) => Operation<R>,
+  compiled: (query: Fragment) => Statement,
 ): Operation<R> {
   return yield* backend.session(function* (session) {
     let committed = false;
-    const tx = createTransaction(session, { count: 0 });
+    const tx = createTransaction(session, { count: 0 }, compiled);
     try {
       yield* session.run(statement(begin));
       const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
@@ -156,12 +164,14 @@ function* attempt<R>(
  * @param backend - the engine
  * @param body - the transaction body
  * @param options - isolation, read only, retries
+ * @param compiled - compiles the body's queries (the handle's compiler, whose memory it shares)
  * @returns the body's value, once committed
  */
 export function transact<R>(
   backend: Backend,
   body: (tx: Transaction) => Operation<R>,
   options: TransactionOptions = {},
+  compiled: (query: Fragment) => Statement = createCompiler(),
 ): Operation<R> {
   const attempts = attemptsOf(options.retrySerialization);
   const begin = beginOf(options);
@@ -169,7 +179,7 @@ export function transact<R>(
     *[Symbol.iterator]() {
       for (let tried = 1; ; tried++) {
         try {
-          return yield* attempt(backend, begin, body);
+          return yield* attempt(backend, begin, body, compiled);
         } catch (error) {
           const retry =
             tried < attempts && error instanceof PostgresError && RETRYABLE.has(error.code);
@@ -203,7 +213,7 @@ export function createDb(backend: Backend): Db {
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
     },
-    transaction: (body, options) => transact(backend, body, options),
+    transaction: (body, options) => transact(backend, body, options, compiled),
     listen: (channel) => backend.listen(channelOf(channel)),
     notify(channel: string, payload: string): Operation<void> {
       const compiled = { text: "select pg_notify($1, $2)", params: [channelOf(channel), payload] };

@@ -50,6 +50,13 @@ export interface PostgresOptions {
   /** `application_name`, shown in `pg_stat_activity`. Default `"skein"`. */
   applicationName?: string;
   /**
+   * Send each query written as one `sql` template with only values in it as a named prepared
+   * statement: parsed once per connection, then one round trip per query instead of two.
+   * Set false behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+   * mode before 1.21). Default true. Server backend only.
+   */
+  prepare?: boolean;
+  /**
    * Use the embedded PGlite backend: `true` or `{}` in memory, `{ dataDir }` persisted in a
    * directory. Connection settings are then ignored; `acquireTimeout` still applies.
    */
@@ -72,6 +79,7 @@ export interface ServerSettings {
   acquireTimeout: number;
   statementTimeout: number;
   applicationName: string;
+  prepare: boolean;
 }
 
 function envOf(options: PostgresOptions): Readonly<Record<string, string | undefined>> {
@@ -166,5 +174,6 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
       url?.searchParams.get("application_name") ??
       env.PGAPPNAME ??
       "skein",
+    prepare: options.prepare ?? true,
   };
 }

@@ -2,7 +2,7 @@ import { moveOnAfter, type Operation, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
-import type { CompiledQuery } from "./sql.js";
+import type { Statement } from "./sql.js";
 
 /** Internal. A query as postgres.js hands it out. */
 export type Pending = postgres.PendingQuery<Row[]>;
@@ -42,6 +42,9 @@ const CONNECTION_CODES = new Set([
 const FATAL_CODES = new Set(["57P01", "57P02", "57P03"]);
 
 const noop = (): void => {};
+
+/** postgres.js's options for a statement it may prepare (unless the client has `prepare: false`). */
+const PREPARED = { prepare: true } as const;
 
 /**
  * Internal. The package's error for what postgres.js threw.
@@ -154,19 +157,20 @@ export function failClosed(pending: Pending): void {
  * query has settled, so the connection is ready for the next one.
  *
  * @param target - the connection to run it on
- * @param query - the compiled query
+ * @param query - the compiled query, prepared when it says so
  * @param onFatal - told when the connection died under the query
  * @returns the rows
  */
 export function* runQuery(
   target: Connection,
-  query: CompiledQuery,
+  query: Statement,
   onFatal?: () => void,
 ): Operation<Row[]> {
-  const pending = target.sql.unsafe<Row[]>(
-    query.text,
-    query.params as postgres.ParameterOrJSON<never>[],
-  );
+  const params = query.params as postgres.ParameterOrJSON<never>[];
+  const pending =
+    query.prepare === true
+      ? target.sql.unsafe<Row[]>(query.text, params, PREPARED)
+      : target.sql.unsafe<Row[]>(query.text, params);
   let settled = false;
   target.running = pending;
   try {

@@ -326,6 +326,31 @@ if (!configured && inCi) {
       expect(yield* idsOf(db, target)).toHaveLength(1000);
     });
 
+    it("prepares a template once per connection, never a text built with helpers, and not at all with prepare: false", function* () {
+      const statements = function* (db: Db | Transaction) {
+        const rows = yield* db.query<{ statement: string }>(
+          sql`select statement from pg_prepared_statements where statement like ${"%skein_prep%"}`,
+        );
+        return rows.map((row) => row.statement).sort();
+      };
+      const { db } = yield* useServer({ max: 1 });
+      for (let i = 0; i < 3; i++) {
+        const [row] = yield* db.query<{ skein_prep: number }>(sql`select ${i}::int as skein_prep`);
+        expect(row?.skein_prep).toBe(i);
+      }
+      yield* db.query(sql`select 1 as skein_prep where 1 in ${sql.in([1, 2])}`);
+      yield* db.transaction(function* (tx) {
+        yield* tx.query(sql`select ${"tx"}::text as skein_prep_tx`);
+      });
+      expect(yield* statements(db)).toEqual([
+        "select $1::int as skein_prep",
+        "select $1::text as skein_prep_tx",
+      ]);
+      const { db: plain } = yield* useServer({ max: 1, prepare: false }, "plain");
+      yield* plain.query(sql`select ${1}::int as skein_prep`);
+      expect(yield* statements(plain)).toEqual([]);
+    });
+
     it("reports a refused connection as a ConnectionError", function* () {
       const db = yield* usePostgres({ host: "127.0.0.1", port: 1, connectTimeout: 2_000 });
       const error = yield* caught(db.query(sql`select 1`));

@@ -29,6 +29,7 @@ function connect(settings: ServerSettings): Connection {
       ...(settings.password === undefined ? {} : { password: settings.password }),
       ssl: settings.ssl,
       max: 1,
+      prepare: settings.prepare,
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
       onnotice: noop,

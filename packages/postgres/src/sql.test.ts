@@ -54,11 +54,15 @@ describe("sql", () => {
     expect(() => sql.id("")).toThrow(InvalidArgumentError);
   });
 
-  it("compiles a template to the same text each time, with nested fragments compiled afresh", function* () {
+  it("compiles a template to the same text each time, prepared, with nested fragments compiled afresh and unprepared", function* () {
     const compiled = createCompiler();
     const byId = (id: number) => sql`select ${id}::int as n`;
-    expect(compiled(byId(1))).toEqual({ text: "select $1::int as n", params: [1] });
-    expect(compiled(byId(2))).toEqual({ text: "select $1::int as n", params: [2] });
+    const prepared = { text: "select $1::int as n", prepare: true };
+    expect(compiled(byId(1))).toEqual({ ...prepared, params: [1] });
+    expect(compiled(byId(2))).toEqual({ ...prepared, params: [2] });
+    // A strings array made by hand is not a call site: its text is never remembered or prepared.
+    const handMade = Object.assign(["select ", "::int"], { raw: ["select ", "::int"] });
+    expect(compiled(sql(handMade, 3))).toEqual({ text: "select $1::int", params: [3] });
     const where = (part: ReturnType<typeof sql>) => sql`select * from t where ${part}`;
     expect(compiled(where(sql`a = ${1}`))).toEqual({
       text: "select * from t where a = $1",

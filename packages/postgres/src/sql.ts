@@ -221,13 +221,24 @@ export function compile(query: Fragment): CompiledQuery {
 }
 
 /**
+ * Internal. A compiled query, and whether the server backend may send it as a named prepared
+ * statement (parsed once per connection, then one round trip per query instead of two). Only
+ * the text of a template literal whose values are all parameters is: there is one such text
+ * per call site in the program's source, so the statements a connection keeps stay bounded,
+ * where texts built with `sql.in()` or `sql.values()` could be endless.
+ */
+export interface Statement extends CompiledQuery {
+  readonly prepare?: boolean;
+}
+
+/**
  * Internal. {@link compile} that remembers the text of each template whose values are all
  * parameters: such a fragment compiles to the same text every time, with its values as the
- * parameters. The memory lives as long as the returned function.
+ * parameters, and is marked to be prepared. The memory lives as long as the returned function.
  *
  * @returns a compile function with its own memory
  */
-export function createCompiler(): (query: Fragment) => CompiledQuery {
+export function createCompiler(): (query: Fragment) => Statement {
   const texts = new WeakMap<readonly string[], string>();
   return (query) => {
     if (!isPart(query) || query[PART] !== "fragment" || !("raw" in query.strings)) {
@@ -237,9 +248,12 @@ export function createCompiler(): (query: Fragment) => CompiledQuery {
     for (let i = 0; i < values.length; i++) if (isPart(values[i])) return compile(query);
     let text = texts.get(query.strings);
     if (text === undefined) {
+      // A template literal's strings are frozen and the same array at every call; an array
+      // made by hand could be new each time, and so could its text.
+      if (!Object.isFrozen(query.strings)) return compile(query);
       text = compile(query).text;
       texts.set(query.strings, text);
     }
-    return { text, params: values };
+    return { text, params: values, prepare: true };
   };
 }
