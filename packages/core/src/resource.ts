@@ -21,7 +21,7 @@ export type Provide<T> = (value: T) => Operation<void>;
 class Provided<T> extends InstructionOperation<void> {
   constructor(
     private owner: { task: TaskImpl | undefined },
-    private value: T,
+    private provided: T,
   ) {
     super();
   }
@@ -30,7 +30,7 @@ class Provided<T> extends InstructionOperation<void> {
     const caller = res.provideTo;
     if (caller === undefined) throw new Error("provide() may be called only once per resource");
     res.provideTo = undefined;
-    caller.resumeAt(res.provideEpoch, NEXT, this.value);
+    caller.resumeAt(res.provideEpoch, NEXT, this.provided);
   }
 }
 

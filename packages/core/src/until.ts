@@ -7,11 +7,13 @@ import type { Operation } from "./types.js";
 // async loop makes one.
 class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction {
   private yielded: boolean;
-  // One result object for both steps; see InstructionOperation.
-  private step: { done: boolean; value: unknown };
+  // Its own iterator result, as InstructionOperation is.
+  done: boolean;
+  value: unknown;
   constructor(private promise: PromiseLike<T>) {
     this.yielded = false;
-    this.step = { done: false, value: undefined };
+    this.done = false;
+    this.value = undefined;
   }
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     this.yielded = false;
@@ -19,14 +21,14 @@ class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instr
   }
   next(value?: unknown): IteratorResult<Instruction, T> {
     if (this.yielded) {
-      const step = this.step;
-      step.done = true;
-      step.value = value;
-      return step as IteratorResult<Instruction, T>;
+      this.done = true;
+      this.value = value;
+    } else {
+      this.yielded = true;
+      this.done = false;
+      this.value = this;
     }
-    this.yielded = true;
-    this.step = { done: false, value: this };
-    return this.step as IteratorResult<Instruction, T>;
+    return this as unknown as IteratorResult<Instruction, T>;
   }
   throw(error: unknown): IteratorResult<Instruction, T> {
     throw error;

@@ -19,6 +19,9 @@ export class Scheduler {
   /** Steps taken in the current slice; tasks check the clock every 1024. */
   steps = 0;
   private sliceStart = 0;
+  /** Whole milliseconds since the time origin, read at most once per slice for new tasks. */
+  private tick = 0;
+  private tickStale = true;
 
   /** Scopes whose destruction goes on once the one running returns (see continueDestruction). */
   private destroying: { haltNextChild(): void }[] | undefined = undefined;
@@ -51,6 +54,7 @@ export class Scheduler {
     this.draining = true;
     this.steps = 0;
     this.sliceStart = 0;
+    this.tickStale = true;
     try {
       task.step();
       for (let next = this.paused ? undefined : this.pop(); next !== undefined; ) {
@@ -107,6 +111,7 @@ export class Scheduler {
     this.draining = true;
     this.steps = 0;
     this.sliceStart = 0;
+    this.tickStale = true;
     try {
       for (let task = this.pop(); task !== undefined; task = this.paused ? undefined : this.pop()) {
         task.step();
@@ -120,8 +125,26 @@ export class Scheduler {
    * Called by a task every 1024 steps: true when the slice is used up and it should yield. The
    * clock starts at the first call, so short drains never read it.
    */
+  /**
+   * Internal. A coarse clock for stamping new tasks: the time at which the current slice
+   * first asked, so a slice that starts thousands of tasks reads the time once.
+   */
+  clock(): number {
+    if (this.tickStale || !this.draining) {
+      this.tick = Math.floor(performance.now());
+      this.tickStale = !this.draining;
+    }
+    return this.tick;
+  }
+
+  /** Internal. A `clock()` reading as epoch milliseconds. */
+  epochMs(tick: number): number {
+    return performance.timeOrigin + tick;
+  }
+
   sliceExpired(): boolean {
     const now = performance.now();
+    this.tickStale = true;
     if (this.sliceStart === 0) {
       this.sliceStart = now;
       return false;

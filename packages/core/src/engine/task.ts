@@ -19,10 +19,18 @@ const READY = 3; // resumed and queued
 const UNWOUND = 4; // body finished; halting children
 const SETTLED = 5; // outcome known and delivered
 
+// Flags: booleans packed into one field, so a task stays small.
+const CLOSED = 1;
+const RESOLVED = 2; // the instruction being entered resolved synchronously
+const PENDING_RETURN = 4; // unwind at the next opportunity
+const HALTED = 8; // halt was requested: a clean finish counts as halted
+const RAISED = 16; // a child failed: the task fails with that error
+const RESOURCE = 32; // scheduled in its owner's tier
+
 // Outcomes.
 const OK = 0;
 const ERR = 1;
-const HALTED = 2;
+const HALTED_OUTCOME = 2;
 
 /**
  * Internal. How far an unwind reaches: a trap scope (its generator frame turns the unwind back
@@ -72,15 +80,16 @@ function runTeardown(teardown: Teardown): void {
  * context values. Plain scopes come from `createScope()`; tasks and `scoped()` extend it.
  */
 export class ScopeNode implements Scope {
-  readonly parent: ScopeNode | undefined;
-  readonly depth: number;
-  firstChild: ChildNode | undefined;
-  lastChild: ChildNode | undefined;
-  private contexts: Map<string, unknown> | undefined;
-  /** No new tasks once the scope has started to end. */
-  closed: boolean;
+  // `declare`d and assigned in the constructor, for the reason given in instruction.ts.
+  declare readonly parent: ScopeNode | undefined;
+  declare readonly depth: number;
+  declare firstChild: ChildNode | undefined;
+  declare lastChild: ChildNode | undefined;
+  private declare contexts: Map<string, unknown> | undefined;
+  /** Bit flags: CLOSED here; tasks keep their own states beside it. */
+  protected declare flags: number;
   /** Set while this scope halts its children one by one. */
-  private destruction: Destruction | undefined;
+  private declare destruction: Destruction | undefined;
 
   constructor(parent: ScopeNode | undefined) {
     this.parent = parent;
@@ -88,8 +97,17 @@ export class ScopeNode implements Scope {
     this.firstChild = undefined;
     this.lastChild = undefined;
     this.contexts = undefined;
-    this.closed = false;
+    this.flags = 0;
     this.destruction = undefined;
+  }
+
+  /** No new tasks once the scope has started to end. */
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+
+  set closed(closed: boolean) {
+    this.flags = closed ? this.flags | CLOSED : this.flags & ~CLOSED;
   }
 
   /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
@@ -222,6 +240,11 @@ interface TaskExtras {
   provideEpoch: number;
   promiseWait: PromiseWait | undefined;
   unwindTarget: UnwindTarget | undefined;
+  /**
+   * While asynchronous cleanup runs during an unwind: the generator frames from the body down
+   * to the one in cleanup, which the engine then drives directly (see frames.ts).
+   */
+  frames: Iterator<unknown>[] | undefined;
 }
 
 /** Thrown when a task is started in a scope that has already ended. */
@@ -251,14 +274,12 @@ class SpawnIn<T> extends InstructionOperation<Task<T>> {
  * (returned, threw or was halted) the task halts its children and then settles.
  */
 export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter, ChildNode {
-  /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
-  readonly priority: number;
   prevSibling: ChildNode | undefined;
   nextSibling: ChildNode | undefined;
   /** The scope that `spawn` and contexts use right now; `scoped()` swaps it. */
   scope: ScopeNode;
-  /** Epoch milliseconds at creation, for inspection. */
-  readonly createdAt: number;
+  /** The scheduler's clock at creation (a small integer, so no heap number per task). */
+  private born: number;
   state: number;
   /** Changes every time the task yields; async resolutions check it to drop stale results. */
   epoch: number;
@@ -269,29 +290,18 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   private body: (() => Operation<T>) | Iterator<Instruction, T, unknown> | undefined;
   private mode: Mode;
   private value: unknown;
-  private resolved: boolean;
-  private pendingReturn: boolean;
-  /** Halt was requested: a clean finish counts as halted. */
-  halted: boolean;
-  /** A child failed: the body was unwound and the task fails with that error. */
-  private raised: boolean;
   outcome: number;
   result: unknown;
   private waiter: Waiter | undefined;
   private extras: TaskExtras | undefined;
-  /**
-   * While asynchronous cleanup runs during an unwind: the generator frames from the body down
-   * to the one in cleanup, which the engine then drives directly (see frames.ts).
-   */
-  private frames: Iterator<unknown>[] | undefined;
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
-    this.priority = resource ? owner.depth : this.depth;
+    if (resource) this.flags = RESOURCE;
     this.prevSibling = undefined;
     this.nextSibling = undefined;
     this.scope = this;
-    this.createdAt = Date.now();
+    this.born = scheduler.clock();
     this.state = IDLE;
     this.epoch = 0;
     this.teardown = undefined;
@@ -299,16 +309,26 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.body = operation;
     this.mode = NEXT;
     this.value = undefined;
-    this.resolved = false;
-    this.pendingReturn = false;
-    this.halted = false;
-    this.raised = false;
     this.outcome = OK;
     this.result = undefined;
     this.waiter = undefined;
     this.extras = undefined;
-    this.frames = undefined;
     owner.adopt(this);
+  }
+
+  /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
+  get priority(): number {
+    return (this.flags & RESOURCE) === 0 ? this.depth : this.depth - 1;
+  }
+
+  /** Epoch milliseconds at creation, for inspection (as precise as a scheduler slice). */
+  get createdAt(): number {
+    return scheduler.epochMs(this.born);
+  }
+
+  /** Halt was requested: a clean finish counts as halted. */
+  get halted(): boolean {
+    return (this.flags & HALTED) !== 0;
   }
 
   /** The scope that owns this task. */
@@ -328,6 +348,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       provideEpoch: 0,
       promiseWait: undefined,
       unwindTarget: undefined,
+      frames: undefined,
     };
     return this.extras;
   }
@@ -383,8 +404,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       }
       return;
     }
-    if (!this.raised) {
-      this.raised = true;
+    if ((this.flags & RAISED) === 0) {
+      this.flags |= RAISED;
       this.more().raisedError = error;
     }
     this.unwind();
@@ -394,8 +415,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   resume(mode: Mode, value: unknown): void {
     const state = this.state;
     if (state === RUNNING) {
-      if (!this.resolved) {
-        this.resolved = true;
+      if ((this.flags & RESOLVED) === 0) {
+        this.flags |= RESOLVED;
         this.mode = mode;
         this.value = value;
       }
@@ -415,8 +436,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         this.value = error;
       }
     }
-    if (this.critical === 0 && this.pendingReturn) {
-      this.pendingReturn = false;
+    if (this.critical === 0 && (this.flags & PENDING_RETURN) !== 0) {
+      this.flags &= ~PENDING_RETURN;
       this.mode = RETURN;
     }
     scheduler.resume(this);
@@ -436,18 +457,18 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (current === undefined || target.depth < current.depth) this.unwindTarget = target;
     // Already unwinding through asynchronous cleanup: it runs to the end, then goes as far
     // as the widest target asked for.
-    if (this.frames !== undefined) return;
+    if (this.extras?.frames !== undefined) return;
     switch (this.state) {
       case IDLE:
         this.body = undefined;
         this.finishBody(true, undefined);
         return;
       case RUNNING:
-        this.pendingReturn = true;
+        this.flags |= PENDING_RETURN;
         return;
       case SUSPENDED:
         if (this.critical > 0) {
-          this.pendingReturn = true;
+          this.flags |= PENDING_RETURN;
           return;
         }
         this.epoch++;
@@ -461,8 +482,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             runTeardown(teardown);
           } catch (error) {
             // The halt goes on; the task fails with what its teardown threw.
-            if (!this.raised) {
-              this.raised = true;
+            if ((this.flags & RAISED) === 0) {
+              this.flags |= RAISED;
               this.more().raisedError = error;
             }
           }
@@ -470,7 +491,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         scheduler.schedule(this);
         return;
       case READY:
-        if (this.critical > 0) this.pendingReturn = true;
+        if (this.critical > 0) this.flags |= PENDING_RETURN;
         else {
           this.mode = RETURN;
           this.value = undefined;
@@ -481,8 +502,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   /** Request a halt; the returned future settles when the task has finished its cleanup. */
   halt(): Future<void> {
-    if (this.state !== SETTLED && !this.halted) {
-      this.halted = true;
+    if (this.state !== SETTLED && (this.flags & HALTED) === 0) {
+      this.flags |= HALTED;
       this.unwind();
     }
     return new HaltFuture(this);
@@ -502,12 +523,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       return;
     }
     for (;;) {
-      if (this.pendingReturn && this.critical === 0) {
-        this.pendingReturn = false;
+      if ((this.flags & PENDING_RETURN) !== 0 && this.critical === 0) {
+        this.flags &= ~PENDING_RETURN;
         this.mode = RETURN;
       }
       this.state = RUNNING;
-      const frames = this.frames;
+      const frames = this.extras?.frames;
       const iterator = (frames === undefined ? this.body : frames[frames.length - 1]) as Iterator<
         Instruction,
         T,
@@ -534,12 +555,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       }
       const instruction = next.value;
       this.epoch++;
-      this.resolved = false;
+      this.flags &= ~RESOLVED;
       try {
         instruction.enter(this);
       } catch (error) {
-        if (!this.resolved) {
-          this.resolved = true;
+        if ((this.flags & RESOLVED) === 0) {
+          this.flags |= RESOLVED;
           this.mode = THROW;
           this.value =
             typeof (instruction as Partial<Instruction> | undefined)?.enter === "function"
@@ -549,8 +570,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
                 );
         }
       }
-      if (!this.resolved) {
-        if (!this.pendingReturn || this.critical > 0) {
+      if ((this.flags & RESOLVED) === 0) {
+        if ((this.flags & PENDING_RETURN) === 0 || this.critical > 0) {
           this.state = SUSPENDED;
           return;
         }
@@ -583,8 +604,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
     if (chain !== undefined) {
-      if (this.frames === undefined) this.frames = chain;
-      else for (let i = 1; i < chain.length; i++) this.frames.push(chain[i]!);
+      const extras = this.more();
+      if (extras.frames === undefined) extras.frames = chain;
+      else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
     }
     return result as IteratorResult<Instruction, T>;
   }
@@ -594,9 +616,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * the outcome was handed to the frame above, whose step the loop takes next.
    */
   private frameFinished(ok: boolean, value: unknown): boolean {
-    const frames = this.frames;
+    const frames = this.extras?.frames;
     if (frames === undefined || frames.length === 1) {
-      this.frames = undefined;
+      if (frames !== undefined) this.extras!.frames = undefined;
       this.unwindTarget = undefined;
       this.finishBody(ok, value);
       return false;
@@ -612,7 +634,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     } else {
       // Above the trap that asked for this unwind the frames run normally again: resume from
       // the top, and the trap's error reaches them through their own `yield*`.
-      this.frames = undefined;
+      this.extras!.frames = undefined;
       this.unwindTarget = undefined;
       this.mode = ok ? NEXT : THROW;
     }
@@ -627,7 +649,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (!ok) {
       this.outcome = ERR;
       this.result = value;
-    } else if (this.raised) {
+    } else if ((this.flags & RAISED) !== 0) {
       this.outcome = ERR;
       this.result = this.extras!.raisedError;
     } else {
@@ -635,7 +657,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.result = value;
     }
     if (this.firstChild === undefined) {
-      this.closed = true;
+      this.flags |= CLOSED;
       this.settle();
     } else {
       this.destroyChildren((error, failed) => {
@@ -649,8 +671,8 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   }
 
   private settle(): void {
-    if (this.outcome === OK && this.halted) {
-      this.outcome = HALTED;
+    if (this.outcome === OK && (this.flags & HALTED) !== 0) {
+      this.outcome = HALTED_OUTCOME;
       this.result = undefined;
     }
     this.state = SETTLED;
@@ -664,7 +686,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         THROW,
         this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
       );
-    } else if (this.outcome === ERR && !this.halted) {
+    } else if (this.outcome === ERR && (this.flags & HALTED) === 0) {
       this.parent!.raise(this.result);
     }
     const waiter = this.waiter;
