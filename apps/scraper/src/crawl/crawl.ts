@@ -1,5 +1,14 @@
 import { hostname } from "node:os";
-import { createLock, type Operation, scoped, sleep, spawn, until, useScope } from "@skein/core";
+import {
+  createEvent,
+  createLock,
+  moveOnAfter,
+  type Operation,
+  scoped,
+  spawn,
+  until,
+  useScope,
+} from "@skein/core";
 import { useHttpClient } from "@skein/http";
 import type { PageFacts } from "../extract/extract-page.js";
 import { allowAll } from "../robots/robots.js";
@@ -198,12 +207,22 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const refill = createLock();
   let busy = 0;
   let finished = 0;
+  // After a claim that found nothing, the next one waits for this engine to add URLs (`grown`)
+  // or, for other engines' URLs and deferred ones, until `quietUntil`: idle workers do not
+  // each ask the database again.
+  let grown = false;
+  let quietUntil = 0;
+  let exhausted = false;
+  let countedUntil = 0;
+  const wake = createEvent();
   // Completions are written several to a statement; a page counts as finished once committed.
   const completions = new WriteBehind<{ url: string; outcome: Completion; event: PageEvent }>({
     maxBatch: Math.max(8, Math.min(64, concurrency)),
     intervalMs: 20,
     *write(batch) {
       const owned = new Set(yield* store.completeMany(record.id, worker, batch));
+      grown = true;
+      wake.set();
       for (const { url, event } of batch) {
         if (!owned.has(url)) continue;
         finished++;
@@ -224,8 +243,11 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         if (monitor.stopped) return undefined;
       }
       yield* refill.withLock(function* () {
-        if (buffer.length > 0) return;
+        if (buffer.length > 0 || (!grown && Date.now() < quietUntil)) return;
+        grown = false;
+        wake.reset();
         const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
+        if (batch.length === 0) quietUntil = Date.now() + pollMs;
         buffer.push(...batch);
       });
       if (buffer.length > 0) continue;
@@ -234,13 +256,21 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         yield* completions.flush();
         continue;
       }
-      if (busy === 0) {
-        const counts = yield* store.counts(record.id);
-        const used = counts.leased + counts.done + counts.failed;
-        if (counts.leased === 0 && (counts.queued === 0 || used >= maxPages)) return undefined;
-      }
-      yield* sleep(pollMs);
+      if (busy === 0 && (yield* frontierExhausted())) return undefined;
+      yield* moveOnAfter(pollMs, wake.wait());
     }
+  }
+
+  /** Whether no engine has anything left to do; asked once per quiet period by all workers. */
+  function* frontierExhausted(): Operation<boolean> {
+    return yield* refill.withLock(function* () {
+      if (exhausted || Date.now() < countedUntil) return exhausted;
+      const counts = yield* store.counts(record.id);
+      const used = counts.leased + counts.done + counts.failed;
+      exhausted = counts.leased === 0 && (counts.queued === 0 || used >= maxPages);
+      countedUntil = Date.now() + pollMs;
+      return exhausted;
+    });
   }
 
   function* visit(url: ClaimedUrl): Operation<void> {
