@@ -16,9 +16,10 @@ export interface RowResult {
   label: string;
   /**
    * "max ms" is a longest duration (like event-loop lag): shown in ms with no per-item cost;
-   * "MB" a memory figure (like peak RSS), also without one.
+   * "latency ms" the duration of one operation at a percentile (like a cancel's median), also
+   * shown in ms without one; "MB" a memory figure (like peak RSS), also without one.
    */
-  unit: "ms" | "bytes/task" | "max ms" | "MB";
+  unit: "ms" | "bytes/task" | "max ms" | "latency ms" | "MB";
   n: number;
   /** What one of the N is called, for the per-item figure of timed rows ("task", "step"). */
   item: string;

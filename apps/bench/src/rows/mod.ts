@@ -6,6 +6,7 @@ import { heapRow } from "./heap.js";
 import { httpClientRow } from "./http-client.js";
 import { httpServerRow } from "./http-server.js";
 import { mapConcurrentRow } from "./map-concurrent.js";
+import { postgresRow } from "./postgres.js";
 import { semaphoreRow } from "./semaphore.js";
 import { spawnJoinRow } from "./spawn-join.js";
 import { syncStepsRow } from "./sync-steps.js";
@@ -26,4 +27,5 @@ export const rows: Row[] = [
   httpClientRow,
   httpServerRow,
   crawlRow,
+  postgresRow,
 ];
