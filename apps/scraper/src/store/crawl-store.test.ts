@@ -60,6 +60,19 @@ describeDatabases("CrawlStore", (database) => {
   );
 
   it(
+    "fails a URL whose lease expired after its last allowed claim instead of leasing it again",
+    function* () {
+      const { store, name } = yield* useTestStore(database);
+      const crawl = yield* store.open(name("c"), {}, [seed("/")]);
+      yield* store.claimBatch(crawl.id, "a", 1, 0, undefined, 2);
+      yield* store.claimBatch(crawl.id, "b", 1, 0, undefined, 2);
+      expect(yield* store.claimBatch(crawl.id, "c", 1, 60_000, undefined, 2)).toEqual([]);
+      expect(yield* store.counts(crawl.id)).toMatchObject({ leased: 0, failed: 1 });
+    },
+    SLOW,
+  );
+
+  it(
     "lets another worker take over an expired lease and refuses the late result",
     function* () {
       const { store, name } = yield* useTestStore(database);

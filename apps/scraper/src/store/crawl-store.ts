@@ -142,11 +142,6 @@ export class CrawlStore {
     maxPages = Number.MAX_SAFE_INTEGER,
     maxClaims = 5,
   ): Operation<ClaimedUrl[]> {
-    yield* this.db.query(
-      sql`update urls set state = 'failed', lease_owner = null, lease_until = null
-          where crawl = ${crawl} and state = 'leased' and lease_until < now()
-            and attempts >= ${maxClaims}`,
-    );
     // Counting what is used up scans the crawl's URLs: only worth it when there is a cap.
     const limit =
       maxPages >= Number.MAX_SAFE_INTEGER
@@ -154,8 +149,20 @@ export class CrawlStore {
         : sql`least(${n}::bigint, greatest(0, ${maxPages}::bigint - (
             select count(*) from urls
             where crawl = ${crawl} and state in ('leased', 'done', 'failed'))))`;
+    // One statement: URLs whose claims are used up are failed (none of them is picked), and a
+    // row another statement holds is skipped in both parts, never waited for.
     const rows = yield* this.db.query<ClaimedUrl>(sql`
-      with picked as (
+      with expired as (
+        select url from urls
+        where crawl = ${crawl} and state = 'leased' and lease_until < now()
+          and attempts >= ${maxClaims}
+        for update skip locked
+      ), failed as (
+        update urls u set state = 'failed', lease_owner = null, lease_until = null
+        from expired e
+        where u.crawl = ${crawl} and u.url = e.url
+        returning 1
+      ), picked as (
         select url from urls
         where crawl = ${crawl}
           and ((state = 'queued' and next_attempt_at <= now())
