@@ -1,3 +1,5 @@
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import type { Operation } from "./types.js";
 import { until } from "./until.js";
 
@@ -52,12 +54,15 @@ export function call<T, TArgs extends unknown[] = []>(
   ...args: TArgs
 ): Operation<T>;
 export function call(fn: (...args: unknown[]) => unknown, ...args: unknown[]): Operation<unknown> {
-  return {
-    *[Symbol.iterator]() {
-      const target = fn(...args);
-      if (isPromiseLike(target)) return yield* until(target);
-      if (isOperation(target) && typeof target !== "string") return yield* target;
-      return target;
-    },
-  };
+  return new Lazy(called, fn, args, undefined);
+}
+
+function* called(
+  fn: (...args: unknown[]) => unknown,
+  args: unknown[],
+): Generator<Instruction, unknown, unknown> {
+  const target = fn(...args);
+  if (isPromiseLike(target)) return yield* until(target);
+  if (isOperation(target) && typeof target !== "string") return yield* target;
+  return target;
 }

@@ -1,4 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { NEXT, type ScopeNode, type TaskImpl } from "./engine/task.js";
 import type { Context, Operation } from "./types.js";
 
@@ -39,20 +40,24 @@ export function createContext<T>(name: string, defaultValue?: T): Context<T> {
     expect: () => new OnScope((scope) => scope.expect(context)),
     delete: () => new OnScope((scope) => scope.delete(context)),
     with<R>(value: T, operation: (value: T) => Operation<R>): Operation<R> {
-      return {
-        *[Symbol.iterator]() {
-          const scope = yield* new OnScope<ScopeNode>((s) => s);
-          const had = scope.hasOwn(context);
-          const original = scope.get(context);
-          try {
-            return yield* operation(scope.set(context, value));
-          } finally {
-            if (had) scope.set(context, original as T);
-            else scope.delete(context);
-          }
-        },
-      };
+      return new Lazy(withValue<T, R>, context, value, operation);
     },
   };
   return context;
+}
+
+function* withValue<T, R>(
+  context: Context<T>,
+  value: T,
+  operation: (value: T) => Operation<R>,
+): Generator<Instruction, R, unknown> {
+  const scope = yield* new OnScope<ScopeNode>((s) => s);
+  const had = scope.hasOwn(context);
+  const original = scope.get(context);
+  try {
+    return yield* operation(scope.set(context, value));
+  } finally {
+    if (had) scope.set(context, original as T);
+    else scope.delete(context);
+  }
 }

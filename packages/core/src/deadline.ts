@@ -1,3 +1,5 @@
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { DeadlineContext, limit, TIMED_OUT } from "./time-limit.js";
 import { TimeoutError } from "./timeout.js";
 import type { Operation } from "./types.js";
@@ -22,12 +24,12 @@ import type { Operation } from "./types.js";
  * @returns an operation yielding the milliseconds left
  */
 export function useDeadline(): Operation<number> {
-  return {
-    *[Symbol.iterator]() {
-      const at = (yield* DeadlineContext.get()) ?? Infinity;
-      return at === Infinity ? Infinity : Math.max(0, at - Date.now());
-    },
-  };
+  return new Lazy(remaining, undefined, undefined, undefined);
+}
+
+function* remaining(): Generator<Instruction, number, unknown> {
+  const at = (yield* DeadlineContext.get()) ?? Infinity;
+  return at === Infinity ? Infinity : Math.max(0, at - Date.now());
 }
 
 /**
@@ -54,12 +56,15 @@ export function deadline<T>(atEpochMs: number, operation: Operation<T>): Operati
   if (typeof atEpochMs !== "number" || Number.isNaN(atEpochMs)) {
     throw new TypeError(`deadline(atEpochMs) must be a number, got ${String(atEpochMs)}`);
   }
-  return {
-    *[Symbol.iterator]() {
-      const budget = Math.max(0, atEpochMs - Date.now());
-      const result = yield* limit(atEpochMs, operation);
-      if (result === TIMED_OUT) throw new TimeoutError(budget);
-      return result;
-    },
-  };
+  return new Lazy(byDeadline<T>, atEpochMs, operation, undefined);
+}
+
+function* byDeadline<T>(
+  atEpochMs: number,
+  operation: Operation<T>,
+): Generator<Instruction, T, unknown> {
+  const budget = Math.max(0, atEpochMs - Date.now());
+  const result = yield* limit(atEpochMs, operation);
+  if (result === TIMED_OUT) throw new TimeoutError(budget);
+  return result;
 }

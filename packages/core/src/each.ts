@@ -1,4 +1,6 @@
 import { createContext } from "./context.js";
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { useScope } from "./scope.js";
 import { spawn } from "./spawn.js";
 import type { Operation, Stream, Subscription } from "./types.js";
@@ -123,17 +125,17 @@ export function each<T>(stream: Stream<T, unknown>): Operation<Iterable<T>> {
  * ```
  */
 each.next = function next(): Operation<void> {
-  return {
-    *[Symbol.iterator]() {
-      const stack = (yield* EachStack.get()) ?? [];
-      const loop = stack[stack.length - 1];
-      if (loop === undefined) {
-        throw new IterationError("each.next() was called outside of an each() loop");
-      }
-      const current = yield* loop.subscription.next();
-      loop.stale = false;
-      loop.current = current;
-      if (current.done) loop.finish();
-    },
-  };
+  return new Lazy(advance, undefined, undefined, undefined);
 };
+
+function* advance(): Generator<Instruction, void, unknown> {
+  const stack = (yield* EachStack.get()) ?? [];
+  const loop = stack[stack.length - 1];
+  if (loop === undefined) {
+    throw new IterationError("each.next() was called outside of an each() loop");
+  }
+  const current = yield* loop.subscription.next();
+  loop.stale = false;
+  loop.current = current;
+  if (current.done) loop.finish();
+}

@@ -1,4 +1,6 @@
 import { assertDuration } from "./assert-number.js";
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { limit, TIMED_OUT } from "./time-limit.js";
 import type { Operation } from "./types.js";
 
@@ -35,10 +37,13 @@ export type MoveOnResult<T> = { timedOut: false; value: T } | { timedOut: true }
  */
 export function moveOnAfter<T>(ms: number, operation: Operation<T>): Operation<MoveOnResult<T>> {
   assertDuration("moveOnAfter(ms)", ms);
-  return {
-    *[Symbol.iterator]() {
-      const result = yield* limit(Date.now() + ms, operation);
-      return result === TIMED_OUT ? { timedOut: true } : { timedOut: false, value: result };
-    },
-  };
+  return new Lazy(movingOn<T>, ms, operation, undefined);
+}
+
+function* movingOn<T>(
+  ms: number,
+  operation: Operation<T>,
+): Generator<Instruction, MoveOnResult<T>, unknown> {
+  const result = yield* limit(Date.now() + ms, operation);
+  return result === TIMED_OUT ? { timedOut: true } : { timedOut: false, value: result };
 }

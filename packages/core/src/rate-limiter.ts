@@ -1,6 +1,7 @@
 import { assertPositive, assertPositiveInteger } from "./assert-number.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
+import { Lazy } from "./engine/lazy.js";
 import { sleep as realSleep } from "./sleep.js";
 import type { Operation } from "./types.js";
 import { type WithResolvers, withResolvers } from "./with-resolvers.js";
@@ -131,7 +132,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     acquire(wanted?: number): Operation<void> {
       const n = check(wanted);
-      return { [Symbol.iterator]: () => acquire(n) };
+      return new Lazy(acquire, n, undefined, undefined);
     },
     tryAcquire(wanted?: number): boolean {
       const n = check(wanted);

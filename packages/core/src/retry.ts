@@ -1,5 +1,7 @@
 import { type BackoffOptions, createBackoff } from "./backoff.js";
 import { useDeadline } from "./deadline.js";
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { scoped } from "./scoped.js";
 import { sleep as realSleep } from "./sleep.js";
 import type { Operation } from "./types.js";
@@ -79,24 +81,42 @@ export function retry<T>(operation: () => Operation<T>, options: RetryOptions = 
   if (!Number.isInteger(attempts) || attempts < 1) {
     throw new TypeError(`retry attempts must be a positive integer, got ${String(attempts)}`);
   }
-  const delay = createBackoff(options.backoff);
-  return {
-    *[Symbol.iterator]() {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return yield* scoped(operation);
-        } catch (error) {
-          if (attempt >= attempts || (retryIf !== undefined && !retryIf(error, attempt))) {
-            throw recordAttempts(error, attempt);
-          }
-          const delayMs = delay(attempt);
-          if (delayMs >= (yield* useDeadline())) throw recordAttempts(error, attempt);
-          onRetry?.({ error, attempt, delayMs });
-          yield* sleep(delayMs);
-        }
-      }
-    },
+  const policy: Policy = {
+    attempts,
+    retryIf,
+    onRetry,
+    sleep,
+    delay: createBackoff(options.backoff),
   };
+  return new Lazy(attempting<T>, operation, policy, undefined);
+}
+
+/** Internal. `retry`'s options, checked and with defaults filled in. */
+interface Policy {
+  attempts: number;
+  retryIf: RetryOptions["retryIf"];
+  onRetry: RetryOptions["onRetry"];
+  sleep: (ms: number) => Operation<void>;
+  delay: (attempt: number) => number;
+}
+
+function* attempting<T>(
+  operation: () => Operation<T>,
+  { attempts, retryIf, onRetry, sleep, delay }: Policy,
+): Generator<Instruction, T, unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return yield* scoped(operation);
+    } catch (error) {
+      if (attempt >= attempts || (retryIf !== undefined && !retryIf(error, attempt))) {
+        throw recordAttempts(error, attempt);
+      }
+      const delayMs = delay(attempt);
+      if (delayMs >= (yield* useDeadline())) throw recordAttempts(error, attempt);
+      onRetry?.({ error, attempt, delayMs });
+      yield* sleep(delayMs);
+    }
+  }
 }
 
 function recordAttempts(error: unknown, attempts: number): unknown {

@@ -1,4 +1,5 @@
 import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { NEXT, type TaskImpl } from "./engine/task.js";
 import { assertPositiveInteger } from "./positive-integer.js";
 import { resource } from "./resource.js";
@@ -110,9 +111,8 @@ function* holding<T>(
 export function createSemaphore(permits: number): Semaphore {
   assertPositiveInteger("createSemaphore()", "permits", permits);
   const state = new Permits(permits);
-  const withPermit = <T>(operation: () => Operation<T>): Operation<T> => ({
-    [Symbol.iterator]: () => holding(state, operation),
-  });
+  const withPermit = <T>(operation: () => Operation<T>): Operation<T> =>
+    new Lazy(holding<T>, state, operation, undefined);
   return {
     get available() {
       return state.available;

@@ -1,5 +1,6 @@
 import { assertDuration } from "./assert-number.js";
-import { InstructionOperation } from "./engine/instruction.js";
+import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import type { TaskImpl, Waiter } from "./engine/task.js";
 import { createScope, type OwnedScope } from "./scope.js";
 import { DeadlineContext } from "./time-limit.js";
@@ -59,7 +60,11 @@ export function shield<T>(operation: Operation<T>, options: ShieldOptions = {}):
     yield* DeadlineContext.set(Infinity);
     return ms === undefined ? yield* operation : yield* timeout(ms, operation);
   }
-  return { [Symbol.iterator]: () => new Shield<T>(body)[Symbol.iterator]() };
+  return new Lazy(shielded<T>, body, undefined, undefined);
+}
+
+function shielded<T>(body: () => Operation<T>): Iterator<Instruction, T, unknown> {
+  return new Shield<T>(body)[Symbol.iterator]();
 }
 
 /**

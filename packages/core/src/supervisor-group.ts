@@ -1,3 +1,4 @@
+import { Lazy } from "./engine/lazy.js";
 import { runGroup, type TaskGroup } from "./task-group.js";
 import type { Operation } from "./types.js";
 
@@ -50,5 +51,5 @@ export function supervisorGroup<T>(
     );
   }
   const onError = options.onError;
-  return { [Symbol.iterator]: () => runGroup(body, onError) };
+  return new Lazy(runGroup<T>, body, onError, undefined);
 }

@@ -1,4 +1,5 @@
 import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
 import type { Operation, Task } from "./types.js";
 
@@ -221,5 +222,5 @@ export function* runGroup<T>(
  * @returns the body's value, once every child has finished
  */
 export function taskGroup<T>(body: (group: TaskGroup) => Operation<T>): Operation<T> {
-  return { [Symbol.iterator]: () => runGroup(body, undefined) };
+  return new Lazy(runGroup<T>, body, undefined, undefined);
 }

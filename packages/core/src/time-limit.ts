@@ -1,5 +1,6 @@
 import { createContext } from "./context.js";
 import { InstructionOperation } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { NEXT, OUTCOME_HALTED, type TaskImpl, type Waiter } from "./engine/task.js";
 import { trapped } from "./engine/trap-scope.js";
 import { spawn } from "./spawn.js";
@@ -21,7 +22,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * returned. A deadline already past does not start the operation.
  */
 export function limit<T>(at: number, operation: Operation<T>): Operation<T | typeof TIMED_OUT> {
-  return { [Symbol.iterator]: () => limited(at, operation) };
+  return new Lazy(limited<T>, at, operation, undefined);
 }
 
 function* limited<T>(at: number, operation: Operation<T>): Generator<any, T | typeof TIMED_OUT> {

@@ -1,4 +1,6 @@
 import { assertDuration } from "./assert-number.js";
+import type { Instruction } from "./engine/instruction.js";
+import { Lazy } from "./engine/lazy.js";
 import { limit, TIMED_OUT } from "./time-limit.js";
 import type { Operation } from "./types.js";
 
@@ -56,11 +58,11 @@ export class TimeoutError extends Error {
  */
 export function timeout<T>(ms: number, operation: Operation<T>): Operation<T> {
   assertDuration("timeout(ms)", ms);
-  return {
-    *[Symbol.iterator]() {
-      const result = yield* limit(Date.now() + ms, operation);
-      if (result === TIMED_OUT) throw new TimeoutError(ms);
-      return result;
-    },
-  };
+  return new Lazy(timed<T>, ms, operation, undefined);
+}
+
+function* timed<T>(ms: number, operation: Operation<T>): Generator<Instruction, T, unknown> {
+  const result = yield* limit(Date.now() + ms, operation);
+  if (result === TIMED_OUT) throw new TimeoutError(ms);
+  return result;
 }
