@@ -92,6 +92,36 @@ export async function timeScaled(
 }
 
 /**
+ * Time `body` at the row's full N after one warmup call at a smaller N: for an engine too slow
+ * to warm up at full size, whose cost per item grows with N (so scaling would flatter it).
+ *
+ * @param body - runs the work at the size given
+ * @param n - the row's N, timed
+ * @param warmupAt - the N of the untimed warmup call
+ * @param runs - how many timed calls at N to take the median of
+ * @returns the figure, noted as measured at full N
+ */
+export async function timeAtFullN(
+  body: (n: number) => unknown,
+  n: number,
+  warmupAt: number,
+  runs: number,
+): Promise<Figure> {
+  await body(Math.min(warmupAt, n));
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    collectGarbage();
+    const start = performance.now();
+    await body(n);
+    samples.push(performance.now() - start);
+  }
+  return {
+    value: median(samples),
+    note: `measured at N=${count(n)} (${runs === 1 ? "one run" : `median of ${runs}`}, after a warmup at N=${count(Math.min(warmupAt, n))})`,
+  };
+}
+
+/**
  * The middle of the samples, or the mean of the two middle ones.
  *
  * @param samples - at least one number
