@@ -346,15 +346,16 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         page.error = "extractor";
       }
     }
-    const follow = facts.nofollow || url.depth + 1 > maxDepth ? [] : facts.links.filter(allows);
-    const enqueue = follow
-      .filter((link) => {
-        const u = new URL(link);
-        return (
-          options.robots === false || (robots.peek(u.origin)?.allows(u.pathname + u.search) ?? true)
-        );
-      })
-      .map((link) => ({ url: link, host: new URL(link).host }));
+    const enqueue: { url: string; host: string }[] = [];
+    if (!facts.nofollow && url.depth + 1 <= maxDepth) {
+      for (const link of facts.links) {
+        if (!allows(link)) continue;
+        const found = new URL(link);
+        const known = options.robots === false ? undefined : robots.peek(found.origin);
+        if (known?.allows(found.pathname + found.search) === false) continue;
+        enqueue.push({ url: link, host: found.host });
+      }
+    }
     return { state: "done", page, links: facts.links, enqueue };
   }
 
