@@ -42,8 +42,12 @@ describe("resolveServerSettings()", () => {
     expect(wantsServer({ env: { PGHOST: "h" }, embedded: true })).toBe(false);
   });
 
-  it("rejects a bad pool size and a non-postgres URL with the offending value", function* () {
+  it("rejects a bad pool size, a bad pipeline depth and a non-postgres URL with the offending value", function* () {
     expect(() => resolveServerSettings({ env: {}, max: 0 })).toThrow(InvalidArgumentError);
+    for (const pipeline of [0, 1.5, 101]) {
+      expect(() => resolveServerSettings({ env: {}, pipeline })).toThrow(InvalidArgumentError);
+    }
+    expect(resolveServerSettings({ env: {} })).toMatchObject({ pipeline: 10, prepare: true });
     try {
       resolveServerSettings({ env: {}, url: "mysql://x" });
       expect.unreachable();

@@ -57,6 +57,16 @@ export interface PostgresOptions {
    */
   prepare?: boolean;
   /**
+   * How many queries may be in flight on one connection. A query goes to an idle connection
+   * when there is one; only when every connection is busy is it pipelined behind others (sent
+   * before they have answered), which saves a round trip and a system call per query under
+   * load. The cost: it waits for the statements ahead of it, and a cancel request, which stops
+   * whatever its connection runs when it lands, can stop the one behind a halted statement,
+   * which is then sent again. Transactions, cursors, COPY and statements without parameters
+   * are never pipelined. 1 turns pipelining off; at most 100. Default 10. Server backend only.
+   */
+  pipeline?: number;
+  /**
    * Use the embedded PGlite backend: `true` or `{}` in memory, `{ dataDir }` persisted in a
    * directory. Connection settings are then ignored; `acquireTimeout` still applies.
    */
@@ -80,6 +90,7 @@ export interface ServerSettings {
   statementTimeout: number;
   applicationName: string;
   prepare: boolean;
+  pipeline: number;
 }
 
 function envOf(options: PostgresOptions): Readonly<Record<string, string | undefined>> {
@@ -147,6 +158,11 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
   if (!Number.isInteger(max) || max < 1) {
     throw new InvalidArgumentError("max must be a positive integer", options.max);
   }
+  const pipeline = options.pipeline ?? 10;
+  // postgres.js itself sends at most 100 queries ahead.
+  if (!Number.isInteger(pipeline) || pipeline < 1 || pipeline > 100) {
+    throw new InvalidArgumentError("pipeline must be an integer from 1 to 100", options.pipeline);
+  }
   const portText = fromUrl(url?.port) ?? env.PGPORT;
   const port = options.port ?? (portText === undefined ? 5432 : Number(portText));
   if (!Number.isInteger(port) || port <= 0) {
@@ -175,5 +191,6 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
       env.PGAPPNAME ??
       "skein",
     prepare: options.prepare ?? true,
+    pipeline,
   };
 }

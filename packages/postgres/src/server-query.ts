@@ -1,4 +1,4 @@
-import { moveOnAfter, type Operation, until } from "@skein/core";
+import { moveOnAfter, type Operation, sleep, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
@@ -8,16 +8,44 @@ import type { Statement } from "./sql.js";
 export type Pending = postgres.PendingQuery<Row[]>;
 
 /**
- * Internal. A single-connection postgres.js client and the callbacks told when it closes. The
- * client's one close listener fails `running`, so a query needs no listener of its own.
+ * Internal. A single-connection postgres.js client, the callbacks told when it closes, and the
+ * pool's bookkeeping for it. The client's one close listener fails what is `running`, so a
+ * query needs no listener of its own.
  */
 export interface Connection {
   readonly sql: postgres.Sql;
   readonly closed: Set<() => void>;
-  /** The query in flight on `sql`, if any. */
-  running: Pending | undefined;
+  /** The queries in flight on `sql`. */
+  readonly running: Set<Pending>;
+  /** Queries in flight on it through the pool, or 1 while it is held alone. */
+  load: number;
+  /** Held alone: nothing may be pipelined behind its statement. */
+  exclusive: boolean;
+  /**
+   * postgres.js sends nothing more on it until what is in flight has answered (a connect, or
+   * a statement being described first): the pool pipelines nothing more until `load` is 0.
+   */
+  full: boolean;
+  /**
+   * The client has answered since it last (re)connected. Before that its first query is the
+   * one postgres.js connects with, which must never be cancelled while unsent.
+   */
+  ready: boolean;
+  /** Cancel requests sent for this connection's statements so far, and those not done yet. */
+  cancels: number;
+  cancelling: number;
   /** Destroy the client and put a fresh one in its place. */
   reset(): Operation<void>;
+}
+
+/**
+ * Internal. What a pipelined query threw when a cancel request meant for a statement ahead of
+ * it reached it instead: the statement was rolled back, and it is safe to send again.
+ */
+export class Collateral extends Error {
+  constructor(readonly error: unknown) {
+    super("a cancel request meant for another statement reached this one");
+  }
 }
 
 /** How long a halted query may take to settle after its cancel before its client is reset. */
@@ -119,19 +147,54 @@ function rowsOf(result: unknown): Row[] {
   return rows;
 }
 
-/**
- * Internal. Whether postgres.js is done with `pending`: it was sent and is no longer active.
- * A query halted in the moment between settling and resuming its task must not be cancelled:
- * postgres.js would hold the cancel request until a query that will never come.
- */
-function finished(pending: Pending): boolean {
-  const query = pending as unknown as { state: unknown; active: boolean };
-  return query.state != null && !query.active;
+/** The server's error for a statement stopped by a cancel request (not by statement_timeout). */
+function cancelledByRequest(error: unknown): boolean {
+  return (
+    error instanceof PostgresError &&
+    error.code === "57014" &&
+    error.message.includes("user request")
+  );
 }
 
-/** Internal. Whether postgres.js has sent `pending` to the server. */
-function sent(pending: Pending): boolean {
-  return (pending as unknown as { state: unknown }).state != null;
+/**
+ * Stop `pending`, whose task was halted, and wait until it has settled, so the connection is
+ * clean for what follows. A statement running on the server gets a cancel request. One still
+ * waiting behind others in the pipeline gets it once it runs: postgres.js's own deferred
+ * cancel is not used, as it loses track of the statements behind the cancelled one. A query
+ * not sent yet is never cancelled when it may be the one the client connects with (postgres.js
+ * would then never finish connecting); it runs, and only its result is dropped.
+ */
+function* stop(target: Connection, pending: Pending): Operation<void> {
+  const query = pending as unknown as { state: unknown; active: boolean };
+  let settled = false;
+  const done = pending.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  // postgres.js hands a query to its connection a microtask after it is first awaited.
+  if (query.state == null) yield* until(Promise.resolve());
+  if (query.state != null) {
+    target.cancels++;
+    target.cancelling++;
+    try {
+      while (!settled && !query.active) yield* sleep(1);
+      if (!settled) yield* until(Promise.race([cancel(pending), done]));
+    } finally {
+      target.cancelling--;
+    }
+  } else if (target.ready) {
+    // Queued inside postgres.js until its pipeline drains: dropped from that queue, with no
+    // request to the server.
+    yield* until(cancel(pending));
+  }
+  // A query postgres.js never settles (seen right after a backend is terminated) would hold
+  // the client forever: past the bound, the client is replaced.
+  const waited = yield* moveOnAfter(SETTLE_MS, until(done));
+  if (waited.timedOut) yield* target.reset();
 }
 
 /**
@@ -159,39 +222,48 @@ export function failClosed(pending: Pending): void {
  * @param target - the connection to run it on
  * @param query - the compiled query, prepared when it says so
  * @param onFatal - told when the connection died under the query
+ * @param shared - pipelined with other callers' queries: when a cancel meant for one of them
+ *   stops this statement instead, {@link Collateral} is thrown so that the caller sends it again
  * @returns the rows
  */
 export function* runQuery(
   target: Connection,
   query: Statement,
   onFatal?: () => void,
+  shared = false,
 ): Operation<Row[]> {
   const params = query.params as postgres.ParameterOrJSON<never>[];
   const pending =
     query.prepare === true
       ? target.sql.unsafe<Row[]>(query.text, params, PREPARED)
       : target.sql.unsafe<Row[]>(query.text, params);
+  // postgres.js queues what follows a connect or a statement it describes before binding
+  // (every unprepared one with parameters) until the pipeline has drained.
+  if (!target.ready || (query.prepare !== true && params.length > 0)) target.full = true;
+  const cancels = target.cancels;
+  const cancelling = target.cancelling;
   let settled = false;
-  target.running = pending;
+  target.running.add(pending);
   try {
     const result = yield* until(pending);
     settled = true;
+    target.ready = true;
     return rowsOf(result);
   } catch (error) {
     settled = true;
     const translated = translate(error, query.text);
-    if (onFatal !== undefined && isFatal(translated)) onFatal();
+    if (isFatal(translated)) onFatal?.();
+    else target.ready = true;
+    if (
+      shared &&
+      (cancelling > 0 || target.cancels !== cancels) &&
+      cancelledByRequest(translated)
+    ) {
+      throw new Collateral(translated);
+    }
     throw translated;
   } finally {
-    if (target.running === pending) target.running = undefined;
-    if (!settled && !finished(pending)) {
-      // A query not sent yet has nothing to cancel on the server, and a cancel request sent now
-      // would reach whatever that backend runs next: only a running query gets one.
-      if (sent(pending)) yield* until(cancel(pending));
-      // A query postgres.js never settles (seen right after a backend is terminated) would
-      // hold the client forever: past the bound, the client is replaced.
-      const waited = yield* moveOnAfter(SETTLE_MS, until(pending.then(noop, noop)));
-      if (waited.timedOut) yield* target.reset();
-    }
+    target.running.delete(pending);
+    if (!settled) yield* stop(target, pending);
   }
 }

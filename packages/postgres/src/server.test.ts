@@ -351,6 +351,51 @@ if (!configured && inCi) {
       expect(yield* statements(plain)).toEqual([]);
     });
 
+    it("pipelines queries on a busy connection and sends again the one a halted query's cancel reached", function* () {
+      const { db } = yield* useServer({ max: 1 });
+      const table = yield* useTable(db, "collateral");
+      // Connected and warm, so the next queries are sent at once, one behind the other.
+      yield* db.query(sql`select ${0}::int as warm`);
+      for (let round = 0; round < 3; round++) {
+        const ahead = yield* spawn(() => db.query(sql`select ${round}::int as ahead`));
+        const behind = yield* spawn(() =>
+          db.query<{ id: number }>(
+            sql`insert into ${sql.id(table)} (id) select ${round} from pg_sleep(0.3) returning id`,
+          ),
+        );
+        // The cancel for `ahead` goes out while the server, done with it in microseconds,
+        // sleeps in `behind`: that statement is stopped, rolled back and sent again.
+        yield* sleep(0);
+        yield* ahead.halt();
+        const inserted = yield* behind;
+        expect(inserted).toEqual([{ id: round }]);
+      }
+      expect(yield* idsOf(db, table)).toEqual([0, 1, 2]);
+      const [row] = yield* db.query<{ ok: number }>(sql`select ${1}::int as ok`);
+      expect(row?.ok).toBe(1);
+    });
+
+    it("halts a query pipelined behind a slow one without disturbing it", function* () {
+      const { db: admin } = yield* useServer({}, "admin");
+      const { db, app } = yield* useServer({ max: 1 });
+      yield* db.query(sql`select ${0}::int as warm`);
+      const slow = yield* spawn(() =>
+        db.query<{ v: string }>(sql`select ${"slow"}::text as v from pg_sleep(0.3)`),
+      );
+      const queued = yield* spawn(() => db.query(sql`select pg_sleep(${10})`));
+      yield* poll(
+        () => activity(admin, app),
+        (rows) => rows.some((row) => row.state === "active"),
+      );
+      const started = performance.now();
+      yield* queued.halt();
+      // It waited for the slow query ahead of it, then cancelled its own sleep.
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(yield* slow).toEqual([{ v: "slow" }]);
+      const [after] = yield* activity(admin, app);
+      expect(after?.state).toBe("idle");
+    });
+
     it("reports a refused connection as a ConnectionError", function* () {
       const db = yield* usePostgres({ host: "127.0.0.1", port: 1, connectTimeout: 2_000 });
       const error = yield* caught(db.query(sql`select 1`));

@@ -11,12 +11,16 @@ import { type Backend, createDb, type Session } from "./backend.js";
 import type { Db } from "./db.js";
 import { ConnectionError } from "./errors.js";
 import type { ServerSettings } from "./options.js";
+import { createPool } from "./pool.js";
 import { copyFrom, copyTo } from "./server-copy.js";
 import { serverCursor } from "./server-cursor.js";
-import { type Connection, failClosed, runQuery, translate } from "./server-query.js";
-import { createSlots, type Lease } from "./slots.js";
+import { Collateral, type Connection, failClosed, runQuery, translate } from "./server-query.js";
+import type { Lease } from "./slots.js";
 
 const noop = (): void => {};
+
+/** How often a pipelined query stopped by another query's cancel is sent in all. */
+const COLLATERAL_ATTEMPTS = 3;
 
 function connect(settings: ServerSettings): Connection {
   const closed = new Set<() => void>();
@@ -45,19 +49,26 @@ function connect(settings: ServerSettings): Connection {
     return sql;
   };
   const onClose = (): void => {
+    connection.ready = false;
     for (const callback of closed) callback();
-    const running = connection.running;
     // postgres.js fails the queries of a closed connection itself, except sometimes right
     // after an error; what it has not failed by the next turn of the event loop is failed here.
-    if (running !== undefined) setImmediate(failClosed, running);
+    for (const running of connection.running) setImmediate(failClosed, running);
   };
   const connection: Connection = {
     sql: open(),
     closed,
-    running: undefined,
+    running: new Set(),
+    load: 0,
+    exclusive: false,
+    full: false,
+    ready: false,
+    cancels: 0,
+    cancelling: 0,
     *reset(): Operation<void> {
       const old = connection.sql;
       (connection as { sql: postgres.Sql }).sql = open();
+      connection.ready = false;
       for (const callback of closed) callback();
       yield* until(old.end({ timeout: 0 }).then(noop, noop));
     },
@@ -80,20 +91,35 @@ export function useServer(settings: ServerSettings): Operation<Db> {
     const clients = Array.from({ length: settings.max }, () => connect(settings));
     // LISTEN gets a client of its own, which postgres.js connects only when first used.
     const listener = connect(settings).sql;
-    const slots = createSlots(clients);
-    const acquiring = slots.acquire(settings.acquireTimeout);
-    const acquire = () => acquiring;
+    const pool = createPool(clients, settings.pipeline, settings.acquireTimeout);
+    const acquire = pool.hold;
     const acquireSql = () => lent(acquire());
 
     const backend: Backend = {
       kind: "server",
       statementTimeouts: true,
       *run(query) {
-        const lease = yield* acquire();
-        try {
-          return yield* runQuery(lease.value, query);
-        } finally {
-          lease.release();
+        // Without parameters postgres.js uses the simple protocol, whose text may hold several
+        // statements: such a query is never pipelined, so no cancel can reach it by mistake.
+        if (query.params.length === 0) {
+          const lease = yield* acquire();
+          try {
+            return yield* runQuery(lease.value, query);
+          } finally {
+            lease.release();
+          }
+        }
+        for (let attempt = 1; ; attempt++) {
+          const connection = yield* pool.share();
+          try {
+            return yield* runQuery(connection, query, undefined, true);
+          } catch (error) {
+            if (!(error instanceof Collateral)) throw error;
+            // Stopped by a cancel meant for a statement ahead of it, and so rolled back.
+            if (attempt === COLLATERAL_ATTEMPTS) throw error.error;
+          } finally {
+            pool.release(connection);
+          }
         }
       },
       cursor: (query, batch) => serverCursor(acquireSql, query, batch),

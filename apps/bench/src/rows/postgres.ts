@@ -54,7 +54,8 @@ export function benchServer(
   };
 }
 
-const where = (server: BenchServer) => `${server.user}@${server.host}:${server.port}/${server.database}`;
+const where = (server: BenchServer) =>
+  `${server.user}@${server.host}:${server.port}/${server.database}`;
 
 function rawClient(server: BenchServer, max: number, applicationName = "skein_bench") {
   return postgres({
@@ -271,7 +272,8 @@ function* cancelLatency(
     }
     // The connection every halt left behind still answers.
     const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
-    if (row?.ok !== 1) throw new Error("postgres row: the connection was not clean after the halts");
+    if (row?.ok !== 1)
+      throw new Error("postgres row: the connection was not clean after the halts");
     return times;
   } finally {
     yield* skein.until(Promise.all([raw.end({ timeout: 1 }), admin.end({ timeout: 1 })]));
