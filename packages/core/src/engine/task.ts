@@ -2,6 +2,7 @@ import { HaltError, MissingContextError } from "../errors.js";
 import type { Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
+import { generatorNext, isNativeGenerator } from "./native-generator.js";
 import type { PromiseWait } from "./promise-wait.js";
 import { scheduler } from "./scheduler.js";
 
@@ -26,6 +27,7 @@ const PENDING_RETURN = 4; // unwind at the next opportunity
 const HALTED = 8; // halt was requested: a clean finish counts as halted
 const RAISED = 16; // a child failed: the task fails with that error
 const RESOURCE = 32; // scheduled in its owner's tier
+const NATIVE = 64; // the body is a native generator object, driven with generatorNext
 
 // Outcomes.
 const OK = 0;
@@ -514,7 +516,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     const state = this.state;
     if (state === IDLE) {
       try {
-        this.body = (this.body as () => Operation<T>)()[Symbol.iterator]();
+        const made = (this.body as () => Operation<T>)();
+        if (isNativeGenerator(made)) {
+          this.flags |= NATIVE;
+          this.body = made as unknown as Iterator<Instruction, T, unknown>;
+        } else {
+          this.body = made[Symbol.iterator]();
+        }
       } catch (error) {
         this.finishBody(false, error);
         return;
@@ -541,7 +549,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         const mode = this.mode;
         next =
           mode === NEXT
-            ? iterator.next(value)
+            ? (this.flags & NATIVE) !== 0 && frames === undefined
+              ? (generatorNext.call(iterator, value) as IteratorResult<Instruction, T>)
+              : iterator.next(value)
             : mode === THROW
               ? iterator.throw!(value)
               : this.returnThrough(iterator, value);
