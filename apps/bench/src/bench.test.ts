@@ -8,6 +8,8 @@ import { COLUMNS } from "./table.js";
 const small = (row: Row): RowOptions => {
   if (row.id === "heap") return { n: 2_000, effectionN: 1_000, runs: 1 };
   if (row.id === "cpu-offload") return { n: 20, effectionN: 20, runs: 1 };
+  // 200 round trips per client and 3 halts of pg_sleep(10) per client.
+  if (row.id === "postgres") return { n: 200, effectionN: 200, runs: 1 };
   return { n: 200, effectionN: 100, runs: 1 };
 };
 
@@ -19,6 +21,7 @@ const WITHOUT_EFFECTION = new Set([
   "http-client",
   "http-server",
   "crawl",
+  "postgres",
 ]);
 
 describe("bench", () => {
@@ -74,6 +77,19 @@ describe("bench", () => {
     expect(serverCpu!.label).toMatch(/CPU time of the server process/);
     expect(fixed!.label).toMatch(/fixedResponse\(bytes\), useHttpServer at [\d.]+x raw/);
     expect(fixedCpu!.label).toMatch(/CPU time of the server process, fixedResponse/);
+  });
+
+  it("compares @skein/postgres with raw postgres.js and pg, then its cancel latency with postgres.js's", () => {
+    const [trips, cpu, median, p99] = results.get("postgres")!;
+    expect(trips!.label).toMatch(/Skein at [\d.]+x raw postgres\.js q\/s and [\d.]+x pg/);
+    expect(Object.keys(trips!.figures).sort()).toEqual(["floor", "promise", "skein"]);
+    expect(cpu!.label).toMatch(/CPU time of the client process/);
+    expect(median!.label).toMatch(/cancel latency, median of 3 halts/);
+    expect(p99!.label).toMatch(/cancel latency, p99 of 3 halts/);
+    for (const line of [median!, p99!]) {
+      expect(line.unit).toBe("latency ms");
+      expect(Object.keys(line.figures).sort()).toEqual(["floor", "skein"]);
+    }
   });
 
   it("prints one table with a line per result and every column", () => {

@@ -60,7 +60,8 @@ function cell(
   if (entry === undefined) return "—";
   const suffix = mark(entry.note);
   if (result.unit === "bytes/task") return `${figure(entry.value)} B${suffix}`;
-  if (result.unit === "max ms" || result.unit === "latency ms") return `${figure(entry.value)} ms${suffix}`;
+  if (result.unit === "max ms" || result.unit === "latency ms")
+    return `${figure(entry.value)} ms${suffix}`;
   if (result.unit === "MB") return `${figure(entry.value)} MB${suffix}`;
   const perItem = (entry.value * 1000) / result.n;
   return `${figure(entry.value)} ms${suffix} (${figure(perItem)} µs/${result.item})`;

@@ -7,8 +7,10 @@ import { type PostgresOptions, sql, usePostgres } from "../src/mod.js";
 export interface BenchOptions {
   /** Connection settings; default: the PG* environment. */
   connection?: PostgresOptions;
-  /** Pool size and concurrent callers. Default 10. */
+  /** Pool size. Default 10. */
   connections?: number;
+  /** Concurrent callers. Default 100, so that every pool has queries waiting. */
+  callers?: number;
   /** Round trips in all. Default 20000. */
   queries?: number;
 }
@@ -19,7 +21,10 @@ export interface RoundTripFigure {
   perSecond: number;
 }
 
-/** `SELECT $1::int` round trips through Skein, raw postgres.js and `pg`'s Pool. */
+/**
+ * `SELECT $1::int` round trips through Skein, raw postgres.js (a tagged template: prepared and
+ * pipelined, its defaults) and `pg`'s Pool (unnamed statements, its default).
+ */
 export interface RoundTripFigures {
   skein: RoundTripFigure;
   postgresJs: RoundTripFigure;
@@ -31,8 +36,9 @@ function figure(queries: number, ms: number): RoundTripFigure {
 }
 
 /**
- * Run `queries` round trips of `SELECT $1::int` from `connections` concurrent callers, each
- * on a pool of that size, through each client in turn (after a warm-up).
+ * Run `queries` round trips of `SELECT $1::int` from `callers` concurrent callers, each client
+ * with a pool of `connections`, through each client in turn (after a warm-up). apps/bench's
+ * `postgres` row runs the same workload, interleaved and repeated, for steadier figures.
  *
  * @param options - connection settings and sizes
  * @returns the figures per client
@@ -40,7 +46,8 @@ function figure(queries: number, ms: number): RoundTripFigure {
 export async function benchRoundTrips(options: BenchOptions = {}): Promise<RoundTripFigures> {
   const connections = options.connections ?? 10;
   const queries = options.queries ?? 20_000;
-  const perCaller = Math.ceil(queries / connections);
+  const callers = options.callers ?? 100;
+  const perCaller = Math.ceil(queries / callers);
   const env = process.env;
   const host = options.connection?.host ?? env.PGHOST ?? "127.0.0.1";
   const port = options.connection?.port ?? Number(env.PGPORT ?? 5432);
@@ -52,30 +59,30 @@ export async function benchRoundTrips(options: BenchOptions = {}): Promise<Round
     const caller = function* (): Operation<void> {
       for (let i = 0; i < perCaller; i++) yield* db.query(sql`select ${i}::int as n`);
     };
-    yield* all(Array.from({ length: connections }, caller));
+    yield* all(Array.from({ length: callers }, caller));
     const started = performance.now();
-    yield* all(Array.from({ length: connections }, caller));
-    return figure(perCaller * connections, performance.now() - started);
+    yield* all(Array.from({ length: callers }, caller));
+    return figure(perCaller * callers, performance.now() - started);
   });
 
   const client = postgres({ host, port, user, database, max: connections, onnotice: () => {} });
   const rawCaller = async () => {
-    for (let i = 0; i < perCaller; i++) await client.unsafe("select $1::int as n", [i]);
+    for (let i = 0; i < perCaller; i++) await client`select ${i}::int as n`;
   };
-  await Promise.all(Array.from({ length: connections }, rawCaller));
+  await Promise.all(Array.from({ length: callers }, rawCaller));
   let started = performance.now();
-  await Promise.all(Array.from({ length: connections }, rawCaller));
-  const postgresJs = figure(perCaller * connections, performance.now() - started);
+  await Promise.all(Array.from({ length: callers }, rawCaller));
+  const postgresJs = figure(perCaller * callers, performance.now() - started);
   await client.end();
 
   const pool = new pg.Pool({ host, port, user, database, max: connections });
   const pgCaller = async () => {
     for (let i = 0; i < perCaller; i++) await pool.query("select $1::int as n", [i]);
   };
-  await Promise.all(Array.from({ length: connections }, pgCaller));
+  await Promise.all(Array.from({ length: callers }, pgCaller));
   started = performance.now();
-  await Promise.all(Array.from({ length: connections }, pgCaller));
-  const pgFigure = figure(perCaller * connections, performance.now() - started);
+  await Promise.all(Array.from({ length: callers }, pgCaller));
+  const pgFigure = figure(perCaller * callers, performance.now() - started);
   await pool.end();
 
   return { skein, postgresJs, pg: pgFigure };

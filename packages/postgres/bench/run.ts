@@ -3,7 +3,7 @@ import { benchRoundTrips } from "./round-trips.js";
 
 const trips = await benchRoundTrips();
 const base = trips.postgresJs.perSecond;
-console.log("SELECT $1::int, 10 connections, 20k queries");
+console.log("SELECT $1::int, 10 connections, 100 callers, 20k queries");
 for (const [name, figure] of Object.entries(trips)) {
   const ratio = (figure.perSecond / base).toFixed(2);
   console.log(

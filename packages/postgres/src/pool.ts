@@ -17,6 +17,8 @@ export interface Pool {
    * {@link Pool.release} once the query has settled.
    */
   share(): Operation<Connection>;
+  /** {@link Pool.share} when a connection is free now, without waiting: else `undefined`. */
+  tryShare(): Connection | undefined;
   /** An idle connection to hold alone until the lease is released. */
   hold(): Operation<Lease<Connection>>;
   /** Give back a connection taken with {@link Pool.share}. */
@@ -116,16 +118,15 @@ export function createPool(
     if (index === 0) dispatch();
   };
 
+  const tryShare = (): Connection | undefined => {
+    if (waiters.length > 0) return undefined;
+    const connection = sharable();
+    if (connection !== undefined) connection.load++;
+    return connection;
+  };
   const sharing: Operation<Connection> = {
     *[Symbol.iterator]() {
-      if (waiters.length === 0) {
-        const connection = sharable();
-        if (connection !== undefined) {
-          connection.load++;
-          return connection;
-        }
-      }
-      return yield* wait(true);
+      return tryShare() ?? (yield* wait(true));
     },
   };
   const holding: Operation<Lease<Connection>> = {
@@ -146,5 +147,5 @@ export function createPool(
       };
     },
   };
-  return { share: () => sharing, hold: () => holding, release };
+  return { share: () => sharing, tryShare, hold: () => holding, release };
 }

@@ -156,6 +156,11 @@ function cancelledByRequest(error: unknown): boolean {
   );
 }
 
+/** Whether no query sent on `target` before `pending` is still in flight. */
+function first(target: Connection, pending: Pending): boolean {
+  return target.running.values().next().value === pending;
+}
+
 /**
  * Stop `pending`, whose task was halted, and wait until it has settled, so the connection is
  * clean for what follows. A statement running on the server gets a cancel request. One still
@@ -181,8 +186,10 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
     target.cancels++;
     target.cancelling++;
     try {
-      while (!settled && !query.active) yield* sleep(1);
-      if (!settled) yield* until(Promise.race([cancel(pending), done]));
+      // Its turn comes once the queries sent before it are gone. One that is first and still
+      // not running never will be (postgres.js lost it): the bound below deals with it.
+      while (!settled && !query.active && !first(target, pending)) yield* sleep(1);
+      if (!settled && query.active) yield* until(Promise.race([cancel(pending), done]));
     } finally {
       target.cancelling--;
     }
@@ -263,7 +270,10 @@ export function* runQuery(
     }
     throw translated;
   } finally {
-    target.running.delete(pending);
-    if (!settled) yield* stop(target, pending);
+    try {
+      if (!settled) yield* stop(target, pending);
+    } finally {
+      target.running.delete(pending);
+    }
   }
 }

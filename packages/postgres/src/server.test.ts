@@ -375,6 +375,16 @@ if (!configured && inCi) {
       expect(row?.ok).toBe(1);
     });
 
+    it("spreads concurrent queries over every connection before pipelining", function* () {
+      const { db } = yield* useServer({ max: 4 });
+      const rows = yield* all(
+        Array.from({ length: 12 }, (_, i) =>
+          db.query<{ pid: number }>(sql`select pg_backend_pid() as pid, ${i}::int as i`),
+        ),
+      );
+      expect(new Set(rows.map(([row]) => row?.pid)).size).toBe(4);
+    });
+
     it("halts a query pipelined behind a slow one without disturbing it", function* () {
       const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 1 });

@@ -110,7 +110,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
           }
         }
         for (let attempt = 1; ; attempt++) {
-          const connection = yield* pool.share();
+          const connection = pool.tryShare() ?? (yield* pool.share());
           try {
             return yield* runQuery(connection, query, undefined, true);
           } catch (error) {
