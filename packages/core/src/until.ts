@@ -7,7 +7,8 @@ import type { Operation } from "./types.js";
 // async loop makes one.
 class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction {
   private yielded: boolean;
-  // Its own iterator result, as InstructionOperation is.
+  // Its own iterator result, for both steps (read before the next call, so rewritten in place):
+  // no allocation per step, and one more shape (not one per class) where results are read.
   done: boolean;
   value: unknown;
   constructor(private promise: PromiseLike<T>) {

@@ -20,21 +20,13 @@ export interface Instruction {
 export abstract class InstructionOperation<T>
   implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction
 {
-  // Declared, not initialized as class fields: a field initializer in a base class runs as a
+  // Declared, not initialized as a class field: a field initializer in a base class runs as a
   // define on every subclass's shape, which V8 handles through a slow path once it has seen
-  // more than four shapes (constructing was ~18x slower). Plain assignments stay on fast paths.
+  // more than four shapes (constructing was ~18x slower). A plain assignment stays fast.
   private declare yielded: boolean;
-  /**
-   * The object is also its own iterator result, for both steps: `yield*` reads `done` and
-   * `value` before the next call, so they can be rewritten in place and no result is allocated.
-   */
-  declare done: boolean;
-  declare value: unknown;
 
   constructor() {
     this.yielded = false;
-    this.done = false;
-    this.value = undefined;
   }
 
   abstract enter(task: TaskImpl): void;
@@ -44,16 +36,13 @@ export abstract class InstructionOperation<T>
     return this;
   }
 
+  // A fresh result each time rather than the instruction itself: the engine and every `yield*`
+  // read `done` and `value` off these, and one shape for all of them keeps those reads
+  // polymorphic where a shape per instruction class would make them megamorphic.
   next(value?: unknown): IteratorResult<Instruction, T> {
-    if (this.yielded) {
-      this.done = true;
-      this.value = value;
-    } else {
-      this.yielded = true;
-      this.done = false;
-      this.value = this;
-    }
-    return this as unknown as IteratorResult<Instruction, T>;
+    if (this.yielded) return { done: true, value: value as T };
+    this.yielded = true;
+    return { done: false, value: this };
   }
 
   throw(error: unknown): IteratorResult<Instruction, T> {
