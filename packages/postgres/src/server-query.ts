@@ -1,4 +1,4 @@
-import { moveOnAfter, type Operation, sleep, until } from "@skein/core";
+import { type Operation, sleep, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
@@ -120,6 +120,15 @@ export function isFatal(error: unknown): boolean {
   );
 }
 
+/** How long a cancelled statement may keep running before its cancel request is sent again. */
+const RESEND_MS = 100;
+
+/** Send a cancel request through postgres.js's canceller; settles (never rejects) once sent. */
+function cancelWith(canceller: unknown, pending: Pending): Promise<void> {
+  if (typeof canceller !== "function") return Promise.resolve();
+  return Promise.resolve((canceller as (query: Pending) => unknown)(pending)).then(noop, noop);
+}
+
 /**
  * Internal. Send a cancel request for `pending`; settles (never rejects) once the server has
  * taken it. postgres.js's public `cancel()` drops the request's promise, so the canceller it
@@ -156,6 +165,18 @@ function cancelledByRequest(error: unknown): boolean {
   );
 }
 
+/**
+ * Whether `done` settles within `ms`. A plain timer: this runs in the cleanup of a halted task,
+ * where `moveOnAfter()` under an enclosing deadline that has already fired would wait forever.
+ */
+function within(done: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  return Promise.race([done.then(() => true), late]).finally(() => clearTimeout(timer));
+}
+
 /** Whether no query sent on `target` before `pending` is still in flight. */
 function first(target: Connection, pending: Pending): boolean {
   return target.running.values().next().value === pending;
@@ -164,10 +185,10 @@ function first(target: Connection, pending: Pending): boolean {
 /**
  * Stop `pending`, whose task was halted, and wait until it has settled, so the connection is
  * clean for what follows. A statement running on the server gets a cancel request. One still
- * waiting behind others in the pipeline gets it once it runs: postgres.js's own deferred
- * cancel is not used, as it loses track of the statements behind the cancelled one. A query
- * not sent yet is never cancelled when it may be the one the client connects with (postgres.js
- * would then never finish connecting); it runs, and only its result is dropped.
+ * waiting behind others on its connection (sent in the pipeline, or held back by postgres.js
+ * until the pipeline drains) gets it once it runs: postgres.js's own cancel is used for neither,
+ * as it loses track of the statements behind a pipelined one it cancels, and never finishes
+ * connecting when the unsent query it drops is the one the client connects with.
  */
 function* stop(target: Connection, pending: Pending): Operation<void> {
   const query = pending as unknown as { state: unknown; active: boolean };
@@ -182,26 +203,30 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
   );
   // postgres.js hands a query to its connection a microtask after it is first awaited.
   if (query.state == null) yield* until(Promise.resolve());
-  if (query.state != null) {
+  // Its turn comes once the queries sent before it are gone. One that is first in line and
+  // still not running is being connected with, or was lost by postgres.js (seen right after a
+  // backend is terminated): the bound below deals with both.
+  const running = () => query.state != null && query.active;
+  while (!settled && !running() && !first(target, pending)) yield* sleep(1);
+  if (!settled && running()) {
+    // A cancel request that lands before the statement has reached the server (postgres.js
+    // writes on the next turn of the event loop) finds the backend idle and is dropped: while
+    // the statement keeps running, the request is sent again.
+    const canceller = (pending as unknown as { canceller?: unknown }).canceller;
     target.cancels++;
     target.cancelling++;
     try {
-      // Its turn comes once the queries sent before it are gone. One that is first and still
-      // not running never will be (postgres.js lost it): the bound below deals with it.
-      while (!settled && !query.active && !first(target, pending)) yield* sleep(1);
-      if (!settled && query.active) yield* until(Promise.race([cancel(pending), done]));
+      for (let tries = 0; !settled && running() && tries < SETTLE_MS / RESEND_MS; tries++) {
+        yield* until(Promise.race([cancelWith(canceller, pending), done]));
+        if (!settled) yield* until(within(done, RESEND_MS));
+      }
     } finally {
       target.cancelling--;
     }
-  } else if (target.ready) {
-    // Queued inside postgres.js until its pipeline drains: dropped from that queue, with no
-    // request to the server.
-    yield* until(cancel(pending));
   }
-  // A query postgres.js never settles (seen right after a backend is terminated) would hold
-  // the client forever: past the bound, the client is replaced.
-  const waited = yield* moveOnAfter(SETTLE_MS, until(done));
-  if (waited.timedOut) yield* target.reset();
+  // A query postgres.js never settles would hold the client forever: past the bound, the
+  // client is replaced.
+  if (!(yield* until(within(done, SETTLE_MS)))) yield* target.reset();
 }
 
 /**
