@@ -31,6 +31,24 @@ describe("moveOnAfter()", () => {
     expect(cleaned).toBe(true);
   });
 
+  it("still times out inside the cleanup of an operation its enclosing timeout halted", function* () {
+    let cleanup: { timedOut: boolean } | undefined;
+    const error = yield* caught(
+      timeout(
+        5,
+        (function* () {
+          try {
+            yield* suspend();
+          } finally {
+            cleanup = yield* moveOnAfter(10, suspend());
+          }
+        })(),
+      ),
+    );
+    expect((error as TimeoutError).ms).toBe(5);
+    expect(cleanup).toEqual({ timedOut: true });
+  });
+
   it("does not swallow an enclosing timeout that fires first", function* () {
     const error = yield* caught(timeout(5, moveOnAfter(60_000, suspend())));
     expect((error as TimeoutError).ms).toBe(5);

@@ -94,12 +94,14 @@ describe("shield()", () => {
 
   it("holds an enclosing timeout until the operation is done", function* () {
     const events: string[] = [];
+    // 10 ms, not 1: the timer must not fire before the child has entered the shield, which a
+    // loaded machine can delay past 1 ms.
     const error = yield* caught(
       timeout(
-        1,
+        10,
         shield(
           (function* () {
-            yield* sleep(20);
+            yield* sleep(40);
             events.push("done");
           })(),
         ),

@@ -27,7 +27,9 @@ export function limit<T>(at: number, operation: Operation<T>): Operation<T | typ
 
 function* limited<T>(at: number, operation: Operation<T>): Generator<any, T | typeof TIMED_OUT> {
   const outer = (yield* DeadlineContext.get()) ?? Infinity;
-  if (at >= outer) return yield* operation;
+  // An enclosing deadline that has passed is already halting this task: a limit set now is in
+  // its cleanup, which nothing else would bound, so it keeps a timer of its own.
+  if (at >= outer && outer > Date.now()) return yield* operation;
   if (at <= Date.now()) return TIMED_OUT;
   return yield* trapped(function* () {
     yield* DeadlineContext.set(at);
