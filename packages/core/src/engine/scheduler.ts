@@ -122,10 +122,6 @@ export class Scheduler {
   }
 
   /**
-   * Called by a task every 1024 steps: true when the slice is used up and it should yield. The
-   * clock starts at the first call, so short drains never read it.
-   */
-  /**
    * Internal. A coarse clock for stamping new tasks: the time at which the current slice
    * first asked, so a slice that starts thousands of tasks reads the time once.
    */
@@ -142,6 +138,10 @@ export class Scheduler {
     return performance.timeOrigin + tick;
   }
 
+  /**
+   * Called by a task every 1024 steps: true when the slice is used up and it should yield. The
+   * clock starts at the first call, so short drains never read it.
+   */
   sliceExpired(): boolean {
     const now = performance.now();
     this.tickStale = true;
