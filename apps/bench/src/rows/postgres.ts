@@ -71,6 +71,20 @@ function rawClient(server: BenchServer, max: number, applicationName = "skein_be
   });
 }
 
+/** A `@skein/postgres` pool on the bench server, like {@link rawClient}'s. */
+function skeinClient(server: BenchServer, max: number, applicationName: string) {
+  return usePostgres({
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    database: server.database,
+    ...(server.password === undefined ? {} : { password: server.password }),
+    max,
+    connectTimeout: CONNECT_TIMEOUT_S * 1000,
+    applicationName,
+  });
+}
+
 /** Fail at once, with what to do about it, when no server answers. */
 async function probe(server: BenchServer): Promise<void> {
   const client = rawClient(server, 1);
@@ -146,16 +160,7 @@ function* roundTrips(server: BenchServer, n: number, runs: number): skein.Operat
     connectionTimeoutMillis: CONNECT_TIMEOUT_S * 1000,
   });
   try {
-    const db = yield* usePostgres({
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      database: server.database,
-      ...(server.password === undefined ? {} : { password: server.password }),
-      max: CONNECTIONS,
-      connectTimeout: CONNECT_TIMEOUT_S * 1000,
-      applicationName: "skein_bench",
-    });
+    const db = yield* skeinClient(server, CONNECTIONS, "skein_bench");
     const bodies: Record<Client, () => skein.Operation<void>> = {
       postgresJs: () => skein.until(viaPostgresJs(raw, n)),
       pg: () => skein.until(viaPg(pool, n)),
@@ -224,16 +229,7 @@ function* cancelLatency(
   const admin = rawClient(server, 1, `skein_bench_admin_${process.pid}`);
   const raw = rawClient(server, 1, rawApp);
   try {
-    const db = yield* usePostgres({
-      host: server.host,
-      port: server.port,
-      user: server.user,
-      database: server.database,
-      ...(server.password === undefined ? {} : { password: server.password }),
-      max: 1,
-      connectTimeout: CONNECT_TIMEOUT_S * 1000,
-      applicationName: skeinApp,
-    });
+    const db = yield* skeinClient(server, 1, skeinApp);
     yield* db.query(sql`select 1`);
     yield* skein.until(raw`select 1`);
     const times = { postgresJs: [] as number[], skein: [] as number[] };
