@@ -1,5 +1,6 @@
 import type { Operation } from "../types.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
+import { Lazy } from "./lazy.js";
 import { NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./task.js";
 
 /**
@@ -91,20 +92,14 @@ class ExitTrap extends InstructionOperation<unknown> {
  * with it, a child's failure is thrown here, and context values set inside are dropped.
  */
 export function trapped<T>(body: () => Operation<T>): Operation<T> {
-  return new Trapped(body);
+  return new Lazy(enterTrapped<T>, body, undefined, undefined);
 }
 
-// A class rather than an object literal: a literal's computed `[Symbol.iterator]` key is defined
-// through the runtime every time one is made.
-class Trapped<T> implements Operation<T> {
-  constructor(private body: () => Operation<T>) {}
-
-  [Symbol.iterator](): Iterator<Instruction, T, unknown> {
-    const enter = new EnterTrap();
-    const frame = trappedFrame(this.body, enter);
-    enter.frame = frame;
-    return frame;
-  }
+function enterTrapped<T>(body: () => Operation<T>): Iterator<Instruction, T, unknown> {
+  const enter = new EnterTrap();
+  const frame = trappedFrame(body, enter);
+  enter.frame = frame;
+  return frame;
 }
 
 function* trappedFrame<T>(body: () => Operation<T>, enter: EnterTrap): Generator<any, T, any> {
