@@ -166,9 +166,12 @@ for (const target of targets) {
             const cli = yield* useCli([...args, "--progress", "50", "--delay", "10"]);
             yield* cli.line(atLeast(20));
             cli.kill("SIGINT");
-            return yield* cli.exit;
+            return { ...(yield* cli.exit), stderr: cli.stderr };
           });
-          expect(exit).toEqual({ code: 130, signal: null });
+          expect({ code: exit.code, signal: exit.signal }, exit.stderr).toEqual({
+            code: 130,
+            signal: null,
+          });
           const counts = yield* withStore(db, function* (store) {
             return yield* store.counts((yield* store.find(name)).id);
           });

@@ -1,4 +1,11 @@
-import { type Operation, TimeoutError, timeout } from "@skein/core";
+import {
+  moveOnAfter,
+  type Operation,
+  spawn,
+  TimeoutError,
+  timeout,
+  withResolvers,
+} from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { caught } from "../test/suite.js";
@@ -40,6 +47,17 @@ function stalled(sent: boolean): { connection: Connection; resets: number; cance
   };
 }
 
+/** A promise and the functions that settle it (Node 20 has no `Promise.withResolvers`). */
+function promiseWithResolvers<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
 describe("runQuery", () => {
   it("replaces the client of a running statement that never settles, even when a deadline halted it", function* () {
     const stall = stalled(true);
@@ -64,5 +82,56 @@ describe("runQuery", () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(stall.cancels).toBe(0);
     expect(stall.resets).toBe(1);
+  });
+
+  it("finishes a halt only after every cancel request it sent is done, though the statement settled first", function* () {
+    const statement = promiseWithResolvers<never[]>();
+    const request = promiseWithResolvers<void>();
+    const events: string[] = [];
+    const sent = withResolvers<void>();
+    const pending = Object.assign(statement.promise, {
+      state: { pid: 1, secret: 1 },
+      active: true,
+      canceller: () => {
+        sent.resolve();
+        return request.promise.then(() => {
+          events.push("cancel request done");
+        });
+      },
+    });
+    const connection: Connection = {
+      sql: { unsafe: () => pending } as unknown as Connection["sql"],
+      closed: new Set(),
+      running: new Set(),
+      load: 1,
+      exclusive: true,
+      full: false,
+      ready: true,
+      cancels: 0,
+      cancelling: 0,
+      *reset(): Operation<void> {
+        events.push("reset");
+      },
+    };
+    const task = yield* spawn(() =>
+      runQuery(connection, { text: "select pg_sleep(1)", params: [] }),
+    );
+    const halting = yield* spawn(function* () {
+      yield* task.halt();
+      events.push("halted");
+    });
+    yield* sent.operation;
+    // The statement ends on its own before the server has taken the cancel request: a request
+    // still on its way would stop whatever the connection runs next.
+    statement.reject(
+      Object.assign(new Error("canceling statement due to user request"), { code: "57014" }),
+    );
+    events.push("statement settled");
+    expect((yield* moveOnAfter(50, halting)).timedOut).toBe(true);
+    request.resolve();
+    yield* halting;
+    expect(events).toEqual(["statement settled", "cancel request done", "halted"]);
+    expect(connection.cancelling).toBe(0);
+    expect(connection.running.size).toBe(0);
   });
 });

@@ -213,12 +213,22 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
     // writes on the next turn of the event loop) finds the backend idle and is dropped: while
     // the statement keeps running, the request is sent again.
     const canceller = (pending as unknown as { canceller?: unknown }).canceller;
+    // Every request sent, finished or not: one still on its way when the statement settles
+    // would stop whatever runs next on this connection.
+    const requests: Promise<void>[] = [];
     target.cancels++;
     target.cancelling++;
     try {
       for (let tries = 0; !settled && running() && tries < SETTLE_MS / RESEND_MS; tries++) {
-        yield* until(Promise.race([cancelWith(canceller, pending), done]));
+        const request = cancelWith(canceller, pending);
+        requests.push(request);
+        yield* until(Promise.race([request, done]));
         if (!settled) yield* until(within(done, RESEND_MS));
+      }
+      // The server has signalled the backend once it closes the request's socket.
+      if (!(yield* until(within(Promise.all(requests).then(noop), SETTLE_MS)))) {
+        yield* target.reset();
+        return;
       }
     } finally {
       target.cancelling--;
