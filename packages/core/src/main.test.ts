@@ -16,8 +16,11 @@ interface Exited {
   stderr: string;
 }
 
-/** Run the fixture program with `mode`; with `interrupt`, send SIGINT once it prints "ready". */
-function* runProgram(mode: string, interrupt = false): Operation<Exited> {
+/**
+ * Run the fixture program with `mode`; with `interrupt`, send SIGINT once it prints "ready", and
+ * with `twice`, once more when it prints "cleaning up".
+ */
+function* runProgram(mode: string, interrupt = false, twice = false): Operation<Exited> {
   const child = spawnProcess(process.execPath, ["--import", "tsx", PROGRAM, mode], {
     cwd: PACKAGE_DIR,
     stdio: ["ignore", "pipe", "pipe"],
@@ -27,17 +30,23 @@ function* runProgram(mode: string, interrupt = false): Operation<Exited> {
   });
   const closed = yield* on(child, "close");
   const ready = withResolvers<void>();
+  const cleaning = withResolvers<void>();
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     if (stdout.includes("ready\n")) ready.resolve();
+    if (stdout.includes("cleaning up\n")) cleaning.resolve();
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
   if (interrupt) {
     yield* ready.operation;
+    child.kill("SIGINT");
+  }
+  if (twice) {
+    yield* cleaning.operation;
     child.kill("SIGINT");
   }
   const [status] = (yield* closed.next()).value as [number | null];
@@ -74,6 +83,13 @@ describe("main()", () => {
   it("runs cleanup on SIGINT and exits 130", function* () {
     const { status, stdout } = yield* runProgram("wait", true);
     expect(stdout).toBe("ready\ncleanup done\n");
+    expect(status).toBe(130);
+  }, 30_000);
+
+  it("exits 130 at once on a second SIGINT while the cleanup runs", function* () {
+    const { status, stdout, stderr } = yield* runProgram("stuck", true, true);
+    expect(stdout).toBe("ready\ncleaning up\n");
+    expect(stderr).toContain("second interrupt");
     expect(status).toBe(130);
   }, 30_000);
 });

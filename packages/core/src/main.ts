@@ -36,8 +36,8 @@ export function* exit(status: number, message?: string): Operation<void> {
 
 /**
  * The entry point of a program. Runs `body` with the command-line arguments; SIGINT and SIGTERM
- * halt it (exit codes 130 and 143) after its cleanup has run; an error is printed and exits 1;
- * success exits 0.
+ * halt it (exit codes 130 and 143) after its cleanup has run, and a second one while that cleanup
+ * runs exits at once; an error is printed and exits 1; success exits 0.
  *
  * @example
  * ```ts
@@ -61,8 +61,18 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
     leaving = true;
     task?.halt();
   };
-  const onSigint = () => leave({ status: 130 });
-  const onSigterm = () => leave({ status: 143 });
+  let signalled = false;
+  const onSignal = (status: number) => {
+    if (signalled) {
+      // The user asked twice: cleanup that hangs must not keep the program from ending.
+      console.error(`a second interrupt while cleaning up: exiting now (${status})`);
+      process.exit(status);
+    }
+    signalled = true;
+    leave({ status });
+  };
+  const onSigint = () => onSignal(130);
+  const onSigterm = () => onSignal(143);
   // Keeps the process alive while the body waits on nothing that holds the event loop.
   const keepAlive = setInterval(() => {}, 2 ** 30);
   process.on("SIGINT", onSigint);
