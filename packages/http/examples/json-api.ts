@@ -1,9 +1,10 @@
 // A JSON API server with a router, typed route parameters and validated bodies, and a client
-// talking to it.
+// talking to it. jsonResponse() is Response.json() without building Headers or a stream.
 import { main } from "@skein/core";
 import {
   createRouter,
   HttpStatusError,
+  jsonResponse,
   RequestError,
   readJson,
   useHttpClient,
@@ -20,12 +21,12 @@ await main(function* () {
   const todos = new Map<number, Todo>();
   const router = createRouter()
     .get("/todos", function* () {
-      return Response.json([...todos.values()]);
+      return jsonResponse([...todos.values()]);
     })
     .get("/todos/:id", function* (_request, params) {
       const todo = todos.get(Number(params.id));
       if (!todo) throw new RequestError(404, "no-such-todo", `no todo ${params.id}`);
-      return Response.json(todo);
+      return jsonResponse(todo);
     })
     .post("/todos", function* (request) {
       const body = yield* readJson<{ title?: unknown }>(request);
@@ -34,7 +35,7 @@ await main(function* () {
       }
       const todo = { id: todos.size + 1, title: body.title, done: false };
       todos.set(todo.id, todo);
-      return Response.json(todo, { status: 201 });
+      return jsonResponse(todo, { status: 201 });
     });
 
   const server = yield* useHttpServer({ handler: router.handle });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { forwardToReal } from "./forward-to-real.js";
 import { PayloadTooLargeError } from "./request-errors.js";
 
 /**
@@ -156,68 +157,15 @@ class IncomingRequest {
   }
 }
 
-const OWN = new Set<PropertyKey>(["constructor", "method", "url", "headers", Symbol.toStringTag]);
-
-/** Members that read the header list: the real request must have the latest headers. */
-const READS_HEADERS = (key: PropertyKey) => key === "clone" || typeof key === "symbol";
-
-/** Forward `key` of `Request.prototype` to the real request. */
-function forward(key: PropertyKey, descriptor: PropertyDescriptor): PropertyDescriptor {
-  const { value, get, set } = descriptor;
-  const sync = READS_HEADERS(key);
-  if (get === undefined && set === undefined && typeof value !== "function") return descriptor;
-  if (typeof value === "function") {
-    return {
-      configurable: true,
-      writable: true,
-      enumerable: descriptor.enumerable ?? false,
-      value: {
-        [key](this: IncomingRequest, ...args: unknown[]) {
-          return Reflect.apply(value, IncomingRequest.realOf(this, sync), args);
-        },
-      }[key as string],
-    };
-  }
-  return {
-    configurable: true,
-    enumerable: descriptor.enumerable ?? false,
-    get:
-      get &&
-      function (this: IncomingRequest) {
-        return Reflect.apply(get, IncomingRequest.realOf(this, sync), []);
-      },
-    set:
-      set &&
-      function (this: IncomingRequest, next: unknown) {
-        Reflect.apply(set, IncomingRequest.realOf(this, sync), [next]);
-      },
-  };
-}
-
-Object.setPrototypeOf(IncomingRequest.prototype, NativeRequest.prototype);
-Object.defineProperty(IncomingRequest.prototype, "constructor", {
-  configurable: true,
-  writable: true,
-  value: NativeRequest,
-});
-for (const key of Reflect.ownKeys(NativeRequest.prototype)) {
-  if (OWN.has(key)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key)!;
-  Object.defineProperty(IncomingRequest.prototype, key, forward(key, descriptor));
-}
-// The runtime's internal slots (undici 6 keeps them under symbols on each instance): reading one
-// builds the real request, so undici's own code can take this one wherever it takes a Request.
-for (const key of Object.getOwnPropertySymbols(new NativeRequest("http://127.0.0.1/"))) {
-  Object.defineProperty(IncomingRequest.prototype, key, {
-    configurable: true,
-    get(this: IncomingRequest) {
-      return (IncomingRequest.realOf(this, true) as unknown as Record<symbol, unknown>)[key];
-    },
-    set(this: IncomingRequest, next: unknown) {
-      (IncomingRequest.realOf(this, true) as unknown as Record<symbol, unknown>)[key] = next;
-    },
-  });
-}
+forwardToReal(
+  IncomingRequest,
+  NativeRequest,
+  new NativeRequest("http://127.0.0.1/"),
+  new Set<PropertyKey>(["method", "url", "headers", Symbol.toStringTag]),
+  (request, sync) => IncomingRequest.realOf(request, sync),
+  // Members that read the header list: the real request must have the latest headers.
+  (key) => key === "clone" || typeof key === "symbol",
+);
 
 /**
  * Whether handlers get the lazy request: only where it behaves as the real one does, checked

@@ -1,7 +1,7 @@
 export * from "./body-errors.js";
 export * from "./client.js";
 export * from "./errors.js";
-export { fixedResponse } from "./fixed-response.js";
+export { fixedResponse, jsonResponse } from "./fixed-response.js";
 export * from "./read-body.js";
 export * from "./request-errors.js";
 export type { HttpResponse } from "./response.js";

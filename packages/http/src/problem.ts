@@ -1,3 +1,5 @@
+import { jsonResponse } from "./fixed-response.js";
+
 /** Internal. A JSON error response: `{ "error": { "code", "message" } }`. */
 export function problem(
   status: number,
@@ -5,5 +7,5 @@ export function problem(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return Response.json({ error: { code, message } }, { status, headers });
+  return jsonResponse({ error: { code, message } }, { status, headers });
 }

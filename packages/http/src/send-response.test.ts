@@ -3,7 +3,7 @@ import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { withoutLeaks } from "../test/servers.js";
 import { type RequestOptions, useHttpClient } from "./client.js";
-import { fixedResponse } from "./fixed-response.js";
+import { fixedResponse, jsonResponse } from "./fixed-response.js";
 import type { Handler } from "./router.js";
 import { useHttpServer } from "./server.js";
 
@@ -190,5 +190,106 @@ describe("fixedResponse()", () => {
     expect(yield* until(fixedResponse('{"a":1}').json())).toEqual({ a: 1 });
     expect(() => fixedResponse("x", { status: 204 })).toThrow(TypeError);
     expect(() => new Response("x", { status: 204 })).toThrow(TypeError);
+  });
+
+  it("checks and normalizes its init as new Response(body, init) does", function* () {
+    const cases: ResponseInit[] = [
+      { headers: { "X-Mixed": " \t padded\u00a0 ", "content-type": "text/csv" } },
+      { headers: { "x-a": "1", "X-A": "2" } },
+      {
+        headers: [
+          ["x-pair", "1"],
+          ["x-pair", "2"],
+        ],
+      },
+      { headers: new Headers({ "x-from": "headers" }) },
+      { status: 599, statusText: "Odd" },
+    ];
+    for (const init of cases) {
+      const fixed = fixedResponse("body", init);
+      const plain = new Response("body", init);
+      expect([...fixed.headers]).toEqual([...plain.headers]);
+      expect([fixed.status, fixed.statusText, fixed.ok]).toEqual([
+        plain.status,
+        plain.statusText,
+        plain.ok,
+      ]);
+    }
+    const bad: ResponseInit[] = [
+      { headers: { "bad name": "x" } },
+      { headers: { "x-ok": "line\nbreak" } },
+      { headers: { "x-wide": "\u2713" } },
+      { status: 99 },
+      { status: 600 },
+      { statusText: "new\nline" },
+    ];
+    for (const init of bad) {
+      expect(() => new Response("body", init)).toThrow();
+      const thrown = (() => {
+        try {
+          fixedResponse("body", init);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(thrown, JSON.stringify(init)).toBeInstanceOf(Error);
+      expect((thrown as Error).constructor).toBe(
+        (() => {
+          try {
+            new Response("body", init);
+          } catch (error) {
+            return (error as Error).constructor;
+          }
+        })(),
+      );
+    }
+  });
+
+  it("sends the headers as the handler left them after reading and changing them", function* () {
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        const response = fixedResponse("changed", { headers: { "x-before": "1" } });
+        response.headers.set("x-after", "2");
+        response.headers.delete("x-before");
+        return response;
+      });
+      expect(reply.headers["x-after"]).toBe("2");
+      expect(reply.headers["x-before"]).toBeUndefined();
+      expect(reply.headers["content-length"]).toBe("7");
+      expect(reply.text).toBe("changed");
+    });
+  });
+
+  it("gives a clone the headers changed before it was made", function* () {
+    const response = fixedResponse("x", { headers: { "x-one": "1" } });
+    response.headers.append("x-two", "2");
+    const copy = response.clone();
+    expect(copy.headers.get("x-one")).toBe("1");
+    expect(copy.headers.get("x-two")).toBe("2");
+    expect(yield* until(copy.text())).toBe("x");
+  });
+
+  it("answers as Response.json does in jsonResponse()", function* () {
+    const data = { id: 7, tags: ["a", "b"] };
+    for (const init of [
+      {},
+      { status: 201, headers: { "content-type": "application/vnd.x+json" } },
+    ]) {
+      const fixed = jsonResponse(data, init);
+      const plain = Response.json(data, init);
+      expect([...fixed.headers]).toEqual([...plain.headers]);
+      expect(fixed.status).toBe(plain.status);
+      expect(yield* until(fixed.json())).toEqual(yield* until(plain.json()));
+    }
+    expect(() => jsonResponse(undefined)).toThrow(TypeError);
+    expect(() => Response.json(undefined)).toThrow(TypeError);
+    yield* withoutLeaks(function* () {
+      const reply = yield* fetchFrom(function* () {
+        return jsonResponse({ ok: "✓" });
+      });
+      expect(reply.headers["content-type"]).toBe("application/json");
+      expect(reply.headers["content-length"]).toBe(String(Buffer.byteLength('{"ok":"✓"}')));
+      expect(JSON.parse(reply.text)).toEqual({ ok: "✓" });
+    });
   });
 });

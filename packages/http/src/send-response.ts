@@ -4,11 +4,42 @@ import { FixedResponse } from "./fixed-response.js";
 import { StreamResponse } from "./stream-response.js";
 
 /**
- * Internal. Send `reply` on `response`: status, headers, then its body. A body made from a
- * string or bytes goes out in one write with a `content-length`; any other body is streamed
- * from its reader with chunked encoding.
+ * Internal. Send `reply` now if its body needs no waiting: none, or a string or bytes (one
+ * write with a `content-length`). Most responses are sent like this, without an operation.
+ *
+ * @returns false, having sent nothing, when the body must be streamed by {@link sendStreamed}
  */
-export function* sendResponse(reply: Response, response: ServerResponse): Operation<void> {
+export function sendAtOnce(reply: Response, response: ServerResponse): boolean {
+  if (reply instanceof FixedResponse) {
+    const fixed = FixedResponse.sourceOf(reply);
+    if (fixed !== undefined) {
+      const headers = FixedResponse.plainHeadersOf(reply) ?? headersOf(reply);
+      headers["content-length"] ??=
+        typeof fixed === "string" ? Buffer.byteLength(fixed) : fixed.byteLength;
+      response.writeHead(reply.status, reply.statusText || undefined, headers);
+      response.end(fixed);
+      return true;
+    }
+  }
+  if (reply instanceof StreamResponse) return false;
+  const body = reply.body;
+  if (body === null) {
+    response.writeHead(reply.status, reply.statusText || undefined, headersOf(reply));
+    response.end();
+    return true;
+  }
+  const source = sourceOf(reply, body);
+  if (source === undefined) return false;
+  const headers = headersOf(reply);
+  headers["content-length"] ??=
+    typeof source === "string" ? Buffer.byteLength(source) : source.byteLength;
+  response.writeHead(reply.status, reply.statusText || undefined, headers);
+  response.end(source);
+  return true;
+}
+
+/** Internal. Send `reply`, whose body {@link sendAtOnce} could not, with chunked encoding. */
+export function* sendStreamed(reply: Response, response: ServerResponse): Operation<void> {
   const headers = headersOf(reply);
   const statusText = reply.statusText || undefined;
   if (reply instanceof StreamResponse) {
@@ -21,30 +52,8 @@ export function* sendResponse(reply: Response, response: ServerResponse): Operat
     response.end();
     return;
   }
-  const fixed = reply instanceof FixedResponse ? FixedResponse.sourceOf(reply) : undefined;
-  if (fixed !== undefined) {
-    headers["content-length"] ??=
-      typeof fixed === "string" ? Buffer.byteLength(fixed) : fixed.byteLength;
-    response.writeHead(reply.status, statusText, headers);
-    response.end(fixed);
-    return;
-  }
-  const body = reply.body;
-  if (body === null) {
-    response.writeHead(reply.status, statusText, headers);
-    response.end();
-    return;
-  }
-  const source = sourceOf(reply, body);
-  if (source !== undefined) {
-    headers["content-length"] ??=
-      typeof source === "string" ? Buffer.byteLength(source) : source.byteLength;
-    response.writeHead(reply.status, statusText, headers);
-    response.end(source);
-    return;
-  }
   response.writeHead(reply.status, statusText, headers);
-  const reader = body.getReader();
+  const reader = reply.body!.getReader();
   let done = false;
   try {
     for (;;) {

@@ -17,7 +17,7 @@ import { toRequest } from "./incoming-request.js";
 import { problem } from "./problem.js";
 import { PayloadTooLargeError, RequestError } from "./request-errors.js";
 import type { Handler } from "./router.js";
-import { sendResponse } from "./send-response.js";
+import { sendAtOnce, sendStreamed } from "./send-response.js";
 
 /**
  * Where a server reports handler failures. Each failure is reported once; the client only
@@ -207,8 +207,15 @@ function onClose(this: ServedResponse): void {
 
 function* serve(state: ServerState, request: IncomingMessage, response: ServerResponse) {
   try {
-    const reply = yield* respond(state, request);
-    yield* sendResponse(reply, response);
+    let reply: Response;
+    try {
+      reply =
+        tooLarge(state, request) ??
+        (yield* state.handler(toRequest(state.origin, request, state.maxBodyBytes)));
+    } catch (error) {
+      reply = failed(state, request, error);
+    }
+    if (!sendAtOnce(reply, response)) yield* sendStreamed(reply, response);
   } catch (error) {
     if (!response.headersSent) {
       state.logger.error(`${request.method} ${request.url} failed`, error);
@@ -224,31 +231,28 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
   }
 }
 
-function* respond(state: ServerState, request: IncomingMessage): Operation<Response> {
+/** A 413 for a request that announces a body larger than the server takes. */
+function tooLarge(state: ServerState, request: IncomingMessage): Response | undefined {
   const method = request.method;
   // GET and HEAD bodies are never read, and node:http builds `headers` only when asked.
-  const announced =
-    method === "GET" || method === "HEAD" ? 0 : Number(request.headers["content-length"]);
-  if (announced > state.maxBodyBytes) {
-    request.resume();
-    return problem(
-      413,
-      "payload-too-large",
-      `the request body is larger than ${state.maxBodyBytes} bytes`,
-      {
-        connection: "close",
-      },
-    );
+  if (method === "GET" || method === "HEAD") return undefined;
+  if (!(Number(request.headers["content-length"]) > state.maxBodyBytes)) return undefined;
+  request.resume();
+  return problem(
+    413,
+    "payload-too-large",
+    `the request body is larger than ${state.maxBodyBytes} bytes`,
+    { connection: "close" },
+  );
+}
+
+/** The response for a handler that threw: a `RequestError`'s status, otherwise a logged 500. */
+function failed(state: ServerState, request: IncomingMessage, error: unknown): Response {
+  if (error instanceof RequestError) {
+    const headers: Record<string, string> =
+      error instanceof PayloadTooLargeError ? { connection: "close" } : {};
+    return problem(error.status, error.code, error.message, headers);
   }
-  try {
-    return yield* state.handler(toRequest(state.origin, request, state.maxBodyBytes));
-  } catch (error) {
-    if (error instanceof RequestError) {
-      const headers: Record<string, string> =
-        error instanceof PayloadTooLargeError ? { connection: "close" } : {};
-      return problem(error.status, error.code, error.message, headers);
-    }
-    state.logger.error(`${request.method} ${request.url} failed`, error);
-    return problem(500, "internal", "internal error");
-  }
+  state.logger.error(`${request.method} ${request.url} failed`, error);
+  return problem(500, "internal", "internal error");
 }
