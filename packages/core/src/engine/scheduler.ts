@@ -57,6 +57,8 @@ export class Scheduler {
     this.tickStale = true;
     try {
       task.step();
+      // Most resumptions start nothing else: the queue is still empty.
+      if (this.size === 0) return;
       for (let next = this.paused ? undefined : this.pop(); next !== undefined; ) {
         next.step();
         next = this.paused ? undefined : this.pop();
