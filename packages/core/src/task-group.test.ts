@@ -79,6 +79,26 @@ describe("taskGroup()", () => {
     expect(error.message).toMatch(/2 failure\(s\).*first/);
   });
 
+  it("halts a sibling woken with the first failure before it can fail too, as asyncio cancels it", function* () {
+    const gate = createEvent();
+    const resumed: string[] = [];
+    const error = (yield* failure(
+      taskGroup(function* (group) {
+        for (const name of ["a", "b"]) {
+          yield* group.spawn(function* () {
+            yield* gate.wait();
+            resumed.push(name);
+            throw new Error(name);
+          });
+        }
+        gate.set();
+      }),
+    )) as TaskGroupError;
+    // Both were woken by one set(); the first failure halts the other at its wait.
+    expect(resumed).toEqual(["a"]);
+    expect(error.errors.map((e) => (e as Error).message)).toEqual(["a"]);
+  });
+
   it("halts the children and reports the body's own failure with theirs", function* () {
     const body = new Error("body");
     const cleanup = new Error("cleanup");
