@@ -86,6 +86,56 @@ if (url !== undefined) {
   throw new Error("CI is set but neither DATABASE_URL nor PGHOST is: cannot run on a server");
 }
 
+if (url !== undefined) {
+  const server = url;
+  describe("skein-scrape crawl --workers on a Postgres server", () => {
+    it(
+      "splits a crawl between two worker processes, fetching no page twice",
+      function* () {
+        const name = `workers-${randomUUID()}`;
+        const site = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+        const args = ["crawl", `${site.origin}/`, "--name", name, "--db", server];
+        try {
+          const run = yield* scoped(function* () {
+            // Paced (100 pages/s on the one host), so neither process can finish the crawl
+            // before the other has started.
+            const cli = yield* useCli([...args, "--workers", "2", "--json", "--delay", "10"]);
+            return { exit: yield* cli.exit, stdout: cli.stdout, stderr: cli.stderr };
+          });
+          expect(run.exit, run.stderr).toEqual({ code: 0, signal: null });
+          const report = JSON.parse(run.stdout) as {
+            processes: { worker: string; finishedHere: number }[];
+          };
+          const expected = site.site.expect(site.origin).statuses;
+          // Both processes did part of the work, and together all of it, each URL once.
+          expect(report.processes).toHaveLength(2);
+          expect(new Set(report.processes.map((p) => p.worker)).size).toBe(2);
+          for (const process of report.processes) expect(process.finishedHere).toBeGreaterThan(0);
+          expect(report.processes.reduce((n, p) => n + p.finishedHere, 0)).toBe(expected.size);
+          const stored = yield* withStore(server, function* (store) {
+            return yield* pagesOf(store, name);
+          });
+          expect(new Map([...stored].map(([path, page]) => [path, page.status]))).toEqual(
+            new Map([...expected].map(([u, status]) => [pathOf(u), status])),
+          );
+          const twice = [...site.requests].filter(([path, n]) => {
+            if (path === "/robots.txt") return false;
+            const page = /^\/p\/(\d+)$/.exec(path);
+            const retried = page !== null && site.site.firstStatus(Number(page[1])) !== 200;
+            return n > (retried ? 2 : 1);
+          });
+          expect(twice).toEqual([]);
+        } finally {
+          yield* withStore(server, function* (store) {
+            yield* store.db.query(sql`delete from crawls where name = ${name}`);
+          });
+        }
+      },
+      SLOW,
+    );
+  });
+}
+
 for (const target of targets) {
   describe(`skein-scrape crawl on ${target.label}`, () => {
     it(

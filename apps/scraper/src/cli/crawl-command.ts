@@ -91,17 +91,47 @@ function* loadExtractor(path: string): Operation<Extractor> {
   return fn as Extractor;
 }
 
-function* runChild(args: string[]): Operation<number> {
-  return yield* action<number>((resolve, reject) => {
-    const child = spawnProcess(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+/** How a worker process ended, and the summary it printed with `--json`. */
+interface ChildRun {
+  code: number;
+  report: { worker?: string; finishedHere?: number } | undefined;
+}
+
+/**
+ * Run this CLI again as a worker process and wait for it. Halted, the worker is interrupted
+ * (SIGINT: it releases its leases) and waited for, so no worker outlives the parent's scope.
+ */
+function* runChild(args: string[]): Operation<ChildRun> {
+  const child = spawnProcess(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  const exited = action<number>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => resolve(code ?? 1));
     return () => {
-      if (child.exitCode === null) child.kill("SIGINT");
+      child.off("error", reject);
+      child.off("exit", resolve);
     };
   });
+  try {
+    const code = yield* exited;
+    let report: ChildRun["report"];
+    try {
+      report = JSON.parse(out);
+    } catch {
+      report = undefined;
+    }
+    return { code, report };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGINT");
+      yield* exited;
+    }
+  }
 }
 
 /** Internal to the CLI. Options shared by `crawl` and `demo`. */
@@ -156,12 +186,15 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
       }),
     { name: `crawl ${run.options.name}` },
   );
-  yield* crawling;
+  const result = yield* crawling;
   yield* progress.halt();
   monitor?.close();
   const summary = yield* store.summary(record.id);
-  if (run.json) console.log(JSON.stringify({ crawl: run.options.name, ...summary }, null, 2));
-  else console.log(formatSummary(run.options.name, summary, Date.now() - started));
+  if (run.json) {
+    // This process's share, for a parent that started it with --workers.
+    const here = { worker: result.worker, finishedHere: result.finished };
+    console.log(JSON.stringify({ crawl: run.options.name, ...here, ...summary }, null, 2));
+  } else console.log(formatSummary(run.options.name, summary, Date.now() - started));
   if (run.out !== undefined) {
     const format = formatOf(run.out);
     if (format === undefined) throw new UsageError("--out must end in .jsonl or .csv", run.out);
@@ -183,6 +216,10 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   const name = values.name ?? (seeds[0] === undefined ? undefined : new URL(seeds[0]).host);
   if (name === undefined) throw new UsageError("crawl needs a URL or a --name to resume", args);
   const db = values.db ?? DEFAULT_DB;
+  // Checked before crawling, not after.
+  if (values.out !== undefined && formatOf(values.out) === undefined) {
+    throw new UsageError("--out must end in .jsonl or .csv", values.out);
+  }
   const workers = integer("workers", values.workers) ?? 1;
   if (workers > 1) {
     if (dashboardPort !== undefined) {
@@ -200,12 +237,30 @@ export function* crawlCommand(argv: string[]): Operation<void> {
     // The first process creates the crawl so that the others find its seeds.
     const store = yield* createCrawlStore(yield* useDatabase(db));
     yield* openCrawl({ store, name, seeds });
-    const codes = yield* all(
+    const started = Date.now();
+    const runs = yield* all(
       Array.from({ length: workers }, () => runChild([...childOnly, "--json"])),
     );
+    const codes = runs.map((run) => run.code);
     if (codes.some((code) => code !== 0)) throw new Error(`worker exit codes: ${codes.join(" ")}`);
     const record = yield* store.find(name);
-    console.log(formatSummary(name, yield* store.summary(record.id), 0));
+    const summary = yield* store.summary(record.id);
+    const processes = runs.map((run) => ({
+      worker: run.report?.worker ?? "?",
+      finishedHere: run.report?.finishedHere ?? 0,
+    }));
+    if (values.json) {
+      console.log(JSON.stringify({ crawl: name, processes, ...summary }, null, 2));
+    } else {
+      console.log(formatSummary(name, summary, Date.now() - started));
+      for (const { worker, finishedHere } of processes) {
+        console.log(`worker ${worker}: ${finishedHere} URLs`);
+      }
+    }
+    if (values.out !== undefined) {
+      const n = yield* exportPages(store, record.id, formatOf(values.out)!, values.out);
+      if (!values.json) console.log(`exported ${n} pages to ${values.out}`);
+    }
     return;
   }
   const store = yield* createCrawlStore(yield* useDatabase(db));
