@@ -11,18 +11,22 @@ import { expect } from "vitest";
 import { caught } from "../test/suite.js";
 import { type Connection, runQuery } from "./server-query.js";
 
-/** A connection whose one query never settles, as postgres.js leaves one after a termination. */
-function stalled(sent: boolean): { connection: Connection; resets: number; cancels: number } {
-  const state = { resets: 0, cancels: 0 };
-  const pending = Object.assign(new Promise<never>(() => {}), {
+/**
+ * A connection held alone whose every query is `statement` as postgres.js hands it out: sent
+ * (running on a backend) or not, with `canceller` as its cancel request.
+ */
+function fakeConnection(
+  statement: Promise<never>,
+  sent: boolean,
+  canceller: () => Promise<void>,
+  onReset: () => void,
+): Connection {
+  const pending = Object.assign(statement, {
     state: sent ? { pid: 1, secret: 1 } : null,
     active: sent,
-    canceller: () => {
-      state.cancels++;
-      return Promise.resolve();
-    },
+    canceller,
   });
-  const connection: Connection = {
+  return {
     sql: { unsafe: () => pending } as unknown as Connection["sql"],
     closed: new Set(),
     running: new Set(),
@@ -33,9 +37,25 @@ function stalled(sent: boolean): { connection: Connection; resets: number; cance
     cancels: 0,
     cancelling: 0,
     *reset(): Operation<void> {
-      state.resets++;
+      onReset();
     },
   };
+}
+
+/** A connection whose one query never settles, as postgres.js leaves one after a termination. */
+function stalled(sent: boolean): { connection: Connection; resets: number; cancels: number } {
+  const state = { resets: 0, cancels: 0 };
+  const connection = fakeConnection(
+    new Promise<never>(() => {}),
+    sent,
+    () => {
+      state.cancels++;
+      return Promise.resolve();
+    },
+    () => {
+      state.resets++;
+    },
+  );
   return {
     connection,
     get resets() {
@@ -85,34 +105,21 @@ describe("runQuery", () => {
   });
 
   it("finishes a halt only after every cancel request it sent is done, though the statement settled first", function* () {
-    const statement = promiseWithResolvers<never[]>();
+    const statement = promiseWithResolvers<never>();
     const request = promiseWithResolvers<void>();
     const events: string[] = [];
     const sent = withResolvers<void>();
-    const pending = Object.assign(statement.promise, {
-      state: { pid: 1, secret: 1 },
-      active: true,
-      canceller: () => {
+    const connection = fakeConnection(
+      statement.promise,
+      true,
+      () => {
         sent.resolve();
         return request.promise.then(() => {
           events.push("cancel request done");
         });
       },
-    });
-    const connection: Connection = {
-      sql: { unsafe: () => pending } as unknown as Connection["sql"],
-      closed: new Set(),
-      running: new Set(),
-      load: 1,
-      exclusive: true,
-      full: false,
-      ready: true,
-      cancels: 0,
-      cancelling: 0,
-      *reset(): Operation<void> {
-        events.push("reset");
-      },
-    };
+      () => events.push("reset"),
+    );
     const task = yield* spawn(() =>
       runQuery(connection, { text: "select pg_sleep(1)", params: [] }),
     );
