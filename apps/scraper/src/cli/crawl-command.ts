@@ -11,7 +11,7 @@ import { normalizeUrl } from "../url/normalize-url.js";
 import { takeDashboardFlag } from "./dashboard-flag.js";
 import { exportPages, formatOf } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
-import { reportProgress, type Tally } from "./progress.js";
+import { createTally, reportProgress } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 
 /** Internal to the CLI. The default embedded data directory. */
@@ -158,20 +158,24 @@ export interface CrawlReport {
 export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
   const { store } = run;
   const started = Date.now();
-  const tally: Tally = { pages: 0, errors: 0, bytes: 0 };
+  const tally = createTally();
+  const bound = run.total ?? run.options.maxPages;
   const record = yield* openCrawl({ ...run.options, store });
   const monitor =
     run.dashboard === undefined
       ? undefined
-      : createCrawlMonitor({ store, crawl: record, total: run.total ?? run.options.maxPages });
+      : createCrawlMonitor({ store, crawl: record, total: bound });
   if (monitor !== undefined && run.dashboard !== undefined) {
     const { port, host } = run.dashboard;
     const dashboard = yield* useDashboard({ source: monitor, port, host });
     console.error(`dashboard: ${dashboard.url}`);
   }
-  const progress = yield* spawn(() => reportProgress(store, record.id, tally, run.progressMs), {
-    name: "progress line",
-  });
+  const progress = yield* spawn(
+    () => reportProgress(store, record.id, tally, run.progressMs, bound),
+    {
+      name: "progress line",
+    },
+  );
   const crawling = yield* spawn(
     () =>
       crawl({
@@ -181,7 +185,9 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
         onPage(event) {
           tally.pages++;
           tally.bytes += event.bytes;
-          if (event.error !== null) tally.errors++;
+          if (event.error !== null) {
+            tally.errors.set(event.error, (tally.errors.get(event.error) ?? 0) + 1);
+          }
         },
       }),
     { name: `crawl ${run.options.name}` },
