@@ -6,6 +6,8 @@ import type { Operation } from "./types.js";
 // Not derived from InstructionOperation: a flat class constructs faster, and every step of an
 // async loop makes one.
 class Until<T> implements Operation<T>, Iterator<Instruction, T, unknown>, Instruction {
+  /** Keeps this class's hidden class alive (see `TaskImpl.dormant` in the engine). */
+  static readonly dormant: Until<never> = new Until(new Promise<never>(() => {}));
   private yielded: boolean;
   // Its own iterator result, for both steps (read before the next call, so rewritten in place):
   // no allocation per step, and one more shape (not one per class) where results are read.

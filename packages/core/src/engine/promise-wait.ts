@@ -1,4 +1,4 @@
-import { NEXT, type TaskImpl, THROW } from "./task.js";
+import { NEXT, TaskImpl, THROW } from "./task.js";
 
 /**
  * Internal. The promise handlers of one task, made once and reused by each `until()` it runs in
@@ -7,6 +7,8 @@ import { NEXT, type TaskImpl, THROW } from "./task.js";
  * then find themselves stale.
  */
 export class PromiseWait {
+  /** Internal. Keeps this class's hidden class alive (see `TaskImpl.dormant`). */
+  static readonly dormant: PromiseWait = new PromiseWait(TaskImpl.dormant);
   readonly onFulfilled: (value: unknown) => void;
   readonly onRejected: (error: unknown) => void;
   private active = false;

@@ -77,6 +77,11 @@ function runTeardown(teardown: Teardown): void {
   else teardown.cancel();
 }
 
+/** The operation of {@link TaskImpl.dormant}, which is never started. */
+function dormantBody(): Operation<never> {
+  throw new Error("the dormant task never runs");
+}
+
 /**
  * Internal. A node of the scope tree: owns child tasks (a linked list in creation order) and
  * context values. Plain scopes come from `createScope()`; tasks and `scoped()` extend it.
@@ -276,6 +281,15 @@ class SpawnIn<T> extends InstructionOperation<Task<T>> {
  * (returned, threw or was halted) the task halts its children and then settles.
  */
 export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter, ChildNode {
+  /**
+   * Internal. A task that never runs, kept while the engine is loaded. V8 keeps the hidden
+   * class (map) a constructor gives its instances only while some instance has it: when no
+   * task is alive at a full collection (between two `run()` calls from plain code, a test
+   * suite, a benchmark that collects between samples), the map is freed, every optimized
+   * engine function that checks for it is thrown away, and the next run starts cold. The
+   * engine's other per-task objects (`PromiseWait`, `until()`'s operation) keep one each too.
+   */
+  static readonly dormant: TaskImpl = new TaskImpl(new ScopeNode(undefined), dormantBody, false);
   prevSibling: ChildNode | undefined;
   nextSibling: ChildNode | undefined;
   /** The scope that `spawn` and contexts use right now; `scoped()` swaps it. */
