@@ -12,6 +12,10 @@ const VALUE = /^[^\0\r\n\u0100-\uffff]*$/;
 const PADDING = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/** The content type `Response` gives a body of a string, and `Response.json` its JSON. */
+const TEXT = "text/plain;charset=UTF-8";
+const JSON_TYPE = "application/json";
+
 /**
  * Internal. A `Response` whose body is a string or bytes kept as they are, and which builds
  * nothing of the runtime's own until something asks for it. On Node 20 a `new Response(bytes,
@@ -159,27 +163,6 @@ function plainHeaders(
   return plain;
 }
 
-/** Whether a Response built by {@link fixedResponse} may be the lazy one: checked once here. */
-const LAZY = (() => {
-  try {
-    const probe = fixedOf("probe", { headers: { "x-probe": "1" } }) as unknown as Response;
-    const copy = probe.clone();
-    return (
-      probe instanceof NativeResponse &&
-      Object.prototype.toString.call(probe) === "[object Response]" &&
-      copy.headers.get("x-probe") === "1" &&
-      copy.headers.get("content-type") === "text/plain;charset=UTF-8" &&
-      probe.bodyUsed === false
-    );
-  } catch {
-    return false;
-  }
-})();
-
-/** The content type `Response` gives a body of a string, and `Response.json` its JSON. */
-const TEXT = "text/plain;charset=UTF-8";
-const JSON_TYPE = "application/json";
-
 /**
  * @param type - the content type when `init` has none: `Response`'s for a string body (and
  *   none for bytes), or `Response.json`'s
@@ -209,6 +192,23 @@ function fixedOf(
   }
   return new FixedResponse(body, checked.status, checked.statusText, undefined, checked.headers);
 }
+
+/** Whether a Response built by {@link fixedResponse} may be the lazy one: checked once here. */
+const LAZY = (() => {
+  try {
+    const probe = fixedOf("probe", { headers: { "x-probe": "1" } }) as unknown as Response;
+    const copy = probe.clone();
+    return (
+      probe instanceof NativeResponse &&
+      Object.prototype.toString.call(probe) === "[object Response]" &&
+      copy.headers.get("x-probe") === "1" &&
+      copy.headers.get("content-type") === "text/plain;charset=UTF-8" &&
+      probe.bodyUsed === false
+    );
+  } catch {
+    return false;
+  }
+})();
 
 /**
  * A `Response` for {@link useHttpServer} with a body of a string or bytes that the server

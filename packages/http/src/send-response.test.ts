@@ -3,7 +3,7 @@ import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { withoutLeaks } from "../test/servers.js";
 import { type RequestOptions, useHttpClient } from "./client.js";
-import { fixedResponse, jsonResponse } from "./fixed-response.js";
+import { FixedResponse, fixedResponse, jsonResponse } from "./fixed-response.js";
 import type { Handler } from "./router.js";
 import { useHttpServer } from "./server.js";
 
@@ -190,6 +190,20 @@ describe("fixedResponse()", () => {
     expect(yield* until(fixedResponse('{"a":1}').json())).toEqual({ a: 1 });
     expect(() => fixedResponse("x", { status: 204 })).toThrow(TypeError);
     expect(() => new Response("x", { status: 204 })).toThrow(TypeError);
+  });
+
+  it("builds no Response of the runtime's until something reads it", function* () {
+    // Node 20's Response keeps its state under symbols: the lazy stand-in is in use there.
+    for (const response of [fixedResponse("x"), jsonResponse({ a: 1 })]) {
+      expect(response).toBeInstanceOf(FixedResponse);
+      expect(FixedResponse.sourceOf(response as unknown as FixedResponse)).toBeDefined();
+      expect(FixedResponse.plainHeadersOf(response as unknown as FixedResponse)).toBeDefined();
+    }
+    const read = fixedResponse("x") as unknown as FixedResponse;
+    void (read as unknown as Response).headers;
+    expect(FixedResponse.plainHeadersOf(read)).toBeUndefined();
+    void (read as unknown as Response).body;
+    expect(FixedResponse.sourceOf(read)).toBeUndefined();
   });
 
   it("checks and normalizes its init as new Response(body, init) does", function* () {
