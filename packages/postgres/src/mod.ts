@@ -18,5 +18,6 @@ export {
 } from "./errors.js";
 export type { PostgresOptions } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
+export type { PgliteSettings } from "./pglite-settings.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";
 export { usePostgres } from "./use-postgres.js";

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "./errors.js";
+import type { PgliteSettings } from "./pglite-settings.js";
 
 /**
  * Options for {@link usePostgres}. For every connection setting the first of these wins: the
@@ -68,9 +69,10 @@ export interface PostgresOptions {
   pipeline?: number;
   /**
    * Use the embedded PGlite backend: `true` or `{}` in memory, `{ dataDir }` persisted in a
-   * directory. Connection settings are then ignored; `acquireTimeout` still applies.
+   * directory, `settings` for its server (see `PgliteOptions`). Connection settings are then
+   * ignored; `acquireTimeout` still applies.
    */
-  embedded?: boolean | { dataDir?: string };
+  embedded?: boolean | { dataDir?: string; settings?: PgliteSettings };
   /** Where `DATABASE_URL` and `PG*` are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }

@@ -15,6 +15,7 @@ import {
   PostgresError,
   type PostgresErrorFields,
 } from "./errors.js";
+import { type PgliteSettings, pgliteStartArgs } from "./pglite-settings.js";
 import { createSlots } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -25,7 +26,11 @@ import type { CompiledQuery } from "./sql.js";
  * ```ts
  * import type { PgliteOptions } from "@skein/postgres";
  *
- * const options: PgliteOptions = { dataDir: "./.data/app", acquireTimeout: 1000 };
+ * const options: PgliteOptions = {
+ *   dataDir: "./.data/app",
+ *   acquireTimeout: 1000,
+ *   settings: { shared_buffers: "64MB" },
+ * };
  * ```
  */
 export interface PgliteOptions {
@@ -33,6 +38,13 @@ export interface PgliteOptions {
   dataDir?: string;
   /** Give up waiting for the session after this long (`PoolTimeoutError`). Default `Infinity`. */
   acquireTimeout?: number;
+  /**
+   * Server settings to start with, over lean defaults: `shared_buffers` 16MB (Postgres's own
+   * default is 128MB, and PGlite's Postgres holds all of it in memory from the start); for a
+   * database in memory also `max_wal_size` 16MB and `full_page_writes` off. Raise
+   * `shared_buffers` when the data you keep querying is larger than it.
+   */
+  settings?: PgliteSettings;
 }
 
 type Reply =
@@ -76,14 +88,16 @@ function errorOf(fields: PostgresErrorFields, text: string): Error {
  * });
  * ```
  *
- * @param options - where to keep the data, how long to wait for the session
+ * @param options - where to keep the data, how long to wait for the session, server settings
  * @returns an operation yielding the database handle
  */
 export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const acquireTimeout = options.acquireTimeout ?? Infinity;
+  const inMemory = options.dataDir === undefined || options.dataDir.startsWith("memory://");
+  const startArgs = pgliteStartArgs(options.settings, inMemory);
   return resource<Db>(function* (provide) {
     const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
-      workerData: { dataDir: options.dataDir },
+      workerData: { dataDir: options.dataDir, startArgs },
     });
     const calls = new Map<number, Call>();
     const subscribers = new Map<number, (payload: string) => void>();

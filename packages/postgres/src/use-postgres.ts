@@ -36,6 +36,7 @@ export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
     const embedded = typeof options.embedded === "object" ? options.embedded : {};
     return usePglite({
       ...(embedded.dataDir === undefined ? {} : { dataDir: embedded.dataDir }),
+      ...(embedded.settings === undefined ? {} : { settings: embedded.settings }),
       ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
     });
   }
