@@ -19,6 +19,33 @@ function open({ dataDir, startArgs }) {
   });
 }
 
+// Postgres in single-user mode never starts a checkpoint by itself, so its WAL grows until the
+// database closes, in memory for memory://. This checkpoints when the server would: once the WAL
+// since the last one reaches max_wal_size / (1 + checkpoint_completion_target). It looks between
+// transactions, at most every 200 ms.
+async function walKeeper(db) {
+  const { rows } = await db.query(
+    `select setting::float8 * 1048576 / (1 + current_setting('checkpoint_completion_target')::float8)
+       as bytes from pg_settings where name = 'max_wal_size'`,
+  );
+  const limit = rows[0].bytes;
+  let looked = performance.now();
+  return async () => {
+    const now = performance.now();
+    if (now - looked < 200 || db.isInTransaction()) return;
+    looked = now;
+    try {
+      const since = await db.query(
+        `select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 as bytes
+           from pg_control_checkpoint()`,
+      );
+      if (since.rows[0].bytes >= limit) await db.exec("checkpoint");
+    } catch {
+      // Nobody asked for it; the next look tries again.
+    }
+  };
+}
+
 function fieldsOf(error) {
   const e = error ?? {};
   return {
@@ -67,8 +94,10 @@ async function handle(db, message) {
 
 async function main() {
   let db;
+  let keepWal;
   try {
     db = await open(workerData);
+    keepWal = await walKeeper(db);
   } catch (error) {
     port.postMessage({ type: "failed", error: fieldsOf(error) });
     return;
@@ -83,6 +112,7 @@ async function main() {
         port.postMessage({ type: "error", id: message.id, error: fieldsOf(error) });
       }
       if (message.type === "close") port.close();
+      else await keepWal();
     });
   });
   port.postMessage({ type: "ready" });

@@ -74,6 +74,26 @@ describe("usePglite()", () => {
     expect(() => db.copyTo(sql`copy (select 1) to stdout`)).toThrow(NotSupportedError);
   });
 
+  it("checkpoints by itself, so that a database in memory does not keep all its WAL", function* () {
+    // Postgres in single-user mode never checkpoints on its own.
+    const db = yield* usePglite({ settings: { max_wal_size: "4MB", min_wal_size: "2MB" } });
+    yield* db.query(sql`create table wal_heavy (body text)`);
+    const [start] = yield* db.query<{ lsn: string }>(
+      sql`select pg_current_wal_insert_lsn()::text as lsn`,
+    );
+    for (let i = 0; i < 8; i++) {
+      yield* db.query(
+        sql`insert into wal_heavy select repeat(md5(g::text), 32) from generate_series(1, 4000) g`,
+      );
+    }
+    const [wal] = yield* db.query<{ written: number; kept: number }>(
+      sql`select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${start?.lsn}::pg_lsn)::float8 as written,
+                 (select sum(size) from pg_ls_waldir())::float8 as kept`,
+    );
+    expect(wal?.written).toBeGreaterThan(30 * 2 ** 20);
+    expect(wal?.kept).toBeLessThan((wal?.written ?? 0) / 2);
+  });
+
   it("keeps its data in a data directory across restarts", function* () {
     const dir = mkdtempSync(join(tmpdir(), "skein-pglite-"));
     try {
