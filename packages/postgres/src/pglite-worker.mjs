@@ -1,22 +1,33 @@
 // The embedded PGlite session, run off the main thread: PGlite blocks its thread while a
 // statement runs. Messages are handled one at a time, in order; the main thread serializes
 // access so that a transaction's statements are never interleaved with others.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { INITDB_ARGS, loadTemplate, TemplateFS, unpackTemplate } from "./pglite-template.mjs";
 
 const port = parentPort;
 const listeners = new Map();
 
-// How initdb makes a new database. A database in memory holds its WAL segments in memory too:
-// 1 MB ones rather than 16 MB.
-const INITDB_ARGS = ["--wal-segsize=1", "--set", "shared_buffers=16MB"];
-
-function open({ dataDir, startArgs }) {
-  return PGlite.create({
-    ...(dataDir === undefined ? {} : { dataDir }),
+// `initdb` (for scripts/pglite-template.mjs) makes a new database without the template.
+function open({ dataDir, startArgs, initdb }) {
+  const options = {
     initDbStartParams: INITDB_ARGS,
     startParams: [...PGlite.defaultStartParams, ...startArgs],
-  });
+  };
+  if (dataDir === undefined || dataDir.startsWith("memory://")) {
+    const archive = initdb ? undefined : loadTemplate();
+    return PGlite.create(
+      archive === undefined ? options : { ...options, fs: new TemplateFS(archive) },
+    );
+  }
+  const dir = dataDir.replace(/^file:\/\//, "");
+  if (!initdb && !existsSync(join(dir, "PG_VERSION"))) {
+    const archive = loadTemplate();
+    if (archive !== undefined) unpackTemplate(archive, dir);
+  }
+  return PGlite.create({ ...options, dataDir });
 }
 
 // Postgres in single-user mode never starts a checkpoint by itself, so its WAL grows until the
