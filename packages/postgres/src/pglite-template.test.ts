@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { ensure, type Operation, scoped, until } from "@skein/core";
+import { ensure, type Operation, scoped, until, useAbortSignal } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { type PgliteOptions, sql, usePglite } from "./mod.js";
@@ -44,11 +44,13 @@ describe("the PGlite template", () => {
 
   it("keeps a new database in memory under 450 MB of peak RSS; initdb took 740", function* () {
     const fixture = fileURLToPath(new URL("../test/pglite-peak.ts", import.meta.url));
+    // Aborted (the child killed) if the test ends first.
+    const signal = yield* useAbortSignal();
     const { stdout } = yield* until(
       promisify(execFile)(
         process.execPath,
         ["--conditions=development", "--import", "tsx", fixture],
-        { cwd: fileURLToPath(new URL("..", import.meta.url)) },
+        { cwd: fileURLToPath(new URL("..", import.meta.url)), signal },
       ),
     );
     const peakMb = Number(stdout.trim());
