@@ -13,7 +13,13 @@ const child = spawn(
     main,
     ...process.argv.slice(2),
   ],
-  { stdio: "inherit" },
+  {
+    stdio: "inherit",
+    // Two malloc arenas instead of one per thread: the embedded database's worker thread and
+    // Node's own threads otherwise keep 30-40 MB of freed memory between them. Measured on the
+    // bench crawl on PGlite: 328 MB of peak RSS instead of 373 MB, at the same speed.
+    env: { MALLOC_ARENA_MAX: "2", ...process.env },
+  },
 );
 // Ctrl-C reaches the child through the terminal; it cleans up and exits 130.
 process.on("SIGINT", () => {});
