@@ -87,7 +87,9 @@ function nodeOf(scope: ScopeNode, now: number): TaskTree {
  * @returns the tree, rooted at a node named `global`
  */
 export function inspect(): TaskTree {
-  const now = Date.now();
+  // On the clock tasks are stamped with (`createdAt` is the time origin plus a monotonic
+  // reading): `Date.now()` drifts from it by a millisecond or so, enough for a negative age.
+  const now = performance.timeOrigin + performance.now();
   return {
     name: "global",
     kind: "scope",
