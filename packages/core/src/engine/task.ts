@@ -286,10 +286,18 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * class (map) a constructor gives its instances only while some instance has it: when no
    * task is alive at a full collection (between two `run()` calls from plain code, a test
    * suite, a benchmark that collects between samples), the map is freed, every optimized
-   * engine function that checks for it is thrown away, and the next run starts cold. The
-   * engine's other per-task objects (`PromiseWait`, `until()`'s operation) keep one each too.
+   * engine function that checks for it is thrown away, and the next run starts cold. It has
+   * the extras a task may grow, for their object's hidden class; the engine's other per-task
+   * objects (`PromiseWait`, `until()`'s operation) keep one each too.
    */
-  static readonly dormant: TaskImpl = new TaskImpl(new ScopeNode(undefined), dormantBody, false);
+  static readonly dormant: TaskImpl = TaskImpl.makeDormant();
+
+  /** The dormant task, with the extras a task may grow (their object's hidden class too). */
+  private static makeDormant(): TaskImpl {
+    const task = new TaskImpl(new ScopeNode(undefined), dormantBody, false);
+    task.more();
+    return task;
+  }
   prevSibling: ChildNode | undefined;
   nextSibling: ChildNode | undefined;
   /** The scope that `spawn` and contexts use right now; `scoped()` swaps it. */
@@ -529,18 +537,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   step(): void {
     const state = this.state;
     if (state === IDLE) {
-      try {
-        const made = (this.body as () => Operation<T>)();
-        if (isNativeGenerator(made)) {
-          this.flags |= NATIVE;
-          this.body = made as unknown as Iterator<Instruction, T, unknown>;
-        } else {
-          this.body = made[Symbol.iterator]();
-        }
-      } catch (error) {
-        this.finishBody(false, error);
-        return;
-      }
+      if (!this.start()) return;
     } else if (state !== READY) {
       return;
     }
@@ -618,6 +615,23 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         scheduler.yieldToEventLoop();
         return;
       }
+    }
+  }
+
+  /** Call the operation function and keep its iterator; false if it threw (the task is over). */
+  private start(): boolean {
+    try {
+      const made = (this.body as () => Operation<T>)();
+      if (isNativeGenerator(made)) {
+        this.flags |= NATIVE;
+        this.body = made as unknown as Iterator<Instruction, T, unknown>;
+      } else {
+        this.body = made[Symbol.iterator]();
+      }
+      return true;
+    } catch (error) {
+      this.finishBody(false, error);
+      return false;
     }
   }
 
