@@ -66,6 +66,6 @@ export async function measureHttpServer({ n, runs }: RowOptions): Promise<RowRes
 
 export const httpServerRow: Row = {
   id: "http-server",
-  defaults: { n: 10_000, effectionN: 10_000, runs: 3 },
+  defaults: { n: 30_000, effectionN: 30_000, runs: 5 },
   measure: measureHttpServer,
 };
