@@ -269,6 +269,8 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       const used = counts.leased + counts.done + counts.failed;
       exhausted = counts.leased === 0 && (counts.queued === 0 || used >= maxPages);
       countedUntil = Date.now() + pollMs;
+      // The other idle workers end now rather than at the end of their poll interval.
+      if (exhausted) wake.set();
       return exhausted;
     });
   }
