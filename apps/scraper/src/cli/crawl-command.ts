@@ -9,7 +9,7 @@ import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
 import { normalizeUrl } from "../url/normalize-url.js";
 import { takeDashboardFlag } from "./dashboard-flag.js";
-import { exportPages, formatOf } from "./export-pages.js";
+import { type ExportFormat, exportPages, formatOf } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
 import { createTally, reportProgress } from "./progress.js";
 import { UsageError } from "./usage-error.js";
@@ -134,11 +134,37 @@ function* runChild(args: string[]): Operation<ChildRun> {
   }
 }
 
+/** Where `--out` writes the pages when the crawl is done. */
+interface OutFile {
+  path: string;
+  format: ExportFormat;
+}
+
+/** The `--out` file, checked before anything is crawled rather than after. */
+function outFileOf(path: string | undefined): OutFile | undefined {
+  if (path === undefined) return undefined;
+  const format = formatOf(path);
+  if (format === undefined) throw new UsageError("--out must end in .jsonl or .csv", path);
+  return { path, format };
+}
+
+/** Write the crawl's pages to `out`, if given. */
+function* exportTo(
+  store: CrawlStore,
+  id: number,
+  out: OutFile | undefined,
+  json: boolean | undefined,
+): Operation<void> {
+  if (out === undefined) return;
+  const n = yield* exportPages(store, id, out.format, out.path);
+  if (!json) console.log(`exported ${n} pages to ${out.path}`);
+}
+
 /** Internal to the CLI. Options shared by `crawl` and `demo`. */
 export interface CrawlRun {
   store: CrawlStore;
   options: Omit<CrawlOptions, "store" | "onPage" | "monitor">;
-  out?: string;
+  out?: OutFile | undefined;
   json?: boolean;
   /** Milliseconds between progress lines when stderr is not a TTY. */
   progressMs?: number | undefined;
@@ -201,12 +227,7 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
     const here = { worker: result.worker, finishedHere: result.finished };
     console.log(JSON.stringify({ crawl: run.options.name, ...here, ...summary }, null, 2));
   } else console.log(formatSummary(run.options.name, summary, Date.now() - started));
-  if (run.out !== undefined) {
-    const format = formatOf(run.out);
-    if (format === undefined) throw new UsageError("--out must end in .jsonl or .csv", run.out);
-    const n = yield* exportPages(store, record.id, format, run.out);
-    if (!run.json) console.log(`exported ${n} pages to ${run.out}`);
-  }
+  yield* exportTo(store, record.id, run.out, run.json);
   return { stopped: monitor?.stopped ?? false };
 }
 
@@ -222,10 +243,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   const name = values.name ?? (seeds[0] === undefined ? undefined : new URL(seeds[0]).host);
   if (name === undefined) throw new UsageError("crawl needs a URL or a --name to resume", args);
   const db = values.db ?? DEFAULT_DB;
-  // Checked before crawling, not after.
-  if (values.out !== undefined && formatOf(values.out) === undefined) {
-    throw new UsageError("--out must end in .jsonl or .csv", values.out);
-  }
+  const out = outFileOf(values.out);
   const workers = integer("workers", values.workers) ?? 1;
   if (workers > 1) {
     if (dashboardPort !== undefined) {
@@ -263,10 +281,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
         console.log(`worker ${worker}: ${finishedHere} URLs`);
       }
     }
-    if (values.out !== undefined) {
-      const n = yield* exportPages(store, record.id, formatOf(values.out)!, values.out);
-      if (!values.json) console.log(`exported ${n} pages to ${values.out}`);
-    }
+    yield* exportTo(store, record.id, out, values.json);
     return;
   }
   const store = yield* createCrawlStore(yield* useDatabase(db));
@@ -275,7 +290,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   const parseWorkers = integer("parse-workers", values["parse-workers"]);
   const report = yield* crawlAndReport({
     store,
-    out: values.out,
+    out,
     json: values.json,
     progressMs: integer("progress", values.progress),
     dashboard:
