@@ -3,19 +3,14 @@
 // moving to a PGlite line (0.5 -> 0.6) for which there is no template yet; until then, new
 // databases fall back to initdb, which is slower and peaks about 300 MB higher.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { brotliCompressSync, constants } from "node:zlib";
+import { templateFile } from "../src/pglite-template.mjs";
 
-const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
-const { version } = JSON.parse(
-  readFileSync(new URL("../package.json", pathToFileURL(entry)), "utf8"),
-);
-const line = version.split(".").slice(0, 2).join(".");
-const target = new URL(`../src/pglite-${line}-template.tar.br`, import.meta.url);
+const { version, file: target } = templateFile();
 
 /** Runs the worker with `initdb` on `dir`, then closes it, so Postgres shuts down cleanly. */
 async function initdb(dir) {

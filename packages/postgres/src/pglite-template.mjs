@@ -18,15 +18,20 @@ export const INITDB_ARGS = [
 ];
 
 /**
- * The template as a tar, or undefined when there is none for the installed PGlite's
- * major.minor line: one Postgres major version, whose data directories all its releases open.
+ * The installed PGlite's version, and where the template for its major.minor line is (or would
+ * be): one Postgres major version, whose data directories all its releases open.
  */
-export function loadTemplate() {
+export function templateFile() {
   const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const manifest = new URL("../package.json", pathToFileURL(entry));
   const { version } = JSON.parse(readFileSync(manifest, "utf8"));
   const line = version.split(".").slice(0, 2).join(".");
-  const file = new URL(`./pglite-${line}-template.tar.br`, import.meta.url);
+  return { version, file: new URL(`./pglite-${line}-template.tar.br`, import.meta.url) };
+}
+
+/** The template as a tar, or undefined when there is none for the installed PGlite's line. */
+export function loadTemplate() {
+  const { file } = templateFile();
   return existsSync(file) ? brotliDecompressSync(readFileSync(file)) : undefined;
 }
 
