@@ -13,11 +13,7 @@ export function sendAtOnce(reply: Response, response: ServerResponse): boolean {
   if (reply instanceof FixedResponse) {
     const fixed = FixedResponse.sourceOf(reply);
     if (fixed !== undefined) {
-      const headers = FixedResponse.plainHeadersOf(reply) ?? headersOf(reply);
-      headers["content-length"] ??=
-        typeof fixed === "string" ? Buffer.byteLength(fixed) : fixed.byteLength;
-      response.writeHead(reply.status, reply.statusText || undefined, headers);
-      response.end(fixed);
+      sendWhole(reply, FixedResponse.plainHeadersOf(reply) ?? headersOf(reply), fixed, response);
       return true;
     }
   }
@@ -30,12 +26,21 @@ export function sendAtOnce(reply: Response, response: ServerResponse): boolean {
   }
   const source = sourceOf(reply, body);
   if (source === undefined) return false;
-  const headers = headersOf(reply);
-  headers["content-length"] ??=
-    typeof source === "string" ? Buffer.byteLength(source) : source.byteLength;
-  response.writeHead(reply.status, reply.statusText || undefined, headers);
-  response.end(source);
+  sendWhole(reply, headersOf(reply), source, response);
   return true;
+}
+
+/** Send `reply`'s status, `headers` and the whole `body` in one write, with its length. */
+function sendWhole(
+  reply: Response,
+  headers: OutgoingHttpHeaders,
+  body: string | Uint8Array,
+  response: ServerResponse,
+): void {
+  headers["content-length"] ??=
+    typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  response.writeHead(reply.status, reply.statusText || undefined, headers);
+  response.end(body);
 }
 
 /** Internal. Send `reply`, whose body {@link sendAtOnce} could not, with chunked encoding. */
