@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
-import { forwardToReal } from "./forward-to-real.js";
+import { copyHeaders, forwardToReal } from "./forward-to-real.js";
 
 const NativeResponse = Response;
 
@@ -112,8 +112,7 @@ export class FixedResponse {
       });
       response.#real = real;
     } else if (sync && response.#headers !== undefined && response.#headers !== real.headers) {
-      for (const name of new Set(real.headers.keys())) real.headers.delete(name);
-      for (const [name, value] of response.#headers) real.headers.append(name, value);
+      copyHeaders(response.#headers, real.headers);
     }
     return real;
   }

@@ -84,3 +84,13 @@ function forward<L, N>(
       },
   };
 }
+
+/**
+ * Internal. Make `to` hold exactly the entries of `from` (`set-cookie` lines stay separate):
+ * how a real object built on first use gets the headers its stand-in handed out and that were
+ * changed since.
+ */
+export function copyHeaders(from: Headers, to: Headers): void {
+  for (const name of new Set(to.keys())) to.delete(name);
+  for (const [name, value] of from) to.append(name, value);
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { forwardToReal } from "./forward-to-real.js";
+import { copyHeaders, forwardToReal } from "./forward-to-real.js";
 import { PayloadTooLargeError } from "./request-errors.js";
 
 /**
@@ -87,12 +87,6 @@ function buildRequest(
 
 function appendRaw(headers: Headers, raw: string[]): void {
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-}
-
-/** Make `to` hold exactly the entries of `from` (`set-cookie` lines stay separate). */
-function copyHeaders(from: Headers, to: Headers): void {
-  for (const name of new Set(to.keys())) to.delete(name);
-  for (const [name, value] of from) to.append(name, value);
 }
 
 /**
