@@ -10,6 +10,7 @@ import { crawl } from "../src/crawl/crawl.js";
 import { useDemoServer } from "../src/demo-site/use-demo-server.js";
 import { type CrawlStore, createCrawlStore, type StoredPage } from "../src/store/crawl-store.js";
 import { useDatabase } from "../src/store/database.js";
+import { fetchedTwice } from "../src/testing/fetched-twice.js";
 import { serverUrl } from "../src/testing/test-databases.js";
 import { useCli } from "./use-cli.js";
 
@@ -118,13 +119,7 @@ if (url !== undefined) {
           expect(new Map([...stored].map(([path, page]) => [path, page.status]))).toEqual(
             new Map([...expected].map(([u, status]) => [pathOf(u), status])),
           );
-          const twice = [...site.requests].filter(([path, n]) => {
-            if (path === "/robots.txt") return false;
-            const page = /^\/p\/(\d+)$/.exec(path);
-            const retried = page !== null && site.site.firstStatus(Number(page[1])) !== 200;
-            return n > (retried ? 2 : 1);
-          });
-          expect(twice).toEqual([]);
+          expect(fetchedTwice(site)).toEqual([]);
         } finally {
           yield* withStore(server, function* (store) {
             yield* store.db.query(sql`delete from crawls where name = ${name}`);

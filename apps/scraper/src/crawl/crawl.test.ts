@@ -3,6 +3,7 @@ import { it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useDemoServer } from "../demo-site/use-demo-server.js";
 import type { CrawlStore } from "../store/crawl-store.js";
+import { fetchedTwice } from "../testing/fetched-twice.js";
 import { describeDatabases, useTestStore } from "../testing/test-databases.js";
 import { crawl } from "./crawl.js";
 
@@ -53,15 +54,8 @@ describeDatabases("crawl()", (database) => {
       expect(a.finished).toBeGreaterThan(0);
       expect(b.finished).toBeGreaterThan(0);
       expect(a.finished + b.finished).toBe(expected.statuses.size);
-      const site = server.site;
       expect(server.requests.get("/robots.txt")).toBe(2);
-      const again = [...server.requests].filter(([path, n]) => {
-        if (path === "/robots.txt") return false;
-        const page = /^\/p\/(\d+)$/.exec(path);
-        const retried = page !== null && site.firstStatus(Number(page[1])) !== 200;
-        return n > (retried ? 2 : 1);
-      });
-      expect(again).toEqual([]);
+      expect(fetchedTwice(server)).toEqual([]);
     },
     SLOW,
   );
