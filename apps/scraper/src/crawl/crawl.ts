@@ -1,10 +1,10 @@
-import { hostname } from "node:os";
 import {
   createEvent,
   createLock,
   moveOnAfter,
   type Operation,
   scoped,
+  sleep,
   spawn,
   until,
   useScope,
@@ -22,7 +22,7 @@ import type {
 import { normalizeUrl } from "../url/normalize-url.js";
 import { type HostLookup, privateAddressOf, systemLookup } from "./address-guard.js";
 import type { CrawlMonitor } from "./crawl-monitor.js";
-import { isDeadLocalWorker } from "./dead-worker.js";
+import { isDeadLocalWorker, localWorkerId } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
@@ -97,6 +97,8 @@ export interface CrawlOptions {
   leaseMs?: number;
   /** How often an idle worker looks for new work (others may still be adding). Default 50. */
   pollMs?: number;
+  /** How often the leases of dead processes on this machine are taken back. Default 1000. */
+  reclaimMs?: number;
   parser?: ParserMode;
   extractor?: Extractor;
   onPage?: (event: PageEvent) => void;
@@ -160,14 +162,10 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const leaseMs = whole("leaseMs", options.leaseMs, 60_000);
   const pollMs = whole("pollMs", options.pollMs, 50);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const worker =
-    options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const worker = options.worker ?? localWorkerId(Math.random().toString(36).slice(2, 8));
+  const reclaimMs = whole("reclaimMs", options.reclaimMs, 1000);
   const seeds = options.seeds.map((seed) => normalizeUrl(seed));
   const record = yield* openCrawl(options);
-  // A process killed outright (kill -9, a crash) could not release its leases.
-  for (const owner of yield* store.leaseOwners(record.id)) {
-    if (isDeadLocalWorker(owner)) yield* store.reclaim(record.id, owner);
-  }
   const maxHosts = whole("maxHosts", options.maxHosts, 1024);
   const resolve = options.lookup ?? systemLookup;
   const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
@@ -215,6 +213,16 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   let exhausted = false;
   let countedUntil = 0;
   const wake = createEvent();
+  // A process killed outright (kill -9, a crash) could not release its leases.
+  function* reclaimDead(): Operation<void> {
+    for (const owner of yield* store.leaseOwners(record.id)) {
+      if (isDeadLocalWorker(owner) && (yield* store.reclaim(record.id, owner)) > 0) {
+        grown = true;
+        wake.set();
+      }
+    }
+  }
+  yield* reclaimDead();
   // Completions are written several to a statement; a page counts as finished once committed.
   const completions = new WriteBehind<{ url: string; outcome: Completion; event: PageEvent }>({
     maxBatch: Math.max(8, Math.min(64, concurrency)),
@@ -366,6 +374,17 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     // completion they have in flight) are over before their leases are released.
     yield* scoped(function* () {
       yield* spawn(() => completions.run(), { name: "completion writer" });
+      // Other processes may die while this one runs: their URLs come back without waiting for
+      // the leases to expire (expired leases are taken over by the claims themselves).
+      yield* spawn(
+        function* () {
+          for (;;) {
+            yield* sleep(reclaimMs);
+            yield* reclaimDead();
+          }
+        },
+        { name: "dead lease reclaimer" },
+      );
       const workers = [];
       for (let i = 0; i < concurrency; i++) {
         workers.push(
