@@ -24,6 +24,15 @@ export function parseCliArgs<T extends Options>(args: string[], options: T): Par
       const hint = close === undefined ? "" : ` (did you mean --${close}?)`;
       throw new UsageError(`unknown option ${unknown}${hint}`, unknown);
     }
+    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message)?.[1];
+    if (ambiguous !== undefined) {
+      const flag = ambiguous.split(",").pop()!.trim();
+      const value = args[args.indexOf(flag) + 1];
+      throw new UsageError(
+        `${flag} got ${JSON.stringify(value)}, which looks like an option (write ${flag}=${value} if it is the value)`,
+        value,
+      );
+    }
     const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message)?.[1];
     if (missing !== undefined) {
       throw new UsageError(`${missing.split(",").pop()!.trim()} needs a value`, missing);
