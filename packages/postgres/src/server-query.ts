@@ -48,8 +48,11 @@ export class Collateral extends Error {
   }
 }
 
-/** How long a halted query may take to settle after its cancel before its client is reset. */
-const SETTLE_MS = 2_000;
+/**
+ * Internal. How long a halted query may take to settle after its cancel before its client is
+ * reset; every other wait of a cleanup is bounded by it too.
+ */
+export const SETTLE_MS = 2_000;
 
 const CONNECTION_CODES = new Set([
   "CONNECTION_CLOSED",
@@ -166,10 +169,15 @@ function cancelledByRequest(error: unknown): boolean {
 }
 
 /**
- * Whether `done` settles within `ms`. A plain timer: this runs in the cleanup of a halted task,
- * where `moveOnAfter()` under an enclosing deadline that has already fired would wait forever.
+ * Internal. Whether `done` settles within `ms`. A plain timer: this runs in the cleanup of a
+ * halted task, where `moveOnAfter()` under an enclosing deadline that has already fired would
+ * wait forever.
+ *
+ * @param done - what to wait for
+ * @param ms - the bound
+ * @returns true when `done` settled in time
  */
-function within(done: Promise<void>, ms: number): Promise<boolean> {
+export function within(done: Promise<void>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(resolve, ms, false);

@@ -132,8 +132,8 @@ export function useServer(settings: ServerSettings): Operation<Db> {
         }
       },
       listen: (channel) => listen(listener, channel),
-      copyTo: (query) => copyTo(acquireSql, query),
-      copyFrom: (query, source) => copyFrom(acquireSql, query, source),
+      copyTo: (query) => copyTo(acquire, query),
+      copyFrom: (query, source) => copyFrom(acquire, query, source),
     };
     try {
       yield* provide(createDb(backend));
