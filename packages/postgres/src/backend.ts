@@ -190,9 +190,22 @@ export function transact<R>(
   };
 }
 
+/** The longest identifier Postgres keeps (NAMEDATALEN - 1 bytes); longer ones are cut. */
+const MAX_IDENTIFIER_BYTES = 63;
+
 function channelOf(channel: string): string {
   if (typeof channel !== "string" || channel.length === 0) {
     throw new InvalidArgumentError("a channel must be a non-empty string", channel);
+  }
+  if (channel.includes("\0")) {
+    throw new InvalidArgumentError("a channel name cannot hold a NUL character", channel);
+  }
+  if (Buffer.byteLength(channel) > MAX_IDENTIFIER_BYTES) {
+    // LISTEN would cut it and listen on another name; pg_notify() would refuse it.
+    throw new InvalidArgumentError(
+      `a channel name is at most ${MAX_IDENTIFIER_BYTES} bytes of UTF-8`,
+      channel,
+    );
   }
   return channel;
 }

@@ -8,7 +8,13 @@ import { PGlite } from "@electric-sql/pglite";
 import { INITDB_ARGS, loadTemplate, TemplateFS, unpackTemplate } from "./pglite-template.mjs";
 
 const port = parentPort;
-const listeners = new Map();
+// Subscriber id to its channel, and each channel's subscribers. PGlite's own listen() puts the
+// channel into `LISTEN ${channel}` unquoted; this issues LISTEN with the name quoted as an
+// identifier and dispatches notifications by the exact channel name.
+const subscriptions = new Map();
+const channels = new Map();
+
+const quoted = (name) => `"${name.replaceAll('"', '""')}"`;
 
 // `initdb` (for scripts/pglite-template.mjs) makes a new database without the template.
 function open({ dataDir, startArgs, initdb }) {
@@ -83,16 +89,27 @@ async function handle(db, message) {
       return (await db.query(message.text, message.params)).rows;
     }
     case "listen": {
-      const unlisten = await db.listen(message.channel, (payload) =>
-        port.postMessage({ type: "notify", subscriber: message.subscriber, payload }),
-      );
-      listeners.set(message.subscriber, unlisten);
+      const { channel, subscriber } = message;
+      let subscribers = channels.get(channel);
+      if (subscribers === undefined) {
+        await db.exec(`listen ${quoted(channel)}`);
+        subscribers = new Set();
+        channels.set(channel, subscribers);
+      }
+      subscribers.add(subscriber);
+      subscriptions.set(subscriber, channel);
       return null;
     }
     case "unlisten": {
-      const unlisten = listeners.get(message.subscriber);
-      listeners.delete(message.subscriber);
-      if (unlisten) await unlisten();
+      const channel = subscriptions.get(message.subscriber);
+      subscriptions.delete(message.subscriber);
+      const subscribers = channels.get(channel);
+      if (subscribers === undefined) return null;
+      subscribers.delete(message.subscriber);
+      if (subscribers.size === 0) {
+        channels.delete(channel);
+        await db.exec(`unlisten ${quoted(channel)}`);
+      }
       return null;
     }
     case "close":
@@ -113,6 +130,11 @@ async function main() {
     port.postMessage({ type: "failed", error: fieldsOf(error) });
     return;
   }
+  db.onNotification((channel, payload) => {
+    for (const subscriber of channels.get(channel) ?? []) {
+      port.postMessage({ type: "notify", subscriber, payload });
+    }
+  });
   let chain = Promise.resolve();
   port.on("message", (message) => {
     chain = chain.then(async () => {

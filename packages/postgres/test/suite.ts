@@ -11,7 +11,7 @@ import {
 } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
-import { type Db, PostgresError, sql } from "../src/mod.js";
+import { type Db, InvalidArgumentError, PostgresError, sql } from "../src/mod.js";
 
 /** A backend the shared suite runs against. */
 export interface SuiteBackend {
@@ -255,6 +255,44 @@ export function describeDb(backend: SuiteBackend): void {
       yield* db.notify(channel, "second");
       expect(yield* subscription.next()).toEqual({ done: false, value: "first" });
       expect(yield* subscription.next()).toEqual({ done: false, value: "second" });
+    });
+
+    it("quotes hostile and mixed-case channel names: each gets its own notifications and none runs as SQL", function* () {
+      const db = yield* backend.open();
+      const pwned = `pwned_${RUN}`;
+      const names = [
+        `Jobs_${RUN}`,
+        `jobs_${RUN}`,
+        `jobs-queue-${RUN}`,
+        `order.created.${RUN}`,
+        `x; create table ${pwned}(); --`,
+        `a"b ${RUN}`,
+        "constructor",
+        `ünï ${RUN}`,
+      ];
+      const subscriptions = [];
+      for (const name of names) subscriptions.push(yield* db.listen(name));
+      for (const name of names) yield* db.notify(name, `to ${name}`);
+      for (const [index, subscription] of subscriptions.entries()) {
+        expect(yield* subscription.next()).toEqual({ done: false, value: `to ${names[index]}` });
+      }
+      // Nothing else was delivered to any of them: a marker sent last to each arrives next.
+      for (const name of names) yield* db.notify(name, "end");
+      for (const subscription of subscriptions) {
+        expect(yield* subscription.next()).toEqual({ done: false, value: "end" });
+      }
+      const [found] = yield* db.query<{ table: string | null }>(
+        sql`select to_regclass(${pwned})::text as table`,
+      );
+      expect(found?.table).toBeNull();
+    });
+
+    it("rejects a channel name with a NUL byte or longer than 63 bytes before it reaches the server", function* () {
+      const db = yield* backend.open();
+      for (const name of ["a\0b", "x".repeat(64), "é".repeat(32)]) {
+        expect(() => db.listen(name)).toThrow(InvalidArgumentError);
+        expect(() => db.notify(name, "")).toThrow(InvalidArgumentError);
+      }
     });
 
     it("hands a listener's payloads to a worker loop", function* () {
