@@ -21,6 +21,8 @@ export interface Session {
 /** Internal. What each engine provides; `createDb` builds the public API over it. */
 export interface Backend {
   readonly kind: "server" | "pglite";
+  /** See {@link Db.target}. */
+  readonly target: string;
   /** Whether `SET LOCAL statement_timeout` is enforced (not in PGlite). */
   readonly statementTimeouts: boolean;
   run(query: CompiledQuery): Operation<Row[]>;
@@ -220,6 +222,7 @@ export function createDb(backend: Backend): Db {
   const compiled = createCompiler();
   return {
     backend: backend.kind,
+    target: backend.target,
     query<T extends object>(query: Fragment): Operation<T[]> {
       return backend.run(compiled(query)) as Operation<T[]>;
     },

@@ -127,6 +127,11 @@ export interface Db extends Queryable {
   /** Which engine answers: `"server"` (postgres.js) or `"pglite"` (embedded). */
   readonly backend: "server" | "pglite";
   /**
+   * Where the data lives, for logs: `"postgres://user@host:port/database"` (never the
+   * password), `"pglite:memory"` or `"pglite:<dataDir>"`.
+   */
+  readonly target: string;
+  /**
    * Run `body` in a transaction on one connection: commit when it returns, roll back when it
    * throws or is halted. Work the body spawns ends before the commit.
    */

@@ -16,7 +16,7 @@ export {
   type PostgresErrorFields,
   type PostgresErrorKind,
 } from "./errors.js";
-export type { PostgresOptions } from "./options.js";
+export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";

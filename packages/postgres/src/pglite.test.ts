@@ -8,6 +8,7 @@ import {
   scoped,
   spawn,
   suspend,
+  until,
   withResolvers,
 } from "@skein/core";
 import { describe, it } from "@skein/core/test";
@@ -54,9 +55,14 @@ describeDb({
 });
 
 describe("usePglite()", () => {
-  it("is what usePostgres() picks when nothing is configured", function* () {
-    const db = yield* usePostgres({ env: {}, acquireTimeout: 50 });
+  it("is what usePostgres() picks when nothing is configured, and says so", function* () {
+    const warned = new Promise<Error>((resolve) => process.once("warning", resolve));
+    const db = yield* usePostgres({ env: { DATABASE_URL: "" }, acquireTimeout: 50 });
     expect(db.backend).toBe("pglite");
+    expect(db.target).toBe("pglite:memory");
+    const warning = (yield* until(warned)) as Error & { code?: string };
+    expect(warning.code).toBe("SKEIN_PG_IN_MEMORY");
+    expect(warning.message).toContain("DATABASE_URL set but empty");
     const held = withResolvers<void>();
     const holder = yield* spawn(() =>
       db.transaction(function* () {

@@ -218,6 +218,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
     const backend: Backend = {
       kind: "pglite",
+      target: inMemory ? "pglite:memory" : `pglite:${options.dataDir}`,
       statementTimeouts: false,
       *run(query) {
         const release = yield* hold();

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
@@ -404,6 +405,24 @@ if (!configured && inCi) {
       expect(yield* slow).toEqual([{ v: "slow" }]);
       const [after] = yield* activity(admin, app);
       expect(after?.state).toBe("idle");
+    });
+
+    it("names where it connected, never with the password", function* () {
+      const { db } = yield* useServer({ password: "hunter2" });
+      expect(db.target).toMatch(/^postgres:\/\/[^:@]+@[^/]+:\d+\/\w+$/);
+      expect(db.target).not.toContain("hunter2");
+    });
+
+    it("connects over a Unix socket named by the URL's host parameter", function* () {
+      if (!existsSync("/var/run/postgresql/.s.PGSQL.5432")) return;
+      const { db } = yield* useServer({
+        url: `postgres://${env.PGUSER ?? "postgres"}@/${env.PGDATABASE ?? "test"}?host=/var/run/postgresql`,
+        host: "",
+      });
+      const [row] = yield* db.query<{ unix: boolean }>(
+        sql`select inet_client_addr() is null as unix`,
+      );
+      expect(row?.unix).toBe(true);
     });
 
     it("reports a refused connection as a ConnectionError", function* () {

@@ -22,6 +22,13 @@ const noop = (): void => {};
 /** How often a pipelined query stopped by another query's cancel is sent in all. */
 const COLLATERAL_ATTEMPTS = 3;
 
+/** postgres.js's `ssl` for libpq's `sslmode`; it has no `verify-ca` of its own. */
+function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
+  if (ssl === "verify-ca")
+    return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+  return ssl;
+}
+
 function connect(settings: ServerSettings): Connection {
   const closed = new Set<() => void>();
   const open = (): postgres.Sql => {
@@ -31,7 +38,7 @@ function connect(settings: ServerSettings): Connection {
       database: settings.database,
       username: settings.user,
       ...(settings.password === undefined ? {} : { password: settings.password }),
-      ssl: settings.ssl,
+      ssl: tlsOf(settings.ssl),
       max: 1,
       prepare: settings.prepare,
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
@@ -43,6 +50,7 @@ function connect(settings: ServerSettings): Connection {
       },
       connection: {
         application_name: settings.applicationName,
+        ...(settings.serverOptions === undefined ? {} : { options: settings.serverOptions }),
         ...(settings.statementTimeout > 0 ? { statement_timeout: settings.statementTimeout } : {}),
       },
     });
@@ -97,6 +105,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
 
     const backend: Backend = {
       kind: "server",
+      target: targetOf(settings),
       statementTimeouts: true,
       *run(query) {
         // Without parameters postgres.js uses the simple protocol, whose text may hold several
@@ -145,6 +154,14 @@ export function useServer(settings: ServerSettings): Operation<Db> {
       );
     }
   });
+}
+
+function targetOf(settings: ServerSettings): string {
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  if (host.startsWith("/")) {
+    return `postgres://${settings.user}@/${settings.database}?host=${host}&port=${settings.port}`;
+  }
+  return `postgres://${settings.user}@${host}:${settings.port}/${settings.database}`;
 }
 
 function lent(lease: Operation<Lease<Connection>>): Operation<Lease<postgres.Sql>> {
