@@ -9,7 +9,9 @@ export type {
 } from "./db.js";
 export {
   ConnectionError,
+  DataDirLockedError,
   InvalidArgumentError,
+  type LockHolder,
   NotSupportedError,
   PoolTimeoutError,
   PostgresError,

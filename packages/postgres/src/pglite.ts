@@ -8,6 +8,7 @@ import {
   until,
 } from "@skein/core";
 import { type Backend, createDb, type Session } from "./backend.js";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { Db, Row } from "./db.js";
 import {
   ConnectionError,
@@ -62,6 +63,8 @@ interface Call {
 
 const noop = (): void => {};
 
+const dataDirPath = (dataDir: string): string => dataDir.replace(/^file:\/\//, "");
+
 function errorOf(fields: PostgresErrorFields, text: string): Error {
   if (typeof fields.code === "string") return new PostgresError(fields, text);
   return new Error(fields.message);
@@ -96,6 +99,16 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const inMemory = options.dataDir === undefined || options.dataDir.startsWith("memory://");
   const startArgs = pgliteStartArgs(options.settings, inMemory);
   return resource<Db>(function* (provide) {
+    // PGlite has no lock of its own: two handles on one directory lose each other's writes.
+    const lock = inMemory ? undefined : lockDataDir(dataDirPath(options.dataDir as string));
+    try {
+      return yield* open(provide);
+    } finally {
+      lock?.release();
+    }
+  });
+
+  function* open(provide: (db: Db) => Operation<void>): Operation<void> {
     const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
       workerData: { dataDir: options.dataDir, startArgs },
     });
@@ -284,5 +297,5 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       yield* until(worker.terminate().then(noop, noop));
       yield* until(exited);
     }
-  });
+  }
 }

@@ -145,7 +145,8 @@ describe.runIf(serverConfigured)("COPY on the server backend", () => {
       *[Symbol.iterator]() {
         return {
           *next(): Operation<IteratorResult<string, void>> {
-            return yield* suspend();
+            yield* suspend();
+            throw new Error("a suspended source resumed");
           },
         };
       },

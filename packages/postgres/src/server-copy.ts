@@ -8,6 +8,7 @@ import {
   type Subscription,
   until,
 } from "@skein/core";
+import type { Row } from "./db.js";
 import { InvalidArgumentError } from "./errors.js";
 import { type Connection, cancel, SETTLE_MS, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
@@ -60,7 +61,7 @@ export function copyTo(
   const text = unparameterized(query);
   return resource<Subscription<Uint8Array, void>>(function* (provide) {
     const { value: connection, release } = yield* acquire();
-    const pending = connection.sql.unsafe(text);
+    const pending = connection.sql.unsafe<Row[]>(text);
     connection.running.add(pending);
     let readable: Readable | undefined;
     let done = false;
@@ -135,7 +136,7 @@ export function copyFrom(
   return {
     *[Symbol.iterator]() {
       const { value: connection, release } = yield* acquire();
-      const pending = connection.sql.unsafe(text);
+      const pending = connection.sql.unsafe<Row[]>(text);
       connection.running.add(pending);
       let writable: Writable | undefined;
       let done = false;
