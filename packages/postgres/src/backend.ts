@@ -1,6 +1,7 @@
 import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
+import type { Result } from "./result.js";
 import {
   type CompiledQuery,
   compile,
@@ -11,7 +12,7 @@ import {
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
-  run(query: CompiledQuery): Operation<Row[]>;
+  run(query: CompiledQuery): Operation<Result<Row>>;
   /** A cursor inside the session's open transaction. */
   cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
   /** Set once the connection is known to be gone: nothing more may be sent on it. */
@@ -25,7 +26,7 @@ export interface Backend {
   readonly target: string;
   /** Whether `SET LOCAL statement_timeout` is enforced (not in PGlite). */
   readonly statementTimeouts: boolean;
-  run(query: CompiledQuery): Operation<Row[]>;
+  run(query: CompiledQuery): Operation<Result<Row>>;
   cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
   /** Hold one connection while `body` runs. */
   session<T>(body: (session: Session) => Operation<T>): Operation<T>;
@@ -92,12 +93,12 @@ function createTransaction(
     }
   };
   return {
-    query<T extends object>(query: Fragment): Operation<T[]> {
+    query<T extends object>(query: Fragment): Operation<Result<T>> {
       const statement = compiled(query);
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* session.run(statement)) as T[];
+          return (yield* session.run(statement)) as Result<T>;
         },
       };
     },
@@ -223,8 +224,8 @@ export function createDb(backend: Backend): Db {
   return {
     backend: backend.kind,
     target: backend.target,
-    query<T extends object>(query: Fragment): Operation<T[]> {
-      return backend.run(compiled(query)) as Operation<T[]>;
+    query<T extends object>(query: Fragment): Operation<Result<T>> {
+      return backend.run(compiled(query)) as Operation<Result<T>>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;

@@ -1,4 +1,5 @@
 import type { Operation, Stream } from "@skein/core";
+import type { Result } from "./result.js";
 import type { Fragment } from "./sql.js";
 
 /**
@@ -78,10 +79,11 @@ export interface TransactionOptions {
  */
 export interface Queryable {
   /**
-   * Run one statement and return its rows. Halting it cancels the statement on the server and
+   * Run one statement and return its rows, with its `command` and `rowCount` (see
+   * {@link Result}). Halting it cancels the statement on the server and
    * waits until the connection is ready again.
    */
-  query<T extends object = Row>(query: Fragment): Operation<T[]>;
+  query<T extends object = Row>(query: Fragment): Operation<Result<T>>;
   /**
    * Stream a query's rows, fetching `batch` rows at a time only as fast as they are consumed.
    * The connection is held while the subscription is alive.

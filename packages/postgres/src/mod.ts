@@ -21,5 +21,6 @@ export {
 export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";
+export type { Result } from "./result.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";
 export { usePostgres } from "./use-postgres.js";

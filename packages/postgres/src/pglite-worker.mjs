@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, types } from "@electric-sql/pglite";
 import { INITDB_ARGS, loadTemplate, TemplateFS, unpackTemplate } from "./pglite-template.mjs";
 
 const port = parentPort;
@@ -16,9 +16,19 @@ const channels = new Map();
 
 const quoted = (name) => `"${name.replaceAll('"', '""')}"`;
 
+// int8 comes back as a string, as on the server (postgres.js): a number loses precision past
+// 2^53 and a bigint is refused by JSON.stringify. The array parser is PGlite's own.
+const INT8_ARRAY = 1016;
+const keep = (text) => text;
+const PARSERS = {
+  [types.INT8]: keep,
+  [INT8_ARRAY]: (text) => types.arrayParser(text, keep, INT8_ARRAY),
+};
+
 // `initdb` (for scripts/pglite-template.mjs) makes a new database without the template.
 function open({ dataDir, startArgs, initdb }) {
   const options = {
+    parsers: PARSERS,
     initDbStartParams: INITDB_ARGS,
     startParams: [...PGlite.defaultStartParams, ...startArgs],
   };
@@ -79,14 +89,24 @@ function fieldsOf(error) {
   };
 }
 
+// The rows with the command tag's first word and its count, as the main thread hands them out.
+function resultOf(result) {
+  if (result === undefined) return { rows: [], command: "", rowCount: null };
+  return {
+    rows: result.rows,
+    command: result.command ?? "",
+    rowCount: typeof result.rowCount === "number" ? result.rowCount : null,
+  };
+}
+
 async function handle(db, message) {
   switch (message.type) {
     case "query": {
       if (message.params.length === 0) {
         const results = await db.exec(message.text);
-        return results.length === 0 ? [] : results[results.length - 1].rows;
+        return resultOf(results[results.length - 1]);
       }
-      return (await db.query(message.text, message.params)).rows;
+      return resultOf(await db.query(message.text, message.params));
     }
     case "listen": {
       const { channel, subscriber } = message;

@@ -17,6 +17,7 @@ import {
   type PostgresErrorFields,
 } from "./errors.js";
 import { type PgliteSettings, pgliteStartArgs } from "./pglite-settings.js";
+import { createResult, type Result } from "./result.js";
 import { createSlots } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -48,7 +49,14 @@ export interface PgliteOptions {
   settings?: PgliteSettings;
 }
 
-type Reply =
+/** What the worker answers a query with. */
+interface Reply {
+  rows: Row[];
+  command: string;
+  rowCount: number | null;
+}
+
+type Message =
   | { type: "ready" }
   | { type: "failed"; error: PostgresErrorFields }
   | { type: "result"; id: number; value: unknown }
@@ -129,7 +137,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       for (const call of calls.values()) call.reject(lost);
       calls.clear();
     };
-    worker.on("message", (reply: Reply) => {
+    worker.on("message", (reply: Message) => {
       switch (reply.type) {
         case "ready":
           ready?.resolve();
@@ -162,7 +170,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
     };
     // PGlite cannot be interrupted: a halted caller still waits for the statement to end, so
     // the session is free and in a known state when it is handed on.
-    function* exec(query: CompiledQuery): Operation<Row[]> {
+    function* exec(query: CompiledQuery): Operation<Result<Row>> {
       const reply = send({ type: "query", text: query.text, params: query.params }, query.text);
       let settled = false;
       reply.then(
@@ -174,7 +182,8 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
         },
       );
       try {
-        return (yield* until(reply)) as Row[];
+        const { rows, command, rowCount } = (yield* until(reply)) as Reply;
+        return createResult(rows, command, rowCount);
       } finally {
         if (!settled) yield* until(reply.then(noop, noop));
       }

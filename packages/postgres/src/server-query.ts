@@ -2,6 +2,7 @@ import { type Operation, sleep, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
+import { createResult, type Result } from "./result.js";
 import type { Statement } from "./sql.js";
 
 /** Internal. A query as postgres.js hands it out. */
@@ -151,12 +152,26 @@ export function cancel(pending: { cancel(): unknown }): Promise<void> {
   return Promise.resolve(canceller(pending)).then(noop, noop);
 }
 
-function rowsOf(result: unknown): Row[] {
-  const rows = result as Row[];
-  const last = rows[rows.length - 1];
+type DriverResult = Row[] & { command?: string; count?: number | null };
+
+/**
+ * The package's result for postgres.js's: a plain array (postgres.js's is a subclass with its
+ * own fields) whose `command` is the tag's first word, as PGlite reports it.
+ */
+function resultOf(result: unknown): Result<Row> {
+  let found = result as DriverResult;
+  const last = found[found.length - 1];
   // Several statements without parameters: postgres.js returns one result per statement.
-  if (Array.isArray(last) && "command" in last && "count" in last) return last as Row[];
-  return rows;
+  if (Array.isArray(last) && "command" in last && "count" in last) found = last as DriverResult;
+  const rows = new Array<Row>(found.length);
+  for (let i = 0; i < found.length; i++) rows[i] = found[i] as Row;
+  const command = found.command ?? "";
+  const space = command.indexOf(" ");
+  return createResult(
+    rows,
+    space === -1 ? command : command.slice(0, space),
+    typeof found.count === "number" ? found.count : null,
+  );
 }
 
 /** The server's error for a statement stopped by a cancel request (not by statement_timeout). */
@@ -281,7 +296,7 @@ export function* runQuery(
   query: Statement,
   onFatal?: () => void,
   shared = false,
-): Operation<Row[]> {
+): Operation<Result<Row>> {
   const params = query.params as postgres.ParameterOrJSON<never>[];
   const pending =
     query.prepare === true
@@ -298,7 +313,7 @@ export function* runQuery(
     const result = yield* until(pending);
     settled = true;
     target.ready = true;
-    return rowsOf(result);
+    return resultOf(result);
   } catch (error) {
     settled = true;
     const translated = translate(error, query.text);

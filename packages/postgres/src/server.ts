@@ -22,6 +22,36 @@ const noop = (): void => {};
 /** How often a pipelined query stopped by another query's cancel is sent in all. */
 const COLLATERAL_ATTEMPTS = 3;
 
+const BYTEA_OID = 17;
+
+/**
+ * bytea as a plain `Uint8Array`, as PGlite gives it, where postgres.js gives a `Buffer` (whose
+ * methods and `toJSON()` differ); a view, not a copy.
+ */
+const BYTEA = {
+  to: BYTEA_OID,
+  from: [BYTEA_OID],
+  serialize: (bytes: Uint8Array) =>
+    `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`,
+  parse: (text: string) => {
+    const bytes = Buffer.from(text.slice(2), "hex");
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+};
+
+const JSON_OIDS = [114, 3802];
+
+/**
+ * json and jsonb as PGlite sends them: a string parameter is JSON text already, where
+ * postgres.js encoded it once more (`${JSON.stringify(x)}::jsonb` stored a JSON string).
+ */
+const JSON_TYPE = {
+  to: 114,
+  from: JSON_OIDS,
+  serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+  parse: (text: string) => JSON.parse(text) as unknown,
+};
+
 /** postgres.js's `ssl` for libpq's `sslmode`; it has no `verify-ca` of its own. */
 function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
   if (ssl === "verify-ca")
@@ -44,6 +74,7 @@ function connect(settings: ServerSettings): Connection {
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
       onnotice: noop,
+      types: { bytea: BYTEA, json: JSON_TYPE },
       onclose: () => {
         // A client replaced by reset() closes late: its close says nothing of the new one.
         if (connection.sql === sql) onClose();
