@@ -34,6 +34,7 @@ export type PostgresErrorKind =
   | "invalid_transaction_state"
   | "connection_exception"
   | "insufficient_resources"
+  | "feature_not_supported"
   | "other";
 
 const KINDS_BY_CODE: Readonly<Record<string, PostgresErrorKind>> = {
@@ -52,6 +53,9 @@ const KINDS_BY_CODE: Readonly<Record<string, PostgresErrorKind>> = {
 };
 
 const KINDS_BY_CLASS: Readonly<Record<string, PostgresErrorKind>> = {
+  // Also "cached plan must not change result type": a prepared statement whose table changed
+  // inside a transaction (outside one, postgres.js prepares it again by itself).
+  "0A": "feature_not_supported",
   "08": "connection_exception",
   "22": "data_exception",
   "23": "integrity_constraint_violation",

@@ -407,6 +407,30 @@ if (!configured && inCi) {
       expect(after?.state).toBe("idle");
     });
 
+    it("gives a prepared statement invalidated inside a transaction a kind, and prepares it again outside one", function* () {
+      const { db } = yield* useServer({ max: 1 });
+      // A temporary table of the session, read with a template of values only: prepared.
+      yield* db.query(sql`create temp table skein_replan (id int)`);
+      const read = (on: Db | Transaction) =>
+        on.query(sql`select * from skein_replan where id > ${0}`);
+      yield* read(db);
+      yield* db.query(sql`alter table skein_replan add column extra int`);
+      // Outside a transaction the driver prepares the statement again.
+      expect([...(yield* read(db))]).toEqual([]);
+      const error = yield* caught(
+        db.transaction(function* (tx) {
+          yield* read(tx);
+          yield* tx.query(sql`alter table skein_replan add column more int`);
+          yield* read(tx);
+        }),
+      );
+      expect(error).toBeInstanceOf(PostgresError);
+      expect([(error as PostgresError).code, (error as PostgresError).kind]).toEqual([
+        "0A000",
+        "feature_not_supported",
+      ]);
+    });
+
     it("names where it connected, never with the password", function* () {
       const { db } = yield* useServer({ password: "hunter2" });
       expect(db.target).toMatch(/^postgres:\/\/[^:@]+@[^/]+:\d+\/\w+$/);
