@@ -72,6 +72,16 @@ function beginOf(options: TransactionOptions): string {
 
 const statement = (text: string): CompiledQuery => ({ text, params: [] });
 
+function scriptOf(script: string): CompiledQuery {
+  if (typeof script !== "string" || script.trim().length === 0) {
+    throw new InvalidArgumentError("exec() expects SQL text with at least one statement", script);
+  }
+  if (script.includes("\0")) {
+    throw new InvalidArgumentError("SQL text cannot hold a NUL character", script);
+  }
+  return statement(script);
+}
+
 function* quietly(session: Session, text: string): Operation<void> {
   if (session.broken) return;
   try {
@@ -105,6 +115,15 @@ function createTransaction(
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       guard();
       return session.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
+    },
+    exec(script: string): Operation<void> {
+      const statement = scriptOf(script);
+      return {
+        *[Symbol.iterator]() {
+          guard();
+          yield* session.run(statement);
+        },
+      };
     },
     transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
       return {
@@ -229,6 +248,14 @@ export function createDb(backend: Backend): Db {
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
+    },
+    exec(script: string): Operation<void> {
+      const statement = scriptOf(script);
+      return {
+        *[Symbol.iterator]() {
+          yield* backend.run(statement);
+        },
+      };
     },
     transaction: (body, options) => transact(backend, body, options, compiled),
     listen: (channel) => backend.listen(channelOf(channel)),

@@ -89,6 +89,15 @@ export interface Queryable {
    * The connection is held while the subscription is alive.
    */
   cursor<T extends object = Row>(query: Fragment, options?: CursorOptions): Stream<T, void>;
+  /**
+   * The escape hatch: run `script`, SQL text of any number of statements, as it is (a
+   * migration file, say). It is sent whole, without parameters, in the simple protocol: the
+   * statements run in one implicit transaction unless the script has its own `BEGIN`/`COMMIT`.
+   * **Only ever pass trusted text**: nothing in it is quoted, so text built from input is SQL
+   * injection. Inside {@link Db.transaction} the script must not end the transaction itself.
+   * Halting it cancels it like a query.
+   */
+  exec(script: string): Operation<void>;
 }
 
 /**

@@ -202,6 +202,36 @@ export function describeDb(backend: SuiteBackend): void {
       expect(failure.query).toContain("values ($1)");
     });
 
+    it("runs a trusted multi-statement script with exec(), all or nothing", function* () {
+      const db = yield* backend.open();
+      const table = nameOf("script");
+      const fn = nameOf("script_fn");
+      yield* ensure(() => db.query(sql`drop table if exists ${sql.id(table)}`));
+      yield* ensure(() => db.query(sql`drop function if exists ${sql.id(fn)}()`));
+      yield* db.exec(`
+        create table "${table}" (id int primary key);
+        insert into "${table}" values (1), (2);
+        create function "${fn}"() returns int language plpgsql as $$ begin return 7; end; $$;
+      `);
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      const [row] = yield* db.query<{ v: number }>(sql`select ${sql.id(fn)}() as v`);
+      expect(row?.v).toBe(7);
+      const error = yield* caught(
+        db.exec(`insert into "${table}" values (3); insert into "${table}" values (1);`),
+      );
+      expect((error as PostgresError).kind).toBe("unique_violation");
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      const undone = yield* caught(
+        db.transaction(function* (tx) {
+          yield* tx.exec(`insert into "${table}" values (4); insert into "${table}" values (5);`);
+          throw new Error("undo");
+        }),
+      );
+      expect((undone as Error).message).toBe("undo");
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      expect(() => db.exec("  ")).toThrow(InvalidArgumentError);
+    });
+
     it("commits a transaction whose body returns", function* () {
       const db = yield* backend.open();
       const table = yield* useTable(db);
