@@ -18,6 +18,7 @@ export {
   type PostgresErrorFields,
   type PostgresErrorKind,
 } from "./errors.js";
+export type { Notice } from "./notice.js";
 export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "node:tls";
 import { InvalidArgumentError } from "./errors.js";
+import type { Notice } from "./notice.js";
 import type { PgliteSettings } from "./pglite-settings.js";
 
 /**
@@ -84,6 +85,11 @@ export interface PostgresOptions {
    * ignored; `acquireTimeout` still applies.
    */
   embedded?: boolean | { dataDir?: string; settings?: PgliteSettings };
+  /**
+   * Called with each notice or warning the server sends (`RAISE NOTICE`, "does not exist,
+   * skipping"). Default: notices are dropped.
+   */
+  onNotice?: (notice: Notice) => void;
   /** Where `DATABASE_URL` and `PG*` are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -118,6 +124,7 @@ export interface ServerSettings {
   applicationName: string;
   prepare: boolean;
   pipeline: number;
+  onNotice: ((notice: Notice) => void) | undefined;
 }
 
 /** The variables `usePostgres()` reads from the environment. */
@@ -278,5 +285,6 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
       options.applicationName ?? param("application_name") ?? env.PGAPPNAME ?? "skein",
     prepare: options.prepare ?? true,
     pipeline,
+    onNotice: options.onNotice,
   };
 }

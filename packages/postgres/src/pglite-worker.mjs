@@ -89,6 +89,20 @@ function fieldsOf(error) {
   };
 }
 
+function onNotice(notice) {
+  const text = (value) => (typeof value === "string" ? value : undefined);
+  port.postMessage({
+    type: "notice",
+    notice: {
+      severity: text(notice.severity) ?? "NOTICE",
+      code: text(notice.code) ?? "00000",
+      message: text(notice.message) ?? "",
+      detail: text(notice.detail),
+      hint: text(notice.hint),
+    },
+  });
+}
+
 // The rows with the command tag's first word and its count, as the main thread hands them out.
 function resultOf(result) {
   if (result === undefined) return { rows: [], command: "", rowCount: null };
@@ -102,11 +116,12 @@ function resultOf(result) {
 async function handle(db, message) {
   switch (message.type) {
     case "query": {
+      const options = { onNotice };
       if (message.params.length === 0) {
-        const results = await db.exec(message.text);
+        const results = await db.exec(message.text, options);
         return resultOf(results[results.length - 1]);
       }
-      return resultOf(await db.query(message.text, message.params));
+      return resultOf(await db.query(message.text, message.params, options));
     }
     case "listen": {
       const { channel, subscriber } = message;

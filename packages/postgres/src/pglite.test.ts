@@ -16,6 +16,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { caught, describeDb } from "../test/suite.js";
 import {
   type Db,
+  type Notice,
   NotSupportedError,
   PoolTimeoutError,
   sql,
@@ -78,6 +79,26 @@ describe("usePglite()", () => {
     const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
     expect(row?.ok).toBe(1);
     expect(() => db.copyTo(sql`copy (select 1) to stdout`)).toThrow(NotSupportedError);
+  });
+
+  it("hands the notices a statement raises to onNotice", function* () {
+    const notices: Notice[] = [];
+    const db = yield* usePglite({ onNotice: (notice) => notices.push(notice) });
+    yield* db.query(sql`drop table if exists ${sql.id("never_there")}`);
+    yield* db.exec(`do $$ begin raise warning 'careful' using hint = 'look'; end $$`);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        severity: "NOTICE",
+        code: "00000",
+        message: expect.stringContaining("never_there"),
+      }),
+      expect.objectContaining({
+        severity: "WARNING",
+        code: "01000",
+        message: "careful",
+        hint: "look",
+      }),
+    ]);
   });
 
   it("checkpoints by itself, so that a database in memory does not keep all its WAL", function* () {

@@ -16,6 +16,7 @@ import {
   PostgresError,
   type PostgresErrorFields,
 } from "./errors.js";
+import type { Notice } from "./notice.js";
 import { type PgliteSettings, pgliteStartArgs } from "./pglite-settings.js";
 import { createResult, type Result } from "./result.js";
 import { createSlots } from "./slots.js";
@@ -47,6 +48,8 @@ export interface PgliteOptions {
    * `shared_buffers` when the data you keep querying is larger than it.
    */
   settings?: PgliteSettings;
+  /** Called with each notice or warning a statement raises. Default: dropped. */
+  onNotice?: (notice: Notice) => void;
 }
 
 /** What the worker answers a query with. */
@@ -61,7 +64,8 @@ type Message =
   | { type: "failed"; error: PostgresErrorFields }
   | { type: "result"; id: number; value: unknown }
   | { type: "error"; id: number; error: PostgresErrorFields }
-  | { type: "notify"; subscriber: number; payload: string };
+  | { type: "notify"; subscriber: number; payload: string }
+  | { type: "notice"; notice: Notice };
 
 interface Call {
   resolve(value: unknown): void;
@@ -147,6 +151,9 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
           return;
         case "notify":
           subscribers.get(reply.subscriber)?.(reply.payload);
+          return;
+        case "notice":
+          options.onNotice?.(reply.notice);
           return;
         default: {
           const call = calls.get(reply.id);

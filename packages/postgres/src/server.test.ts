@@ -20,6 +20,7 @@ import { caught, describeDb, idsOf, nameOf, RUN, useTable } from "../test/suite.
 import {
   ConnectionError,
   type Db,
+  type Notice,
   PoolTimeoutError,
   PostgresError,
   type PostgresOptions,
@@ -428,6 +429,26 @@ if (!configured && inCi) {
       expect([(error as PostgresError).code, (error as PostgresError).kind]).toEqual([
         "0A000",
         "feature_not_supported",
+      ]);
+    });
+
+    it("hands the notices a statement raises to onNotice", function* () {
+      const notices: Notice[] = [];
+      const { db } = yield* useServer({ onNotice: (notice) => notices.push(notice) });
+      yield* db.query(sql`drop table if exists ${sql.id("never_there")}`);
+      yield* db.exec(`do $$ begin raise warning 'careful' using hint = 'look'; end $$`);
+      expect(notices).toEqual([
+        expect.objectContaining({
+          severity: "NOTICE",
+          code: "00000",
+          message: expect.stringContaining("never_there"),
+        }),
+        expect.objectContaining({
+          severity: "WARNING",
+          code: "01000",
+          message: "careful",
+          hint: "look",
+        }),
       ]);
     });
 

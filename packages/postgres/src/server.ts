@@ -10,6 +10,7 @@ import postgres from "postgres";
 import { type Backend, createDb, type Session } from "./backend.js";
 import type { Db } from "./db.js";
 import { ConnectionError } from "./errors.js";
+import { noticeOf } from "./notice.js";
 import type { ServerSettings } from "./options.js";
 import { createPool } from "./pool.js";
 import { copyFrom, copyTo } from "./server-copy.js";
@@ -73,7 +74,7 @@ function connect(settings: ServerSettings): Connection {
       prepare: settings.prepare,
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
-      onnotice: noop,
+      onnotice: (notice) => settings.onNotice?.(noticeOf(notice)),
       types: { bytea: BYTEA, json: JSON_TYPE },
       onclose: () => {
         // A client replaced by reset() closes late: its close says nothing of the new one.

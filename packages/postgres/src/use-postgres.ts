@@ -50,6 +50,7 @@ export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
       ...(embedded.dataDir === undefined ? {} : { dataDir: embedded.dataDir }),
       ...(embedded.settings === undefined ? {} : { settings: embedded.settings }),
       ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
+      ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     });
   }
   return useServer(resolveServerSettings(options));
