@@ -105,4 +105,19 @@ describe("resolveServerSettings()", () => {
       expect((error as InvalidArgumentError).value).toBe("sometimes");
     }
   });
+
+  it("rejects a session setting whose name is not a setting's name, with the name", function* () {
+    for (const name of ["search_path; drop table x", "", "a b"]) {
+      try {
+        resolveServerSettings({ env: {}, session: { [name]: "x" } });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect((error as InvalidArgumentError).value).toBe(name);
+      }
+    }
+    expect(resolveServerSettings({ env: {}, session: { "app.tenant": 7 } }).session).toEqual([
+      ["app.tenant", "7"],
+    ]);
+  });
 });

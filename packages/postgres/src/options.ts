@@ -2,6 +2,7 @@ import type { ConnectionOptions } from "node:tls";
 import { InvalidArgumentError } from "./errors.js";
 import type { Notice } from "./notice.js";
 import type { PgliteSettings } from "./pglite-settings.js";
+import { type SessionSettings, sessionEntries } from "./session-settings.js";
 
 /**
  * Options for {@link usePostgres}. For every connection setting the first of these wins: the
@@ -86,6 +87,11 @@ export interface PostgresOptions {
    */
   embedded?: boolean | { dataDir?: string; settings?: PgliteSettings };
   /**
+   * Session settings every new connection starts with (`search_path`, `role`, `timezone`...);
+   * see `SessionSettings`. Default none.
+   */
+  session?: SessionSettings;
+  /**
    * Called with each notice or warning the server sends (`RAISE NOTICE`, "does not exist,
    * skipping"). Default: notices are dropped.
    */
@@ -125,6 +131,7 @@ export interface ServerSettings {
   prepare: boolean;
   pipeline: number;
   onNotice: ((notice: Notice) => void) | undefined;
+  session: [string, string][];
 }
 
 /** The variables `usePostgres()` reads from the environment. */
@@ -286,5 +293,6 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     prepare: options.prepare ?? true,
     pipeline,
     onNotice: options.onNotice,
+    session: sessionEntries(options.session),
   };
 }

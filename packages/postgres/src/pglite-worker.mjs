@@ -160,6 +160,9 @@ async function main() {
   let keepWal;
   try {
     db = await open(workerData);
+    for (const [name, value] of workerData.session ?? []) {
+      await db.query("select set_config($1, $2, false)", [name, value]);
+    }
     keepWal = await walKeeper(db);
   } catch (error) {
     port.postMessage({ type: "failed", error: fieldsOf(error) });

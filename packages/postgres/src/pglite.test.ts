@@ -81,6 +81,16 @@ describe("usePglite()", () => {
     expect(() => db.copyTo(sql`copy (select 1) to stdout`)).toThrow(NotSupportedError);
   });
 
+  it("starts its session with the session settings", function* () {
+    const db = yield* usePglite({
+      session: { search_path: "skein_nowhere, public", work_mem: "8MB" },
+    });
+    const [row] = yield* db.query<{ sp: string; wm: string }>(
+      sql`select current_setting('search_path') as sp, current_setting('work_mem') as wm`,
+    );
+    expect(row).toEqual({ sp: "skein_nowhere, public", wm: "8MB" });
+  });
+
   it("hands the notices a statement raises to onNotice", function* () {
     const notices: Notice[] = [];
     const db = yield* usePglite({ onNotice: (notice) => notices.push(notice) });

@@ -19,6 +19,7 @@ import {
 import type { Notice } from "./notice.js";
 import { type PgliteSettings, pgliteStartArgs } from "./pglite-settings.js";
 import { createResult, type Result } from "./result.js";
+import { type SessionSettings, sessionEntries } from "./session-settings.js";
 import { createSlots } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -48,6 +49,8 @@ export interface PgliteOptions {
    * `shared_buffers` when the data you keep querying is larger than it.
    */
   settings?: PgliteSettings;
+  /** Session settings to start with (`search_path`, `timezone`...). Default none. */
+  session?: SessionSettings;
   /** Called with each notice or warning a statement raises. Default: dropped. */
   onNotice?: (notice: Notice) => void;
 }
@@ -110,6 +113,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const acquireTimeout = options.acquireTimeout ?? Infinity;
   const inMemory = options.dataDir === undefined || options.dataDir.startsWith("memory://");
   const startArgs = pgliteStartArgs(options.settings, inMemory);
+  const session = sessionEntries(options.session);
   return resource<Db>(function* (provide) {
     // PGlite has no lock of its own: two handles on one directory lose each other's writes.
     const lock = inMemory ? undefined : lockDataDir(dataDirPath(options.dataDir as string));
@@ -122,7 +126,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
   function* open(provide: (db: Db) => Operation<void>): Operation<void> {
     const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
-      workerData: { dataDir: options.dataDir, startArgs },
+      workerData: { dataDir: options.dataDir, startArgs, session },
     });
     const calls = new Map<number, Call>();
     const subscribers = new Map<number, (payload: string) => void>();

@@ -452,6 +452,21 @@ if (!configured && inCi) {
       ]);
     });
 
+    it("starts every connection with the session settings", function* () {
+      const session = { search_path: "skein_nowhere, public", work_mem: "8MB" };
+      const { db } = yield* useServer({ max: 3, session });
+      const rows = yield* all(
+        Array.from({ length: 6 }, () =>
+          db.query<{ pid: number; sp: string; wm: string }>(
+            sql`select pg_backend_pid() as pid, current_setting('search_path') as sp,
+                       current_setting('work_mem') as wm from pg_sleep(${0.05})`,
+          ),
+        ),
+      );
+      expect(new Set(rows.map(([row]) => row?.pid)).size).toBe(3);
+      for (const [row] of rows) expect([row?.sp, row?.wm]).toEqual([session.search_path, "8MB"]);
+    });
+
     it("names where it connected, never with the password", function* () {
       const { db } = yield* useServer({ password: "hunter2" });
       expect(db.target).toMatch(/^postgres:\/\/[^:@]+@[^/]+:\d+\/\w+$/);

@@ -81,6 +81,7 @@ function connect(settings: ServerSettings): Connection {
         if (connection.sql === sql) onClose();
       },
       connection: {
+        ...Object.fromEntries(settings.session),
         application_name: settings.applicationName,
         ...(settings.serverOptions === undefined ? {} : { options: settings.serverOptions }),
         ...(settings.statementTimeout > 0 ? { statement_timeout: settings.statementTimeout } : {}),

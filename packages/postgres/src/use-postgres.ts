@@ -51,6 +51,7 @@ export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
       ...(embedded.settings === undefined ? {} : { settings: embedded.settings }),
       ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
       ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+      ...(options.session === undefined ? {} : { session: options.session }),
     });
   }
   return useServer(resolveServerSettings(options));
