@@ -1,6 +1,7 @@
 import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
+import type { PoolStats } from "./pool-stats.js";
 import type { Result } from "./result.js";
 import {
   type CompiledQuery,
@@ -24,6 +25,7 @@ export interface Backend {
   readonly kind: "server" | "pglite";
   /** See {@link Db.target}. */
   readonly target: string;
+  stats(): PoolStats;
   /** Whether `SET LOCAL statement_timeout` is enforced (not in PGlite). */
   readonly statementTimeouts: boolean;
   run(query: CompiledQuery): Operation<Result<Row>>;
@@ -243,6 +245,7 @@ export function createDb(backend: Backend): Db {
   return {
     backend: backend.kind,
     target: backend.target,
+    stats: () => backend.stats(),
     query<T extends object>(query: Fragment): Operation<Result<T>> {
       return backend.run(compiled(query)) as Operation<Result<T>>;
     },

@@ -1,4 +1,5 @@
 import type { Operation, Stream } from "@skein/core";
+import type { PoolStats } from "./pool-stats.js";
 import type { Result } from "./result.js";
 import type { Fragment } from "./sql.js";
 
@@ -142,6 +143,8 @@ export interface Db extends Queryable {
    * password), `"pglite:memory"` or `"pglite:<dataDir>"`.
    */
   readonly target: string;
+  /** How many connections are idle and busy, and how many callers wait for one, right now. */
+  stats(): PoolStats;
   /**
    * Run `body` in a transaction on one connection: commit when it returns, roll back when it
    * throws or is halted. Work the body spawns ends before the commit.

@@ -22,6 +22,7 @@ export type { Notice } from "./notice.js";
 export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";
+export type { PoolStats } from "./pool-stats.js";
 export type { Result } from "./result.js";
 export type { SessionSettings } from "./session-settings.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";

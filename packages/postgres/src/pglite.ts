@@ -251,6 +251,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
     const backend: Backend = {
       kind: "pglite",
+      stats: () => slots.stats(),
       target: inMemory ? "pglite:memory" : `pglite:${options.dataDir}`,
       statementTimeouts: false,
       *run(query) {

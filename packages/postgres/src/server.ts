@@ -139,6 +139,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
     const backend: Backend = {
       kind: "server",
       target: targetOf(settings),
+      stats: () => pool.stats(),
       statementTimeouts: true,
       *run(query) {
         // Without parameters postgres.js uses the simple protocol, whose text may hold several

@@ -455,6 +455,26 @@ export function describeDb(backend: SuiteBackend): void {
       expect(ms).toBeLessThanOrEqual(5_000);
     });
 
+    it("reports its connections as busy while a transaction holds one, and idle again after", function* () {
+      const db = yield* backend.open();
+      const before = db.stats();
+      expect(before.idle).toBe(before.size);
+      expect([before.busy, before.waiting]).toEqual([0, 0]);
+      const held = withResolvers<void>();
+      const release = withResolvers<void>();
+      const holder = yield* spawn(() =>
+        db.transaction(function* () {
+          held.resolve();
+          yield* release.operation;
+        }),
+      );
+      yield* held.operation;
+      expect(db.stats()).toEqual({ ...before, idle: before.size - 1, busy: 1 });
+      release.resolve();
+      yield* holder;
+      expect(db.stats()).toEqual(before);
+    });
+
     it("halting a waiting query leaves the database usable", function* () {
       const db = yield* backend.open();
       const task = yield* spawn(() => db.query(sql`select pg_sleep(0.2)`));
