@@ -15,7 +15,15 @@ import type { ServerSettings } from "./options.js";
 import { createPool } from "./pool.js";
 import { copyFrom, copyTo } from "./server-copy.js";
 import { serverCursor } from "./server-cursor.js";
-import { Collateral, type Connection, failClosed, runQuery, translate } from "./server-query.js";
+import {
+  Collateral,
+  type Connection,
+  failClosed,
+  runQuery,
+  SETTLE_MS,
+  translate,
+  within,
+} from "./server-query.js";
 import type { Lease } from "./slots.js";
 
 const noop = (): void => {};
@@ -134,7 +142,6 @@ export function useServer(settings: ServerSettings): Operation<Db> {
     const listener = connect(settings).sql;
     const pool = createPool(clients, settings.pipeline, settings.acquireTimeout);
     const acquire = pool.hold;
-    const acquireSql = () => lent(acquire());
 
     const backend: Backend = {
       kind: "server",
@@ -165,7 +172,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
           }
         }
       },
-      cursor: (query, batch) => serverCursor(acquireSql, query, batch),
+      cursor: (query, batch) => serverCursor(acquire, query, batch),
       *session(body) {
         const lease = yield* acquire();
         try {
@@ -198,18 +205,9 @@ function targetOf(settings: ServerSettings): string {
   return `postgres://${settings.user}@${host}:${settings.port}/${settings.database}`;
 }
 
-function lent(lease: Operation<Lease<Connection>>): Operation<Lease<postgres.Sql>> {
-  return {
-    *[Symbol.iterator]() {
-      const held = yield* lease;
-      return { value: held.value.sql, release: () => held.release() };
-    },
-  };
-}
-
 function* held<T>(client: Connection, body: (session: Session) => Operation<T>): Operation<T> {
-  const lease: Lease<postgres.Sql> = { value: client.sql, release: noop };
-  const own: Operation<Lease<postgres.Sql>> = {
+  const lease: Lease<Connection> = { value: client, release: noop };
+  const own: Operation<Lease<Connection>> = {
     *[Symbol.iterator]() {
       return lease;
     },
@@ -268,7 +266,8 @@ function listen(client: postgres.Sql, channel: string): Stream<string, never> {
     try {
       yield* provide(queue);
     } finally {
-      yield* until(active.unlisten().then(noop, noop));
+      // Bounded: a listener connection that stalls must not hold the scope's end forever.
+      yield* until(within(active.unlisten().then(noop, noop), SETTLE_MS));
     }
   });
 }
