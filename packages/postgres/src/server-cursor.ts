@@ -88,7 +88,7 @@ export function serverCursor(
         const resume = more;
         more = undefined;
         if (resume !== undefined) resume(target.CLOSE);
-        else yield* until(cancel(pending));
+        else yield* until(within(cancel(pending), SETTLE_MS));
         // Bounded: a statement the driver never settles would hold the connection forever.
         if (!(yield* until(within(settled, SETTLE_MS)))) yield* connection.reset();
       }

@@ -242,10 +242,13 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
     target.cancels++;
     target.cancelling++;
     try {
-      for (let tries = 0; !settled && running() && tries < SETTLE_MS / RESEND_MS; tries++) {
+      // The whole loop is bounded: a cancel request whose connection stalls never finishes.
+      const giveUp = performance.now() + SETTLE_MS;
+      while (!settled && running() && performance.now() < giveUp) {
         const request = cancelWith(canceller, pending);
         requests.push(request);
-        yield* until(Promise.race([request, done]));
+        const left = Math.max(0, giveUp - performance.now());
+        yield* until(within(Promise.race([request, done]), left));
         if (!settled) yield* until(within(done, RESEND_MS));
       }
       // The server has signalled the backend once it closes the request's socket.
