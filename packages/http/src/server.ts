@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TlsOptions } from "node:tls";
@@ -14,10 +20,13 @@ import {
   withResolvers,
 } from "@skein/core";
 import { toRequest } from "./incoming-request.js";
+import { type Middleware, withMiddleware } from "./middleware.js";
 import { problem } from "./problem.js";
 import { PayloadTooLargeError, RequestError } from "./request-errors.js";
 import type { Handler } from "./router.js";
 import { sendAtOnce, sendStreamed } from "./send-response.js";
+import { HandlerResultError } from "./server-errors.js";
+import { type ServerLimits, settleLimits } from "./server-limits.js";
 
 /**
  * Where a server reports handler failures. Each failure is reported once; the client only
@@ -36,7 +45,7 @@ export interface ServerLogger {
 
 /**
  * How a server listens. Defaults: port 0 (any free port), host 127.0.0.1, 5 s of grace at
- * shutdown, 1 MiB request bodies, errors logged with `console.error`.
+ * shutdown, errors logged with `console.error`, and the limits of {@link ServerLimits}.
  *
  * @example
  * ```ts
@@ -49,14 +58,14 @@ export interface ServerLogger {
  * };
  * ```
  */
-export interface HttpServerOptions {
+export interface HttpServerOptions extends ServerLimits {
   handler: Handler;
+  /** Run around `handler` for every request, outermost first (see {@link Middleware}). */
+  middleware?: Middleware[];
   port?: number;
   host?: string;
   /** At shutdown, how long requests in flight may take before they are halted. */
   shutdownGraceMs?: number;
-  /** Larger request bodies are refused with 413. */
-  maxBodyBytes?: number;
   logger?: ServerLogger;
   /**
    * Serve HTTPS (node:https) with these options of `tls.createServer`: at least `key` and
@@ -84,6 +93,12 @@ export interface HttpServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /**
+   * The node:http (or node:https) server underneath, for what this API does not cover
+   * (`getConnections()`, an `upgrade` listener of your own, ...). Closing it or changing its
+   * limits is the scope's job: leave those alone.
+   */
+  readonly nodeServer: Server;
 }
 
 interface ServerState {
@@ -126,11 +141,12 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
   return resource<HttpServer>(function* (provide) {
     const host = options.host ?? "127.0.0.1";
     const grace = options.shutdownGraceMs ?? 5000;
+    const limits = settleLimits(options);
     const scope = yield* useScope();
     const state: ServerState = {
-      handler: options.handler,
+      handler: withMiddleware(options.handler, ...(options.middleware ?? [])),
       origin: "",
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      maxBodyBytes: limits.maxBodyBytes,
       logger: options.logger ?? { error: (message, error) => console.error(message, error) },
       inFlight: 0,
       closing: false,
@@ -138,8 +154,21 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
     };
     const listener = (request: IncomingMessage, response: ServerResponse) =>
       accept(scope, state, request, response);
-    const server =
-      options.tls === undefined ? createServer(listener) : createHttpsServer(options.tls, listener);
+    const nodeOptions: ServerOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often node:http looks for requests past their timeouts (30 s by default, which
+      // would let slow headers stay three times longer than `headersTimeoutMs`).
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    };
+    const server: Server =
+      options.tls === undefined
+        ? createServer(nodeOptions, listener)
+        : createHttpsServer({ ...options.tls, ...nodeOptions }, listener);
+    server.timeout = limits.idleTimeoutMs;
+    server.maxConnections = limits.maxConnections;
     yield* action<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, () => resolve());
@@ -150,7 +179,7 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
     const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
     state.origin = new URL(url).origin;
     try {
-      yield* provide({ url, port, host });
+      yield* provide({ url, port, host, nodeServer: server });
     } finally {
       state.closing = true;
       const closed = withResolvers<void>();
@@ -209,9 +238,18 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
   try {
     let reply: Response;
     try {
-      reply =
-        tooLarge(state, request) ??
-        (yield* state.handler(toRequest(state.origin, request, state.maxBodyBytes)));
+      const refusal = refused(state, request);
+      if (refusal !== undefined) reply = refusal;
+      else {
+        const incoming = toRequest(state.origin, request, response, state.maxBodyBytes);
+        if (incoming === undefined) reply = badTarget(request);
+        else {
+          reply = yield* state.handler(incoming);
+          if (!(reply instanceof Response)) {
+            throw new HandlerResultError(`${request.method} ${request.url}`, reply);
+          }
+        }
+      }
     } catch (error) {
       reply = failed(state, request, error);
     }
@@ -231,11 +269,24 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
   }
 }
 
-/** A 413 for a request that announces a body larger than the server takes. */
-function tooLarge(state: ServerState, request: IncomingMessage): Response | undefined {
+/** The methods `OPTIONS *` lists, and which a `Request` can carry. */
+const SERVER_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+/**
+ * The answer to a request no handler can see: one a web `Request` cannot hold (`TRACE`,
+ * `TRACK`: the fetch standard forbids them), `OPTIONS *` (about the server, not a resource),
+ * or a body announced larger than the server takes.
+ */
+function refused(state: ServerState, request: IncomingMessage): Response | undefined {
   const method = request.method;
   // GET and HEAD bodies are never read, and node:http builds `headers` only when asked.
   if (method === "GET" || method === "HEAD") return undefined;
+  if (method === "TRACE" || method === "TRACK") {
+    return problem(501, "method-not-implemented", `this server does not implement ${method}`);
+  }
+  if (method === "OPTIONS" && request.url === "*") {
+    return new Response(null, { status: 204, headers: { allow: SERVER_METHODS } });
+  }
   if (!(Number(request.headers["content-length"]) > state.maxBodyBytes)) return undefined;
   request.resume();
   return problem(
@@ -244,6 +295,14 @@ function tooLarge(state: ServerState, request: IncomingMessage): Response | unde
     `the request body is larger than ${state.maxBodyBytes} bytes`,
     { connection: "close" },
   );
+}
+
+/** A 400 for a request target that is neither a path nor an absolute http(s) URL. */
+function badTarget(request: IncomingMessage): Response {
+  request.resume();
+  return problem(400, "bad-request-target", "the request target is not a path or an http URL", {
+    connection: "close",
+  });
 }
 
 /** The response for a handler that threw: a `RequestError`'s status, otherwise a logged 500. */
