@@ -70,12 +70,19 @@ describe("bench", () => {
     expect(client!.label).toMatch(/x undici\.request req\/s and [\d.]+x fetch/);
     expect(Object.keys(client!.figures).sort()).toEqual(["floor", "promise", "skein"]);
     expect(clientCpu!.label).toMatch(/CPU time of the client process/);
-    const [server, serverCpu, fixed, fixedCpu] = results.get("http-server")!;
-    expect(server!.label).toMatch(/useHttpServer at [\d.]+x raw node:http req\/s/);
+    const [light, lightCpu, server, serverCpu, fixed, fixedCpu] = results.get("http-server")!;
+    expect(light!.label).toMatch(
+      /lightweightResponse: true \}\) at [\d.]+x \([\d.]+–[\d.]+; CPU [\d.]+x\)/,
+    );
+    expect(light!.label).toMatch(/@hono\/node-server \(Promise column\) at [\d.]+x/);
+    expect(light!.label).toMatch(/fastify at [\d.]+x/);
+    expect(Object.keys(light!.figures).sort()).toEqual(["floor", "promise", "skein"]);
+    expect(lightCpu!.label).toMatch(/CPU time of the server process, lightweightResponse/);
+    expect(server!.label).toMatch(/useHttpServer at [\d.]+x/);
     expect(server!.label).toMatch(/builds the same Response at [\d.]+x/);
     expect(Object.keys(server!.figures).sort()).toEqual(["floor", "skein"]);
-    expect(serverCpu!.label).toMatch(/CPU time of the server process/);
-    expect(fixed!.label).toMatch(/fixedResponse\(bytes\), useHttpServer at [\d.]+x raw/);
+    expect(serverCpu!.label).toMatch(/CPU time of the server process, real Response/);
+    expect(fixed!.label).toMatch(/fixedResponse\(bytes\), useHttpServer at [\d.]+x/);
     expect(fixedCpu!.label).toMatch(/CPU time of the server process, fixedResponse/);
   });
 

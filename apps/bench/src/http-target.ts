@@ -6,8 +6,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
+import { serve } from "@hono/node-server";
 import { action, type Operation, resource, run } from "@skein/core";
 import { fixedResponse, useHttpServer } from "@skein/http";
+import Fastify from "fastify";
 
 const [kind, size] = process.argv.slice(2);
 const payload = new Uint8Array(Number(size)).fill(97);
@@ -44,9 +46,53 @@ function useRawServer(withResponse: boolean): Operation<number> {
   });
 }
 
+/** `@hono/node-server` as its users run it: its defaults, which replace the global Request and Response. */
+function useHonoServer(): Operation<number> {
+  return resource(function* (provide) {
+    let server: ReturnType<typeof serve> | undefined;
+    const port = yield* action<number>((resolve) => {
+      server = serve(
+        { fetch: () => new Response(payload, { headers }), port: 0, hostname: "127.0.0.1" },
+        (info) => resolve(info.port),
+      );
+      return () => {};
+    });
+    try {
+      yield* provide(port);
+    } finally {
+      server?.close();
+    }
+  });
+}
+
+function useFastifyServer(): Operation<number> {
+  return resource(function* (provide) {
+    const app = Fastify({ logger: false });
+    const body = Buffer.from(payload);
+    app.get("/", (_request, reply) => {
+      reply.header("content-type", "application/octet-stream").send(body);
+    });
+    yield* action<void>((resolve, reject) => {
+      app.listen({ port: 0, host: "127.0.0.1" }).then(() => resolve(), reject);
+      return () => {};
+    });
+    try {
+      yield* provide((app.server.address() as AddressInfo).port);
+    } finally {
+      app.server.closeAllConnections();
+      app.server.close();
+    }
+  });
+}
+
 await run(function* () {
-  if (kind === "skein") {
+  if (kind === "hono") {
+    reply({ port: yield* useHonoServer() });
+  } else if (kind === "fastify") {
+    reply({ port: yield* useFastifyServer() });
+  } else if (kind === "skein" || kind === "skein-light") {
     const server = yield* useHttpServer({
+      lightweightResponse: kind === "skein-light",
       *handler() {
         return new Response(payload, { headers });
       },

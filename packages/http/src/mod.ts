@@ -2,6 +2,7 @@ export * from "./body-errors.js";
 export * from "./client.js";
 export * from "./errors.js";
 export { fixedResponse, jsonResponse } from "./fixed-response.js";
+export * from "./lightweight-response.js";
 export * from "./middleware.js";
 export * from "./read-body.js";
 export * from "./request-errors.js";
