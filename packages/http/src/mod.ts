@@ -1,5 +1,8 @@
 export * from "./body-errors.js";
 export * from "./client.js";
+export * from "./compression.js";
+export * from "./cookies.js";
+export * from "./cors.js";
 export * from "./errors.js";
 export { fixedResponse, jsonResponse } from "./fixed-response.js";
 export * from "./lightweight-response.js";
@@ -12,5 +15,6 @@ export * from "./router.js";
 export * from "./server.js";
 export * from "./server-errors.js";
 export type { ServerLimits } from "./server-limits.js";
+export * from "./static-files.js";
 export { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";
 export type { RequestBody, StreamedBody } from "./upload.js";

@@ -30,6 +30,20 @@ export function sendAtOnce(reply: Response, response: ServerResponse): boolean {
   return true;
 }
 
+/**
+ * Internal. The string or bytes `reply`'s body was made from, if nobody has read it yet; for a
+ * streamed body (or one already read), undefined.
+ */
+export function wholeBodyOf(reply: Response): string | Uint8Array | undefined {
+  if (reply instanceof FixedResponse) {
+    const fixed = FixedResponse.sourceOf(reply);
+    if (fixed !== undefined) return fixed;
+  }
+  if (reply instanceof StreamResponse) return undefined;
+  const body = reply.body;
+  return body === null ? undefined : sourceOf(reply, body);
+}
+
 /** Send `reply`'s status, `headers` and the whole `body` in one write, with its length. */
 function sendWhole(
   reply: Response,

@@ -62,3 +62,25 @@ function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * A cookie given to `setCookie` has a name or attribute a `Set-Cookie` header cannot carry.
+ *
+ * @example
+ * ```ts
+ * import { InvalidCookieError } from "@skein/http";
+ *
+ * const error = new InvalidCookieError("name", "a b");
+ * console.log(error.code, error.field, error.value); // invalid-cookie name a b
+ * ```
+ */
+export class InvalidCookieError extends TypeError {
+  override name = "InvalidCookieError";
+  readonly code = "invalid-cookie";
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+  ) {
+    super(`a cookie's ${field} cannot be ${describe(value)}`);
+  }
+}
