@@ -82,7 +82,7 @@ export function compression(options: CompressionOptions = {}): Middleware {
     const etag = out.get("etag");
     // The encoded bytes differ from the plain ones: a strong validator would lie.
     if (etag?.startsWith('"')) out.set("etag", `W/${etag}`);
-    return new Response(encoded, {
+    return new Response(encoded as Uint8Array<ArrayBuffer>, {
       status: response.status,
       statusText: response.statusText,
       headers: out,

@@ -9,7 +9,7 @@ const NativeResponse = Response;
  * else a real `Response`. `instanceof Response` holds for both, statics are the native ones
  * (`json` is {@link jsonResponse}), and a subclass (`class X extends Response`) gets real ones.
  */
-const LightweightResponse = function Response(
+const LightweightResponse: typeof Response = function Response(
   this: unknown,
   body?: BodyInit | null,
   init?: ResponseInit,
@@ -18,12 +18,12 @@ const LightweightResponse = function Response(
     throw new TypeError("Class constructor Response cannot be invoked without 'new'");
   }
   if (
-    new.target === LightweightResponse &&
+    (new.target as unknown) === LightweightResponse &&
     (typeof body === "string" || body instanceof Uint8Array)
   ) {
     return fixedResponse(body, init);
   }
-  const target = new.target === LightweightResponse ? NativeResponse : new.target;
+  const target = (new.target as unknown) === LightweightResponse ? NativeResponse : new.target;
   return Reflect.construct(NativeResponse, [body, init], target);
 } as unknown as typeof Response;
 

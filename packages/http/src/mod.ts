@@ -18,3 +18,12 @@ export type { ServerLimits } from "./server-limits.js";
 export * from "./static-files.js";
 export { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";
 export type { RequestBody, StreamedBody } from "./upload.js";
+export * from "./websocket-client.js";
+export type {
+  WebSocketClose,
+  WebSocketConnection,
+  WebSocketMessage,
+  WebSocketOptions,
+} from "./websocket-connection.js";
+export * from "./websocket-errors.js";
+export { type WebSocketRouteOptions, type WebSocketSession, webSocket } from "./websocket-route.js";

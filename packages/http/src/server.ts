@@ -4,18 +4,22 @@ import {
   type Server,
   type ServerOptions,
   type ServerResponse,
+  STATUS_CODES,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { TlsOptions } from "node:tls";
 import {
   action,
+  all,
   type Operation,
   race,
   resource,
   type Scope,
   sleep,
   type Task,
+  until,
   useScope,
   withResolvers,
 } from "@skein/core";
@@ -28,6 +32,7 @@ import type { Handler } from "./router.js";
 import { sendAtOnce, sendStreamed } from "./send-response.js";
 import { HandlerResultError } from "./server-errors.js";
 import { type ServerLimits, settleLimits } from "./server-limits.js";
+import { WebSocketResponse } from "./websocket-route.js";
 
 /**
  * Where a server reports handler failures. Each failure is reported once; the client only
@@ -116,6 +121,8 @@ interface ServerState {
   logger: ServerLogger;
   inFlight: number;
   closing: boolean;
+  /** The tasks of upgrade requests (WebSocket sessions), by socket, halted at shutdown. */
+  upgrades: Map<Duplex, Task<void>>;
   drained: (() => void) | undefined;
 }
 
@@ -158,6 +165,7 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
       logger: options.logger ?? { error: (message, error) => console.error(message, error) },
       inFlight: 0,
       closing: false,
+      upgrades: new Map(),
       drained: undefined,
     };
     const listener = (request: IncomingMessage, response: ServerResponse) =>
@@ -177,6 +185,9 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
         : createHttpsServer({ ...options.tls, ...nodeOptions }, listener);
     server.timeout = limits.idleTimeoutMs;
     server.maxConnections = limits.maxConnections;
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      acceptUpgrade(scope, state, request, socket, head),
+    );
     yield* action<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, () => resolve());
@@ -192,6 +203,9 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
       state.closing = true;
       const closed = withResolvers<void>();
       server.close(() => closed.resolve());
+      // WebSocket sessions close (1001) first, before node:http cuts what it takes for idle
+      // sockets; it waits for theirs to close too.
+      yield* all([...state.upgrades.values()].map((task) => task.halt()));
       server.closeIdleConnections();
       if (state.inFlight > 0) {
         const drained = withResolvers<void>();
@@ -226,6 +240,101 @@ function accept(
   if (response.writableEnded) return;
   (response as ServedResponse)[TASK] = task;
   response.on("close", onClose);
+}
+
+/**
+ * An upgrade request (`Connection: upgrade`): it goes through the handler as any request does;
+ * a WebSocket route's answer takes the socket over, any other answer is written to the socket,
+ * which is then closed. A socket that closes first halts the task.
+ */
+function acceptUpgrade(
+  scope: Scope,
+  state: ServerState,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  socket.on("error", () => {});
+  let task: Task<void>;
+  try {
+    task = scope.run(() => serveUpgrade(state, request, socket, head));
+  } catch {
+    socket.destroy();
+    return;
+  }
+  state.upgrades.set(socket, task);
+  socket.once("close", () => {
+    state.upgrades.delete(socket);
+    // Once upgraded, the WebSocket connection reports the close to its session itself.
+    if (!(socket as UpgradeSocket)[UPGRADED]) task.halt();
+  });
+}
+
+const UPGRADED = Symbol("upgraded");
+
+/** A socket of an upgrade request, marked once a WebSocket has taken it over. */
+interface UpgradeSocket extends Duplex {
+  [UPGRADED]?: boolean;
+}
+
+function* serveUpgrade(
+  state: ServerState,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Operation<void> {
+  try {
+    let reply: Response;
+    let incoming: Request | undefined;
+    try {
+      incoming = toRequest(state.origin, request, socket as unknown as ServerResponse, 0);
+      if (incoming === undefined) reply = badTarget(request);
+      else {
+        reply = yield* state.handler(incoming);
+        if (!(reply instanceof Response)) {
+          throw new HandlerResultError(`${request.method} ${request.url}`, reply);
+        }
+      }
+    } catch (error) {
+      reply = failed(state, request, error);
+    }
+    if (reply instanceof WebSocketResponse && incoming !== undefined && !state.closing) {
+      yield* reply.accept(
+        request,
+        socket,
+        head,
+        incoming,
+        () => (state.closing ? 1001 : 1000),
+        () => {
+          (socket as UpgradeSocket)[UPGRADED] = true;
+        },
+      );
+    } else {
+      yield* writeRaw(reply, socket);
+    }
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Write `reply` (a whole body, or none) to a socket that node:http has let go of, and end it. */
+function* writeRaw(reply: Response, socket: Duplex): Operation<void> {
+  const body =
+    reply.body === null ? new Uint8Array(0) : new Uint8Array(yield* until(reply.arrayBuffer()));
+  let head = `HTTP/1.1 ${reply.status} ${reply.statusText || STATUS_CODES[reply.status] || ""}\r\n`;
+  for (const [name, value] of reply.headers) {
+    if (name !== "connection" && name !== "content-length") head += `${name}: ${value}\r\n`;
+  }
+  head += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head, "latin1"), body]));
+  yield* action<void>((resolve) => {
+    socket.once("finish", resolve);
+    socket.once("close", resolve);
+    return () => {
+      socket.off("finish", resolve);
+      socket.off("close", resolve);
+    };
+  });
 }
 
 const TASK = Symbol("task");
