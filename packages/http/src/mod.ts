@@ -16,7 +16,13 @@ export * from "./server.js";
 export * from "./server-errors.js";
 export type { ServerLimits } from "./server-limits.js";
 export * from "./static-files.js";
-export { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";
+export {
+  lastEventId,
+  type ServerSentEvent,
+  type SseOptions,
+  sse,
+  streamResponse,
+} from "./stream-response.js";
 export type { RequestBody, StreamedBody } from "./upload.js";
 export * from "./websocket-client.js";
 export type {

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { action, type Operation, until } from "@skein/core";
+import { action, type Operation, sleep, spawn, until } from "@skein/core";
 import { FixedResponse } from "./fixed-response.js";
 import { StreamResponse } from "./stream-response.js";
 
@@ -65,9 +65,23 @@ export function* sendStreamed(reply: Response, response: ServerResponse): Operat
     response.writeHead(reply.status, statusText, headers);
     response.flushHeaders();
     const subscription = yield* reply.source;
+    let wrote = true;
+    const heartbeat = reply.heartbeat;
+    const beating =
+      heartbeat === undefined
+        ? undefined
+        : yield* spawn(function* () {
+            for (;;) {
+              yield* sleep(heartbeat.ms);
+              if (!wrote && response.writableLength === 0) response.write(heartbeat.chunk);
+              wrote = false;
+            }
+          });
     for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+      wrote = true;
       if (!response.write(next.value)) yield* drained(response);
     }
+    if (beating !== undefined) yield* beating.halt();
     response.end();
     return;
   }

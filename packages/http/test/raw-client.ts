@@ -7,8 +7,11 @@ export interface RawClient {
   /** Everything received so far, as latin1 text. */
   readonly received: string;
   write(text: string | Uint8Array): void;
-  /** Wait until the received text contains `marker` (fails if the socket closes first). */
-  until(marker: string): Operation<string>;
+  /**
+   * Wait until the received text contains `marker`, `count` times (fails if the socket closes
+   * first).
+   */
+  until(marker: string, count?: number): Operation<string>;
   /** Wait until the server has closed (or reset) the connection; yields what was received. */
   closed(): Operation<string>;
 }
@@ -54,8 +57,8 @@ export function useRawClient(port: number): Operation<RawClient> {
       write: (text) => {
         socket.write(text);
       },
-      *until(marker) {
-        while (!received.includes(marker)) {
+      *until(marker, count = 1) {
+        while (received.split(marker).length - 1 < count) {
           if (socket.destroyed) {
             throw new Error(`the connection closed before ${JSON.stringify(marker)}: ${received}`);
           }
