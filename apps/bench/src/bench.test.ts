@@ -20,6 +20,7 @@ const WITHOUT_EFFECTION = new Set([
   "cpu-offload",
   "http-client",
   "http-server",
+  "websocket-echo",
   "crawl",
   "postgres",
 ]);

@@ -37,7 +37,9 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<Record<string,
  * returning that `new Response(...)` (`skein`), the same with `lightweightResponse: true`
  * (`skein-light`), or `fixedResponse(bytes, { headers })` (`skein-fixed`); and the peers a user
  * would pick instead: `@hono/node-server` with its defaults, its handler returning the same
- * `new Response(...)` (`hono`), and fastify sending the bytes (`fastify`).
+ * `new Response(...)` (`hono`), and fastify sending the bytes (`fastify`). For WebSockets: a raw
+ * `ws` server echoing each message (`ws-raw`) and a `webSocket()` route of `useHttpServer`
+ * doing the same (`ws-skein`).
  */
 export type ChildServerKind =
   | "raw"
@@ -46,7 +48,9 @@ export type ChildServerKind =
   | "skein-light"
   | "skein-fixed"
   | "hono"
-  | "fastify";
+  | "fastify"
+  | "ws-raw"
+  | "ws-skein";
 
 /**
  * Start a server answering every request with a body of `bytes` in a child process: a raw

@@ -7,9 +7,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { serve } from "@hono/node-server";
-import { action, type Operation, resource, run } from "@skein/core";
-import { fixedResponse, useHttpServer } from "@skein/http";
+import { action, each, type Operation, resource, run } from "@skein/core";
+import { createRouter, fixedResponse, useHttpServer, webSocket } from "@skein/http";
 import Fastify from "fastify";
+import { WebSocketServer } from "ws";
 
 const [kind, size] = process.argv.slice(2);
 const payload = new Uint8Array(Number(size)).fill(97);
@@ -85,8 +86,41 @@ function useFastifyServer(): Operation<number> {
   });
 }
 
+/** A raw `ws` server echoing every message: the floor of the WebSocket echo row. */
+function useRawWebSocketServer(): Operation<number> {
+  return resource(function* (provide) {
+    const server = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false });
+    server.on("connection", (socket) => {
+      socket.on("message", (data, binary) => socket.send(data, { binary }));
+    });
+    yield* action<void>((resolve) => {
+      server.once("listening", resolve);
+      return () => {};
+    });
+    try {
+      yield* provide((server.address() as AddressInfo).port);
+    } finally {
+      for (const client of server.clients) client.terminate();
+      server.close();
+    }
+  });
+}
+
 await run(function* () {
-  if (kind === "hono") {
+  if (kind === "ws-raw") {
+    reply({ port: yield* useRawWebSocketServer() });
+  } else if (kind === "ws-skein") {
+    const router = createRouter().get(
+      "/",
+      webSocket(function* (socket) {
+        for (const message of yield* each(socket.messages)) {
+          yield* socket.send(message);
+          yield* each.next();
+        }
+      }),
+    );
+    reply({ port: (yield* useHttpServer({ handler: router.handle })).port });
+  } else if (kind === "hono") {
     reply({ port: yield* useHonoServer() });
   } else if (kind === "fastify") {
     reply({ port: yield* useFastifyServer() });
