@@ -53,6 +53,18 @@ describe("useHttpServer() under hostile or unusual clients", () => {
     });
   });
 
+  it("answers TRACE with an Upgrade header with 501 too, instead of a logged 500", function* () {
+    yield* withoutLeaks(function* () {
+      const { server, logged } = yield* loggedServer({ handler: echoUrl });
+      const text = yield* exchange(
+        server.port,
+        "TRACE / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+      );
+      expect(text).toMatch(/^HTTP\/1\.1 501 /);
+      expect(logged).toEqual([]);
+    });
+  });
+
   it("answers OPTIONS * with 204 and Allow instead of a logged 500", function* () {
     yield* withoutLeaks(function* () {
       const { server, logged } = yield* loggedServer({ handler: echoUrl });

@@ -287,8 +287,13 @@ function* serveUpgrade(
     let reply: Response;
     let incoming: Request | undefined;
     try {
-      incoming = toRequest(state.origin, request, socket as unknown as ServerResponse, 0);
-      if (incoming === undefined) reply = badTarget(request);
+      const refusal = refused(state, request);
+      incoming =
+        refusal === undefined
+          ? toRequest(state.origin, request, socket as unknown as ServerResponse, 0)
+          : undefined;
+      if (refusal !== undefined) reply = refusal;
+      else if (incoming === undefined) reply = badTarget(request);
       else {
         reply = yield* state.handler(incoming);
         if (!(reply instanceof Response)) {
