@@ -6,11 +6,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
-import { serve } from "@hono/node-server";
-import { action, each, type Operation, resource, run } from "@skein/core";
+import { action, each, type Operation, resource, run, until } from "@skein/core";
 import { createRouter, fixedResponse, useHttpServer, webSocket } from "@skein/http";
-import Fastify from "fastify";
-import { WebSocketServer } from "ws";
 
 const [kind, size] = process.argv.slice(2);
 const payload = new Uint8Array(Number(size)).fill(97);
@@ -50,6 +47,9 @@ function useRawServer(withResponse: boolean): Operation<number> {
 /** `@hono/node-server` as its users run it: its defaults, which replace the global Request and Response. */
 function useHonoServer(): Operation<number> {
   return resource(function* (provide) {
+    // Each peer is imported only by the child that runs it: loading them all would make every
+    // child start slower.
+    const { serve } = yield* until(import("@hono/node-server"));
     let server: ReturnType<typeof serve> | undefined;
     const port = yield* action<number>((resolve) => {
       server = serve(
@@ -68,6 +68,7 @@ function useHonoServer(): Operation<number> {
 
 function useFastifyServer(): Operation<number> {
   return resource(function* (provide) {
+    const { default: Fastify } = yield* until(import("fastify"));
     const app = Fastify({ logger: false });
     const body = Buffer.from(payload);
     app.get("/", (_request, reply) => {
@@ -89,6 +90,7 @@ function useFastifyServer(): Operation<number> {
 /** A raw `ws` server echoing every message: the floor of the WebSocket echo row. */
 function useRawWebSocketServer(): Operation<number> {
   return resource(function* (provide) {
+    const { WebSocketServer } = yield* until(import("ws"));
     const server = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false });
     server.on("connection", (socket) => {
       socket.on("message", (data, binary) => socket.send(data, { binary }));

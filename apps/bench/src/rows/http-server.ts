@@ -31,7 +31,12 @@ interface Samples {
 async function measureAll(n: number, runs: number): Promise<Map<ChildServerKind, Samples>> {
   const servers = new Map<ChildServerKind, ChildServer>();
   try {
-    for (const kind of KINDS) servers.set(kind, await startChildServer(kind, BODY_BYTES));
+    // Started together: each child spends a second or more compiling before it listens.
+    const started = await Promise.allSettled(
+      KINDS.map(async (kind) => servers.set(kind, await startChildServer(kind, BODY_BYTES))),
+    );
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     for (const server of servers.values()) {
       await autocannonLoad(server.url, Math.ceil(n / 5), CONCURRENCY);
     }

@@ -62,7 +62,13 @@ async function echoLoad(url: string, n: number): Promise<void> {
 export async function measureWebSocketEcho({ n, runs }: RowOptions): Promise<RowResult[]> {
   const servers: ChildServer[] = [];
   try {
-    servers.push(await startChildServer("ws-raw", 0), await startChildServer("ws-skein", 0));
+    const started = await Promise.allSettled([
+      startChildServer("ws-raw", 0),
+      startChildServer("ws-skein", 0),
+    ]);
+    for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     const urls = servers.map((server) => server.url.replace("http", "ws"));
     for (const url of urls) await echoLoad(url, Math.ceil(n / 5));
     const ms: number[][] = [[], []];
