@@ -3,6 +3,7 @@ import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { failure, useTestServer, withoutLeaks } from "../test/servers.js";
 import { useHttpClient } from "./client.js";
+import { InvalidRequestError } from "./errors.js";
 import type { HttpRequestInfo } from "./hooks.js";
 
 describe("request shortcuts and default headers", () => {
@@ -44,6 +45,32 @@ describe("request shortcuts and default headers", () => {
       expect(merged["x-team"]).toBe("http");
       expect(merged["x-request"]).toBe("7");
       expect(merged["accept-encoding"]).toBeUndefined();
+    });
+  });
+});
+
+describe("bad input", () => {
+  it("rejects a header or a method HTTP does not allow with InvalidRequestError, sending nothing", function* () {
+    yield* withoutLeaks(function* () {
+      let requests = 0;
+      const server = yield* useTestServer((_, response) => {
+        requests++;
+        response.end();
+      });
+      const client = yield* useHttpClient({ baseUrl: server.url });
+      const asked = [
+        { headers: { "x-a": "line\nbreak" } },
+        { headers: { "bad name": "x" } },
+        { headers: { "x-nul": "\u0000" } },
+        { method: "GE T" },
+        { method: "" },
+      ];
+      for (const options of asked) {
+        const error = yield* failure(client.text("/", options));
+        expect(error, JSON.stringify(options)).toBeInstanceOf(InvalidRequestError);
+        expect((error as InvalidRequestError).code).toBe("invalid-request");
+      }
+      expect(requests).toBe(0);
     });
   });
 });

@@ -214,6 +214,8 @@ const DEFAULT_TIMEOUTS = { connect: 10_000, headers: 30_000, body: 30_000, total
 /** The `user-agent` a client sends unless told otherwise. */
 const USER_AGENT = "skein-http/0.1.0";
 const ACCEPT_ENCODING = "gzip, deflate, br";
+/** What RFC 9110 allows as a method name. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Start an HTTP client (an undici `Agent`) that lives as long as the current scope; when the
@@ -343,6 +345,12 @@ function prepareExchange(
   options: RequestOptions,
   method = options.method?.toUpperCase() ?? "GET",
 ): Exchange {
+  if (!TOKEN.test(method)) {
+    throw new InvalidRequestError(
+      `method must be an HTTP token, got ${JSON.stringify(method)}`,
+      method,
+    );
+  }
   const decompress = options.decompress ?? config.decompress;
   const defaults = decompress ? encoded : plain;
   let url: URL;
