@@ -2,7 +2,7 @@ import { sleep } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { failure, useTestServer, withoutLeaks } from "../test/servers.js";
-import { useHttpClient } from "./client.js";
+import { type RequestOptions, useHttpClient } from "./client.js";
 import { InvalidRequestError } from "./errors.js";
 import type { HttpRequestInfo } from "./hooks.js";
 
@@ -58,7 +58,7 @@ describe("bad input", () => {
         response.end();
       });
       const client = yield* useHttpClient({ baseUrl: server.url });
-      const asked = [
+      const asked: RequestOptions[] = [
         { headers: { "x-a": "line\nbreak" } },
         { headers: { "bad name": "x" } },
         { headers: { "x-nul": "\u0000" } },
