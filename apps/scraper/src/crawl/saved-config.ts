@@ -58,6 +58,12 @@ export function mergeSavedConfig(
   for (const [key, value] of Object.entries(fresh)) {
     if (key === "seeds") continue;
     if (key in old && same(old[key], value)) continue;
+    // An option the crawl was started without is added: only a changed value is a conflict.
+    if (!(key in old)) {
+      merged[key] = value;
+      changed = true;
+      continue;
+    }
     if (!reconfigure) throw new CrawlConfigConflictError(crawl, key, old[key], value);
     merged[key] = value;
     changed = true;
