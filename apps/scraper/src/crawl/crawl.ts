@@ -10,6 +10,7 @@ import {
   useScope,
 } from "@skein/core";
 import { useHttpClient } from "@skein/http";
+import { charsetOf, decodeBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
 import { allowAll } from "../robots/robots.js";
 import type {
@@ -26,6 +27,7 @@ import { isDeadLocalWorker } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+import { KnownUrls } from "./known-urls.js";
 import { RobotsCache } from "./robots-cache.js";
 import { createUrlFilter } from "./url-filter.js";
 import { type ParserMode, usePageParser } from "./use-page-parser.js";
@@ -204,6 +206,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   });
   const gate = new HostGate(perHost, maxHosts);
   const buffer: ClaimedUrl[] = [];
+  const known = new KnownUrls(200_000);
   const refill = createLock();
   let busy = 0;
   let finished = 0;
@@ -223,8 +226,9 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       const owned = new Set(yield* store.completeMany(record.id, worker, batch));
       grown = true;
       wake.set();
-      for (const { url, event } of batch) {
+      for (const { url, outcome, event } of batch) {
         if (!owned.has(url)) continue;
+        if (outcome.enqueue !== undefined) known.add(outcome.enqueue.map((found) => found.url));
         finished++;
         monitor?.finished(event);
         options.onPage?.(event);
@@ -248,6 +252,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         wake.reset();
         const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
         if (batch.length === 0) quietUntil = Date.now() + pollMs;
+        known.add(batch.map((claimed) => claimed.url));
         buffer.push(...batch);
       });
       if (buffer.length > 0) continue;
@@ -333,16 +338,23 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       error: fetched.error,
       item: null,
     };
-    if (fetched.html === undefined || fetched.status === null) {
+    if (fetched.body === undefined || fetched.status === null) {
       return { state: fetched.error === null ? "done" : "failed", page };
     }
-    const facts = yield* parse(fetched.html, fetched.finalUrl);
+    const body = fetched.body;
+    const facts = yield* parse(
+      body,
+      fetched.contentType,
+      fetched.finalUrl,
+      options.extractor !== undefined,
+    );
     page.title = facts.title ?? null;
     page.description = facts.description ?? null;
     page.canonical = facts.canonical ?? null;
     if (options.extractor !== undefined) {
       try {
-        const input = { url: url.url, status: fetched.status, html: fetched.html, facts };
+        const html = decodeBody(body, charsetOf(fetched.contentType));
+        const input = { url: url.url, status: fetched.status, html, facts };
         page.item = (yield* settle(options.extractor(input))) ?? null;
       } catch {
         page.error = "extractor";
@@ -351,14 +363,20 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     const enqueue: { url: string; host: string }[] = [];
     if (!facts.nofollow && url.depth + 1 <= maxDepth) {
       for (const link of facts.links) {
-        if (!allows(link)) continue;
+        if (known.has(link) || !allows(link)) continue;
         const found = new URL(link);
-        const known = options.robots === false ? undefined : robots.peek(found.origin);
-        if (known?.allows(found.pathname + found.search) === false) continue;
+        const robotsRules = options.robots === false ? undefined : robots.peek(found.origin);
+        if (robotsRules?.allows(found.pathname + found.search) === false) continue;
         enqueue.push({ url: link, host: found.host });
       }
     }
-    return { state: "done", page, links: facts.links, enqueue };
+    return {
+      state: "done",
+      page,
+      links: facts.links,
+      enqueue,
+      ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
+    };
   }
 
   try {

@@ -22,8 +22,8 @@ export interface FetchSettings {
 export interface Fetched {
   status: number | null;
   contentType: string | null;
-  /** Set for a 2xx HTML response. */
-  html?: string;
+  /** Set for a 2xx HTML response: the body as received (decoded where it is parsed). */
+  body?: Uint8Array;
   /** The URL that answered, after redirects. */
   finalUrl: string;
   bytes: number;
@@ -124,8 +124,8 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
     };
   }
   if (response.ok && contentType !== null && HTML.test(contentType)) {
-    const html = yield* response.text();
-    return { kind: "response", fetched: { ...base, html, bytes: Buffer.byteLength(html) } };
+    const body = yield* response.bytes();
+    return { kind: "response", fetched: { ...base, body, bytes: body.byteLength } };
   }
   return { kind: "response", fetched: { ...base, bytes: Number.isFinite(length) ? length : 0 } };
 }

@@ -2,6 +2,7 @@ import type { Operation } from "@skein/core";
 import { type Db, type Queryable, sql } from "@skein/postgres";
 import { CrawlNotFoundError } from "./crawl-not-found-error.js";
 import { migrate } from "./schema.js";
+import { migrateLibrary } from "./schema-library.js";
 
 // JSON is bound as text and cast in SQL: bound straight to a jsonb parameter, a JS string is
 // taken as JSON text by PGlite but encoded once more (as a JSON string) by postgres.js.
@@ -39,15 +40,36 @@ export interface StoredPage extends PageRecord {
   fetched_at: string;
 }
 
+/** A URL a page adds to the frontier, one level deeper than the page. */
+export interface FoundUrl {
+  url: string;
+  host: string;
+  /** The route that handles it (see the library API's router). */
+  label?: string;
+  /** Anything JSON the handler of `url` gets back. */
+  userData?: unknown;
+}
+
+/** What a handler pushed to the crawl's dataset: an item, or why it was refused. */
+export interface PushedItem {
+  item: unknown;
+  /** Set when the item failed the crawl's schema check; the item is kept beside it. */
+  error?: string;
+}
+
 /** How a leased URL ends. */
 export interface Completion {
   state: "done" | "failed" | "skipped";
   /** Omitted for a skipped URL: nothing was fetched. */
   page?: PageRecord;
-  /** Every link the page had, for the `links` table. */
+  /** Every link the page had, stored with its page row. */
   links?: readonly string[];
+  /** The URL that answered, after redirects, when it differs. */
+  finalUrl?: string;
   /** The links to crawl, one level deeper than the page. */
-  enqueue?: readonly Omit<FrontierEntry, "depth">[];
+  enqueue?: readonly FoundUrl[];
+  /** Items for the dataset, written in the same statement as the page. */
+  items?: readonly PushedItem[];
 }
 
 /** Counts for a progress line or a summary. */
@@ -202,17 +224,29 @@ export class CrawlStore {
     batch: readonly { url: string; outcome: Completion }[],
   ): Operation<string[]> {
     if (batch.length === 0) return [];
+    // Links travel as one newline-joined string per page (a normalized URL has no newline)
+    // and are stored as one array per page: no row or index entry per link.
     const input = JSON.stringify(
       batch.map(({ url, outcome }) => ({
         url,
         state: outcome.state,
-        links: outcome.links ?? [],
         found: outcome.enqueue ?? [],
+        items: outcome.items ?? [],
       })),
     );
     const pages = JSON.stringify(
       batch.flatMap(({ url, outcome }) =>
-        outcome.page === undefined ? [] : [{ ...outcome.page, url }],
+        outcome.page === undefined
+          ? []
+          : [
+              {
+                ...outcome.page,
+                url,
+                final_url: outcome.finalUrl ?? null,
+                links: outcome.links === undefined ? null : outcome.links.join("\n"),
+                link_count: outcome.links?.length ?? null,
+              },
+            ],
       ),
     );
     // The new URLs go in before the leased rows change: an insert may wait for another
@@ -221,14 +255,15 @@ export class CrawlStore {
     const rows = yield* this.db.query<{ url: string }>(sql`
       with input as (
         select * from jsonb_to_recordset(${input}::text::jsonb)
-          as i(url text, state text, links jsonb, found jsonb)
+          as i(url text, state text, found jsonb, items jsonb)
       ), queued as (
-        insert into urls (crawl, url, host, depth)
-        select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1
+        insert into urls (crawl, url, host, depth, label, user_data, referrer)
+        select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1, n.label, n."userData",
+               u.url
         from input i
           join urls u on u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
             and u.lease_owner = ${worker},
-          jsonb_to_recordset(i.found) as n(url text, host text)
+          jsonb_to_recordset(i.found) as n(url text, host text, label text, "userData" jsonb)
         order by n.url, u.depth
         on conflict do nothing
         returning 1
@@ -237,21 +272,25 @@ export class CrawlStore {
         from input i
         where u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
           and u.lease_owner = ${worker} and (select count(*) from queued) >= 0
-        returning u.crawl, u.url
+        returning u.crawl, u.url, u.depth, u.referrer
       ), page as (
         insert into pages (crawl, url, status, content_type, title, description, canonical,
-                           bytes, elapsed_ms, retries, error, item)
+                           bytes, elapsed_ms, retries, error, item, depth, referrer, final_url,
+                           links, link_count)
         select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
-               p.bytes, p.elapsed_ms, p.retries, p.error, p.item
+               p.bytes, p.elapsed_ms, p.retries, p.error, p.item, o.depth, o.referrer,
+               p.final_url, string_to_array(p.links, E'\n'), p.link_count
         from owned o join jsonb_to_recordset(${pages}::text::jsonb) as p(url text, status int,
           content_type text, title text, description text, canonical text, bytes int,
-          elapsed_ms int, retries int, error text, item jsonb) on p.url = o.url
+          elapsed_ms int, retries int, error text, item jsonb, final_url text, links text,
+          link_count int) on p.url = o.url
         on conflict do nothing
         returning 1
-      ), linked as (
-        insert into links (crawl, from_url, to_url)
-        select o.crawl, o.url, l.value
-        from owned o join input i on i.url = o.url, jsonb_array_elements_text(i.links) as l
+      ), pushed as (
+        insert into items (crawl, url, n, item, error)
+        select o.crawl, o.url, e.n, e.value -> 'item', e.value ->> 'error'
+        from owned o join input i on i.url = o.url,
+          jsonb_array_elements(i.items) with ordinality as e(value, n)
         on conflict do nothing
         returning 1
       )
@@ -416,5 +455,6 @@ function* enqueueIn(
  */
 export function* createCrawlStore(db: Db): Operation<CrawlStore> {
   yield* migrate(db);
+  yield* migrateLibrary(db);
   return new CrawlStore(db);
 }
