@@ -21,6 +21,7 @@ const WITHOUT_EFFECTION = new Set([
   "http-client",
   "http-server",
   "crawl",
+  "crawl-heavy",
   "postgres",
 ]);
 

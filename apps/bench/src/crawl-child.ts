@@ -24,10 +24,14 @@ async function skein(): Promise<number> {
       const store = yield* createCrawlStore(yield* useDatabase(dir ?? db));
       const result = yield* crawl({
         store,
-        name: `bench-${origin}`,
+        // A server database keeps earlier runs' crawls, and a port comes round again.
+        name: `bench-${origin}-${process.pid}-${Date.now()}`,
         seeds: [start],
         concurrency,
         perHost: concurrency,
+        ...(process.env.SKEIN_PARSER === undefined
+          ? {}
+          : { parser: JSON.parse(process.env.SKEIN_PARSER) }),
       });
       return result.finished;
     });
