@@ -3,13 +3,14 @@ import type { Operation } from "@skein/core";
 import { createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
 import { DEFAULT_DB } from "./crawl-command.js";
-import { type ExportFormat, exportPages, formatOf } from "./export-pages.js";
+import { type ExportFormat, exportItems, exportPages, formatOf } from "./export-pages.js";
 import { UsageError } from "./usage-error.js";
 
-export const EXPORT_HELP = `usage: skein-scrape export <crawl> [--format jsonl|csv] [--out <file>] [--db <location>]
+export const EXPORT_HELP = `usage: skein-scrape export <crawl> [--items] [--format jsonl|csv] [--out <file>] [--db <location>]
 
 Write every page of a crawl, in URL order, to stdout or a file.
 
+  --items          write the crawl's dataset (what handlers pushed) instead of its pages
   --format <f>     jsonl (default, or from the --out extension) or csv
   --out <file>     write here instead of stdout
   --db <location>  postgres://... URL or PGlite data directory (default .skein-scrape)
@@ -24,6 +25,7 @@ export function* exportCommand(args: string[]): Operation<void> {
       format: { type: "string" },
       out: { type: "string" },
       db: { type: "string" },
+      items: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -39,6 +41,8 @@ export function* exportCommand(args: string[]): Operation<void> {
   }
   const store = yield* createCrawlStore(yield* useDatabase(values.db ?? DEFAULT_DB));
   const record = yield* store.find(name);
-  const n = yield* exportPages(store, record.id, format as ExportFormat, values.out);
-  if (values.out !== undefined) console.error(`exported ${n} pages to ${values.out}`);
+  const exporter = values.items ? exportItems : exportPages;
+  const n = yield* exporter(store, record.id, format as ExportFormat, values.out);
+  const what = values.items ? "items" : "pages";
+  if (values.out !== undefined) console.error(`exported ${n} ${what} to ${values.out}`);
 }

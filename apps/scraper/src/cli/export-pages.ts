@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { action, type Operation } from "@skein/core";
 import type { CrawlStore, StoredPage } from "../store/crawl-store.js";
+import { readItems } from "../store/dataset.js";
 
 /** Internal to the CLI. Export formats. */
 export type ExportFormat = "jsonl" | "csv";
@@ -60,6 +61,64 @@ export function* exportPages(
       yield* write(out, `${text}\n`);
       count += rows.length;
       after = rows[rows.length - 1]!.url;
+    }
+  } finally {
+    if (out !== process.stdout) {
+      yield* action<void>((resolve) => {
+        out.end(() => resolve());
+        return () => {};
+      });
+    }
+  }
+  return count;
+}
+
+/**
+ * Internal to the CLI. Write every item of crawl `id`'s dataset in page URL order to `path` (or
+ * stdout): JSON lines of `{ url, n, item, error }`, or CSV with `url`, `n`, `error` and one
+ * column per top-level field of the items (the fields of the first 500).
+ */
+export function* exportItems(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  const out: Writable = path === undefined ? process.stdout : createWriteStream(path);
+  let count = 0;
+  let fields: string[] | undefined;
+  try {
+    for (let after = { url: "", n: 0 }; ; ) {
+      const rows = yield* readItems(store, id, after);
+      if (rows.length === 0) break;
+      let text: string;
+      if (format === "csv") {
+        if (fields === undefined) {
+          const found = new Set<string>();
+          for (const row of rows) {
+            if (row.item !== null && typeof row.item === "object" && !Array.isArray(row.item)) {
+              for (const key of Object.keys(row.item)) found.add(key);
+            }
+          }
+          fields = [...found];
+          yield* write(out, `${["url", "n", "error", ...fields].map(csvCell).join(",")}\n`);
+        }
+        const keys = fields;
+        text = rows
+          .map((row) => {
+            const item = (row.item ?? {}) as Record<string, unknown>;
+            return [row.url, row.n, row.error, ...keys.map((key) => item[key])]
+              .map(csvCell)
+              .join(",");
+          })
+          .join("\n");
+      } else {
+        text = rows.map((row) => JSON.stringify(row)).join("\n");
+      }
+      yield* write(out, `${text}\n`);
+      count += rows.length;
+      const last = rows[rows.length - 1]!;
+      after = { url: last.url, n: last.n };
     }
   } finally {
     if (out !== process.stdout) {

@@ -10,6 +10,8 @@ import {
   useScope,
 } from "@skein/core";
 import { useHttpClient } from "@skein/http";
+import type { ItemSchema } from "../crawler/item-schema.js";
+import { type HandlerOutcome, type PageHandler, runHandler } from "../crawler/run-handler.js";
 import { charsetOf, decodeBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
 import { allowAll } from "../robots/robots.js";
@@ -18,6 +20,7 @@ import type {
   Completion,
   CrawlRecord,
   CrawlStore,
+  FoundUrl,
   PageRecord,
 } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
@@ -101,6 +104,15 @@ export interface CrawlOptions {
   pollMs?: number;
   parser?: ParserMode;
   extractor?: Extractor;
+  /**
+   * User code run on each HTML page with a 2xx status (see {@link PageContext}; a
+   * `createRouter()` router is one): it extracts items and decides which URLs to add.
+   */
+  handler?: PageHandler;
+  /** Checks each item a handler pushes; invalid ones are stored with their error. */
+  itemSchema?: ItemSchema;
+  /** How long a handler may run for one page (a route's own `timeoutMs` may be shorter). Default 30 000. */
+  handlerTimeoutMs?: number;
   onPage?: (event: PageEvent) => void;
   /** Live figures, pause and stop, for a dashboard: see `createCrawlMonitor()`. */
   monitor?: CrawlMonitor;
@@ -161,6 +173,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const retries = whole("retries", options.retries, 3, 0);
   const leaseMs = whole("leaseMs", options.leaseMs, 60_000);
   const pollMs = whole("pollMs", options.pollMs, 50);
+  const handlerTimeoutMs = whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const worker =
     options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -342,12 +355,8 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       return { state: fetched.error === null ? "done" : "failed", page };
     }
     const body = fetched.body;
-    const facts = yield* parse(
-      body,
-      fetched.contentType,
-      fetched.finalUrl,
-      options.extractor !== undefined,
-    );
+    const keep = options.extractor !== undefined || options.handler !== undefined;
+    const facts = yield* parse(body, fetched.contentType, fetched.finalUrl, keep);
     page.title = facts.title ?? null;
     page.description = facts.description ?? null;
     page.canonical = facts.canonical ?? null;
@@ -360,14 +369,49 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
         page.error = "extractor";
       }
     }
-    const enqueue: { url: string; host: string }[] = [];
-    if (!facts.nofollow && url.depth + 1 <= maxDepth) {
+    let handled: HandlerOutcome | undefined;
+    if (options.handler !== undefined) {
+      const input = {
+        url: url.url,
+        finalUrl: fetched.finalUrl,
+        status: fetched.status,
+        headers: fetched.headers ?? {},
+        depth: url.depth,
+        label: url.label ?? undefined,
+        userData: url.userData ?? undefined,
+        facts,
+        body,
+        contentType: fetched.contentType,
+      };
+      handled = yield* runHandler(options.handler, input, {
+        timeoutMs: handlerTimeoutMs,
+        ...(options.itemSchema === undefined ? {} : { itemSchema: options.itemSchema }),
+      });
+      if (handled.error !== undefined) {
+        // The page's handler failed: its row says why, and nothing it added is kept.
+        page.error = "handler";
+        page.error_message = handled.error;
+        return { state: "failed", page, links: facts.links };
+      }
+    }
+    const enqueue: FoundUrl[] = [];
+    /** Whether `link` may join the frontier: in bounds and not disallowed by robots.txt. */
+    const admits = (link: string, found: URL) => {
+      if (!allows(link)) return false;
+      const robotsRules = options.robots === false ? undefined : robots.peek(found.origin);
+      return robotsRules?.allows(found.pathname + found.search) !== false;
+    };
+    if (url.depth + 1 <= maxDepth) {
+      for (const extra of handled?.enqueued ?? []) {
+        const found = new URL(extra.url);
+        if (admits(extra.url, found)) enqueue.push({ ...extra, host: found.host });
+      }
+    }
+    if (!facts.nofollow && handled?.skipLinks !== true && url.depth + 1 <= maxDepth) {
       for (const link of facts.links) {
-        if (known.has(link) || !allows(link)) continue;
+        if (known.has(link)) continue;
         const found = new URL(link);
-        const robotsRules = options.robots === false ? undefined : robots.peek(found.origin);
-        if (robotsRules?.allows(found.pathname + found.search) === false) continue;
-        enqueue.push({ url: link, host: found.host });
+        if (admits(link, found)) enqueue.push({ url: link, host: found.host });
       }
     }
     return {
@@ -375,6 +419,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
       page,
       links: facts.links,
       enqueue,
+      ...(handled === undefined ? {} : { items: handled.items }),
       ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
     };
   }
@@ -476,6 +521,8 @@ function configOf(options: CrawlOptions): Record<string, unknown> {
   const {
     store: _store,
     extractor: _extractor,
+    handler: _handler,
+    itemSchema: _itemSchema,
     onPage: _onPage,
     monitor: _monitor,
     worker: _worker,

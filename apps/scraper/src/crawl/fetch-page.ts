@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { createBackoff, type Operation, scoped, sleep, timeout } from "@skein/core";
 import type { HttpClient } from "@skein/http";
 import { parseRetryAfter } from "./retry-after.js";
@@ -26,6 +27,8 @@ export interface Fetched {
   body?: Uint8Array;
   /** The URL that answered, after redirects. */
   finalUrl: string;
+  /** The response's headers (none for a fetch that got no response). */
+  headers?: IncomingHttpHeaders;
   bytes: number;
   retries: number;
   elapsedMs: number;
@@ -114,7 +117,13 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
   if (length > settings.maxBytes) {
     return { kind: "error", error: "response-too-large", retryable: false };
   }
-  const base = { status: response.status, contentType, finalUrl, error: null };
+  const base = {
+    status: response.status,
+    contentType,
+    finalUrl,
+    headers: response.headers,
+    error: null,
+  };
   if (RETRIED.has(response.status)) {
     const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
     return {

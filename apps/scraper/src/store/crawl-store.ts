@@ -18,6 +18,10 @@ export interface FrontierEntry {
 export interface ClaimedUrl extends FrontierEntry {
   /** How many times it has been claimed, this time included. */
   attempts: number;
+  /** The label a handler enqueued it with (null for seeds and followed links). */
+  label?: string | null;
+  /** What a handler enqueued it with. */
+  userData?: unknown;
 }
 
 /** What a fetch of one URL produced, as stored in the `pages` table. */
@@ -32,6 +36,8 @@ export interface PageRecord {
   retries: number;
   error: string | null;
   item: unknown;
+  /** What a failed handler threw, beside `error: "handler"`. */
+  error_message?: string | null;
 }
 
 /** A stored page with its URL and fetch time, as exported. */
@@ -199,7 +205,7 @@ export class CrawlStore {
           lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
       from picked
       where u.crawl = ${crawl} and u.url = picked.url
-      returning u.url, u.host, u.depth, u.attempts`);
+      returning u.url, u.host, u.depth, u.attempts, u.label, u.user_data as "userData"`);
     return rows.sort((a, b) => a.depth - b.depth);
   }
 
@@ -276,14 +282,14 @@ export class CrawlStore {
       ), page as (
         insert into pages (crawl, url, status, content_type, title, description, canonical,
                            bytes, elapsed_ms, retries, error, item, depth, referrer, final_url,
-                           links, link_count)
+                           links, link_count, error_message)
         select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
                p.bytes, p.elapsed_ms, p.retries, p.error, p.item, o.depth, o.referrer,
-               p.final_url, string_to_array(p.links, E'\n'), p.link_count
+               p.final_url, string_to_array(p.links, E'\n'), p.link_count, p.error_message
         from owned o join jsonb_to_recordset(${pages}::text::jsonb) as p(url text, status int,
           content_type text, title text, description text, canonical text, bytes int,
           elapsed_ms int, retries int, error text, item jsonb, final_url text, links text,
-          link_count int) on p.url = o.url
+          link_count int, error_message text) on p.url = o.url
         on conflict do nothing
         returning 1
       ), pushed as (

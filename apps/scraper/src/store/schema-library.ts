@@ -9,7 +9,8 @@ import { type Db, sql } from "@skein/postgres";
  * - `pages.links`: a page's outgoing links as one array, written with its row. One row per link
  *   (the `links` table, no longer written) cost an index entry per link: on pages of 400 links
  *   the database was most of a crawl's time.
- * - `pages.depth`, `referrer`, `final_url`, `link_count`: for exports.
+ * - `pages.depth`, `referrer`, `final_url`, `link_count`: for exports; `error_message`: what a
+ *   failed handler threw.
  * - `urls.label`, `user_data`, `referrer`: what a handler enqueued a URL with.
  * - `items`: the dataset handlers push to, written in the statement that finishes their page.
  */
@@ -18,7 +19,8 @@ export const LIBRARY_SCHEMA = [
     add column if not exists depth int,
     add column if not exists referrer text,
     add column if not exists final_url text,
-    add column if not exists link_count int`,
+    add column if not exists link_count int,
+    add column if not exists error_message text`,
   sql`alter table urls add column if not exists label text,
     add column if not exists user_data jsonb,
     add column if not exists referrer text`,
@@ -37,7 +39,7 @@ export function* migrateLibrary(db: Db): Operation<void> {
   const [found] = yield* db.query<{ present: boolean }>(
     sql`select to_regclass('items') is not null and exists (
           select 1 from information_schema.columns
-          where table_name = 'urls' and column_name = 'referrer'
+          where table_name = 'pages' and column_name = 'error_message'
             and table_schema = current_schema()) as present`,
   );
   if (found?.present === true) return;
