@@ -15,6 +15,9 @@ const child = spawn(
   ],
   {
     stdio: "inherit",
+    // Under `pnpm scrape`, pnpm runs this in apps/scraper; relative paths (--out, --extractor,
+    // the default .skein-scrape database) mean the directory the user ran pnpm in.
+    cwd: (process.env.npm_lifecycle_event === "scrape" && process.env.INIT_CWD) || process.cwd(),
     // Two malloc arenas instead of one per thread: the embedded database's worker thread and
     // Node's own threads otherwise keep 30-40 MB of freed memory between them. Measured on the
     // bench crawl on PGlite: 328 MB of peak RSS instead of 373 MB, at the same speed.

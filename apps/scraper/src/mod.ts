@@ -1,5 +1,6 @@
 export type { HostLookup } from "./crawl/address-guard.js";
 export * from "./crawl/crawl.js";
+export * from "./crawl/crawl-config-conflict-error.js";
 export * from "./crawl/crawl-monitor.js";
 export * from "./crawl/invalid-crawl-option-error.js";
 export * from "./crawl/url-filter.js";
@@ -20,6 +21,7 @@ export * from "./robots/robots.js";
 export * from "./store/crawl-not-found-error.js";
 export * from "./store/crawl-store.js";
 export * from "./store/database.js";
+export * from "./store/database-location-error.js";
 export * from "./store/dataset.js";
 export * from "./url/invalid-url-error.js";
 export * from "./url/normalize-url.js";

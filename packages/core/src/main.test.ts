@@ -20,7 +20,12 @@ interface Exited {
  * Run the fixture program with `mode`; with `interrupt`, send SIGINT once it prints "ready", and
  * with `twice`, once more when it prints "cleaning up".
  */
-function* runProgram(mode: string, interrupt = false, twice = false): Operation<Exited> {
+function* runProgram(
+  mode: string,
+  interrupt = false,
+  twice = false,
+  signal: NodeJS.Signals = "SIGINT",
+): Operation<Exited> {
   const child = spawnProcess(process.execPath, ["--import", "tsx", PROGRAM, mode], {
     cwd: PACKAGE_DIR,
     stdio: ["ignore", "pipe", "pipe"],
@@ -43,11 +48,11 @@ function* runProgram(mode: string, interrupt = false, twice = false): Operation<
   });
   if (interrupt) {
     yield* ready.operation;
-    child.kill("SIGINT");
+    child.kill(signal);
   }
   if (twice) {
     yield* cleaning.operation;
-    child.kill("SIGINT");
+    child.kill(signal);
   }
   const [status] = (yield* closed.next()).value as [number | null];
   return { status, stdout, stderr };
@@ -91,5 +96,12 @@ describe("main()", () => {
     expect(stdout).toBe("ready\ncleaning up\n");
     expect(stderr).toContain("second interrupt");
     expect(status).toBe(130);
+  }, 30_000);
+
+  it("takes a second SIGTERM right after the first for the same one (it used to exit at once)", function* () {
+    const { status, stdout, stderr } = yield* runProgram("slow-cleanup", true, true, "SIGTERM");
+    expect(stdout).toBe("ready\ncleaning up\ncleanup done\n");
+    expect(stderr).not.toContain("second interrupt");
+    expect(status).toBe(143);
   }, 30_000);
 });

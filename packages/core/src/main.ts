@@ -9,6 +9,9 @@ interface Exit {
   error?: unknown;
 }
 
+/** A SIGTERM this soon after another one is the same request delivered twice. */
+const DUPLICATE_SIGTERM_MS = 1000;
+
 const ExitContext = createContext<(exit: Exit) => void>("@skein/exit");
 
 /**
@@ -37,7 +40,8 @@ export function* exit(status: number, message?: string): Operation<void> {
 /**
  * The entry point of a program. Runs `body` with the command-line arguments; SIGINT and SIGTERM
  * halt it (exit codes 130 and 143) after its cleanup has run, and a second one while that cleanup
- * runs exits at once; an error is printed and exits 1; success exits 0.
+ * runs exits at once, except a SIGTERM within 1 s of the first, which is taken for the same
+ * one delivered twice (to a process group); an error is printed and exits 1; success exits 0.
  *
  * @example
  * ```ts
@@ -62,7 +66,15 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
     task?.halt();
   };
   let signalled = false;
+  let terminatedAt = Number.NEGATIVE_INFINITY;
   const onSignal = (status: number) => {
+    if (status === 143) {
+      // SIGTERM sent to a process group (timeout(1), kill -TERM -pgid, systemd) reaches a
+      // program and the wrapper that forwards it, so it arrives twice: one request, not two.
+      const now = performance.now();
+      if (now - terminatedAt < DUPLICATE_SIGTERM_MS) return;
+      terminatedAt = now;
+    }
     if (signalled) {
       // The user asked twice: cleanup that hangs must not keep the program from ending.
       console.error(`a second interrupt while cleaning up: exiting now (${status})`);

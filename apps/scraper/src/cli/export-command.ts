@@ -1,9 +1,9 @@
-import { parseArgs } from "node:util";
 import type { Operation } from "@skein/core";
 import { createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
-import { DEFAULT_DB } from "./crawl-command.js";
+import { databaseOf, outFileOf } from "./crawl-args.js";
 import { type ExportFormat, exportItems, exportPages, formatOf } from "./export-pages.js";
+import { parseCliArgs } from "./parse-cli-args.js";
 import { UsageError } from "./usage-error.js";
 
 export const EXPORT_HELP = `usage: skein-scrape export <crawl> [--items] [--format jsonl|csv] [--out <file>] [--db <location>]
@@ -18,17 +18,13 @@ Write every page of a crawl, in URL order, to stdout or a file.
 
 /** Internal to the CLI. `skein-scrape export`. */
 export function* exportCommand(args: string[]): Operation<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: "string" },
-      out: { type: "string" },
-      db: { type: "string" },
-      items: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { values, positionals } = parseCliArgs(args, {
+    format: { type: "string" },
+    out: { type: "string" },
+    db: { type: "string" },
+    items: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  } as const);
   if (values.help) {
     console.log(EXPORT_HELP);
     return;
@@ -37,12 +33,16 @@ export function* exportCommand(args: string[]): Operation<void> {
   if (name === undefined) throw new UsageError("export needs the name of a crawl", positionals);
   const format = values.format ?? (values.out === undefined ? "jsonl" : formatOf(values.out));
   if (format !== "jsonl" && format !== "csv") {
-    throw new UsageError(`--format must be jsonl or csv, got ${String(format)}`, format);
+    throw new UsageError(
+      `--format expects jsonl or csv, got ${JSON.stringify(values.format ?? values.out)}`,
+      format,
+    );
   }
-  const store = yield* createCrawlStore(yield* useDatabase(values.db ?? DEFAULT_DB));
+  const out = values.out === undefined ? undefined : outFileOf(values.out, process.cwd());
+  const store = yield* createCrawlStore(yield* useDatabase(databaseOf(values.db, process.cwd())));
   const record = yield* store.find(name);
   const exporter = values.items ? exportItems : exportPages;
-  const n = yield* exporter(store, record.id, format as ExportFormat, values.out);
+  const n = yield* exporter(store, record.id, format as ExportFormat, out?.path);
   const what = values.items ? "items" : "pages";
-  if (values.out !== undefined) console.error(`exported ${n} ${what} to ${values.out}`);
+  if (out !== undefined) console.error(`exported ${n} ${what} to ${out.path}`);
 }

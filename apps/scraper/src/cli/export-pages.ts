@@ -28,40 +28,49 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function* write(out: Writable, text: string): Operation<void> {
+/** The reader went away (`export | head`): not an error, the export just ends. */
+class ReaderGone extends Error {}
+
+function* write(out: Writable, text: string, failed: () => Error | undefined): Operation<void> {
+  const error = failed();
+  if (error !== undefined) throw error;
   if (out.write(text)) return;
-  yield* action<void>((resolve) => {
-    out.once("drain", resolve);
-    return () => out.off("drain", resolve);
+  yield* action<void>((resolve, reject) => {
+    const drained = () => resolve();
+    const broke = (e: Error) => reject(e);
+    out.once("drain", drained);
+    out.once("error", broke);
+    return () => {
+      out.off("drain", drained);
+      out.off("error", broke);
+    };
   });
 }
 
 /**
- * Internal to the CLI. Write every stored page of crawl `id`, page by page in URL order, to
- * `path` (or stdout), waiting for the stream to drain when it pushes back.
+ * Write what `body` emits to `path` (or stdout), waiting for the stream to drain when it pushes
+ * back. A reader that closes the pipe early (`| head`) ends the export quietly; the count is of
+ * the rows written so far.
  */
-export function* exportPages(
-  store: CrawlStore,
-  id: number,
-  format: ExportFormat,
-  path?: string,
+function* writeExport(
+  path: string | undefined,
+  body: (emit: (text: string, rows: number) => Operation<void>) => Operation<void>,
 ): Operation<number> {
   const out: Writable = path === undefined ? process.stdout : createWriteStream(path);
   let count = 0;
+  let error: Error | undefined;
+  const onError = (e: NodeJS.ErrnoException) => {
+    error = e.code === "EPIPE" ? new ReaderGone() : e;
+  };
+  out.on("error", onError);
   try {
-    if (format === "csv") yield* write(out, `${COLUMNS.join(",")}\n`);
-    for (let after = ""; ; ) {
-      const rows = yield* store.pages(id, after);
-      if (rows.length === 0) break;
-      const text = rows
-        .map((row) =>
-          format === "csv" ? COLUMNS.map((c) => csvCell(row[c])).join(",") : JSON.stringify(row),
-        )
-        .join("\n");
-      yield* write(out, `${text}\n`);
-      count += rows.length;
-      after = rows[rows.length - 1]!.url;
-    }
+    yield* body(function* (text, rows) {
+      yield* write(out, text, () => error);
+      count += rows;
+    });
+  } catch (e) {
+    const gone = e instanceof ReaderGone || (e as NodeJS.ErrnoException).code === "EPIPE";
+    if (!gone) throw e;
   } finally {
     if (out !== process.stdout) {
       yield* action<void>((resolve) => {
@@ -69,8 +78,37 @@ export function* exportPages(
         return () => {};
       });
     }
+    // stdout keeps a listener: an EPIPE reported after the last write is not an uncaught error.
+    if (out !== process.stdout) out.off("error", onError);
   }
+  if (error !== undefined && !(error instanceof ReaderGone)) throw error;
   return count;
+}
+
+/**
+ * Internal to the CLI. Write every stored page of crawl `id`, page by page in URL order, to
+ * `path` (or stdout).
+ */
+export function exportPages(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  return writeExport(path, function* (emit) {
+    if (format === "csv") yield* emit(`${COLUMNS.join(",")}\n`, 0);
+    for (let after = ""; ; ) {
+      const rows = yield* store.pages(id, after);
+      if (rows.length === 0) return;
+      const text = rows
+        .map((row) =>
+          format === "csv" ? COLUMNS.map((c) => csvCell(row[c])).join(",") : JSON.stringify(row),
+        )
+        .join("\n");
+      yield* emit(`${text}\n`, rows.length);
+      after = rows[rows.length - 1]!.url;
+    }
+  });
 }
 
 /**
@@ -78,19 +116,17 @@ export function* exportPages(
  * stdout): JSON lines of `{ url, n, item, error }`, or CSV with `url`, `n`, `error` and one
  * column per top-level field of the items (the fields of the first 500).
  */
-export function* exportItems(
+export function exportItems(
   store: CrawlStore,
   id: number,
   format: ExportFormat,
   path?: string,
 ): Operation<number> {
-  const out: Writable = path === undefined ? process.stdout : createWriteStream(path);
-  let count = 0;
   let fields: string[] | undefined;
-  try {
+  return writeExport(path, function* (emit) {
     for (let after = { url: "", n: 0 }; ; ) {
       const rows = yield* readItems(store, id, after);
-      if (rows.length === 0) break;
+      if (rows.length === 0) return;
       let text: string;
       if (format === "csv") {
         if (fields === undefined) {
@@ -101,7 +137,7 @@ export function* exportItems(
             }
           }
           fields = [...found];
-          yield* write(out, `${["url", "n", "error", ...fields].map(csvCell).join(",")}\n`);
+          yield* emit(`${["url", "n", "error", ...fields].map(csvCell).join(",")}\n`, 0);
         }
         const keys = fields;
         text = rows
@@ -115,20 +151,11 @@ export function* exportItems(
       } else {
         text = rows.map((row) => JSON.stringify(row)).join("\n");
       }
-      yield* write(out, `${text}\n`);
-      count += rows.length;
+      yield* emit(`${text}\n`, rows.length);
       const last = rows[rows.length - 1]!;
       after = { url: last.url, n: last.n };
     }
-  } finally {
-    if (out !== process.stdout) {
-      yield* action<void>((resolve) => {
-        out.end(() => resolve());
-        return () => {};
-      });
-    }
-  }
-  return count;
+  });
 }
 
 /** Internal to the CLI. The format a file name asks for. */

@@ -1,9 +1,9 @@
-import { parseArgs } from "node:util";
 import type { Operation } from "@skein/core";
 import { createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
-import { DEFAULT_DB } from "./crawl-command.js";
+import { databaseOf } from "./crawl-args.js";
 import { formatSummary } from "./format-summary.js";
+import { parseCliArgs } from "./parse-cli-args.js";
 import { UsageError } from "./usage-error.js";
 
 export const STATUS_HELP = `usage: skein-scrape status <crawl> [--db <location>] [--json]
@@ -16,22 +16,18 @@ Show where a crawl stands: pages by status, what is still queued, errors.
 
 /** Internal to the CLI. `skein-scrape status`. */
 export function* statusCommand(args: string[]): Operation<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      db: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { values, positionals } = parseCliArgs(args, {
+    db: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  } as const);
   if (values.help) {
     console.log(STATUS_HELP);
     return;
   }
   const [name] = positionals;
   if (name === undefined) throw new UsageError("status needs the name of a crawl", positionals);
-  const store = yield* createCrawlStore(yield* useDatabase(values.db ?? DEFAULT_DB));
+  const store = yield* createCrawlStore(yield* useDatabase(databaseOf(values.db, process.cwd())));
   const record = yield* store.find(name);
   const summary = yield* store.summary(record.id);
   if (values.json) {

@@ -1,10 +1,10 @@
-import { hostname } from "node:os";
 import {
   createEvent,
   createLock,
   moveOnAfter,
   type Operation,
   scoped,
+  sleep,
   spawn,
   until,
   useScope,
@@ -23,15 +23,15 @@ import type {
   FoundUrl,
   PageRecord,
 } from "../store/crawl-store.js";
-import { normalizeUrl } from "../url/normalize-url.js";
 import { type HostLookup, privateAddressOf, systemLookup } from "./address-guard.js";
 import type { CrawlMonitor } from "./crawl-monitor.js";
-import { isDeadLocalWorker } from "./dead-worker.js";
+import { isDeadLocalWorker, localWorkerId } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 import { KnownUrls } from "./known-urls.js";
 import { RobotsCache } from "./robots-cache.js";
+import { resolveCrawl } from "./saved-config.js";
 import { createUrlFilter } from "./url-filter.js";
 import { type ParserMode, usePageParser } from "./use-page-parser.js";
 import { WriteBehind } from "./write-behind.js";
@@ -81,8 +81,16 @@ export interface CrawlOptions {
   store: CrawlStore;
   /** The crawl to create or resume. */
   name: string;
-  /** Start URLs; used only when the crawl is created. */
+  /**
+   * Start URLs. Empty to resume a crawl that must exist already. Resuming, seeds the crawl
+   * does not have are a conflict unless `reconfigure`.
+   */
   seeds: readonly string[];
+  /**
+   * Resuming, replace the saved value of every option given here instead of failing with a
+   * `CrawlConfigConflictError`; new seeds join the frontier. Default false.
+   */
+  reconfigure?: boolean;
   /** This worker's lease owner id. Default: host, pid and a random suffix. */
   worker?: string;
   concurrency?: number;
@@ -93,6 +101,8 @@ export interface CrawlOptions {
   include?: readonly string[];
   exclude?: readonly string[];
   followExternal?: boolean;
+  /** Domains whose hosts (and subdomains) are in scope besides the seeds' hosts. */
+  allowDomains?: readonly string[];
   timeoutMs?: number;
   retries?: number;
   userAgent?: string;
@@ -102,6 +112,8 @@ export interface CrawlOptions {
   leaseMs?: number;
   /** How often an idle worker looks for new work (others may still be adding). Default 50. */
   pollMs?: number;
+  /** How often the leases of dead processes on this machine are taken back. Default 1000. */
+  reclaimMs?: number;
   parser?: ParserMode;
   extractor?: Extractor;
   /**
@@ -162,7 +174,9 @@ function whole(name: string, value: number | undefined, fallback: number, min = 
  * @param options - see {@link CrawlOptions}
  * @returns what this engine did
  */
-export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
+export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
+  // Checked before anything is written; a resumed crawl runs with its saved options.
+  const { record, options } = yield* resolveCrawl(given);
   const { store, monitor } = options;
   const concurrency = whole("concurrency", options.concurrency, 16);
   const perHost = whole("perHost", options.perHost, 4);
@@ -175,17 +189,11 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const pollMs = whole("pollMs", options.pollMs, 50);
   const handlerTimeoutMs = whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const worker =
-    options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  const seeds = options.seeds.map((seed) => normalizeUrl(seed));
-  const record = yield* openCrawl(options);
-  // A process killed outright (kill -9, a crash) could not release its leases.
-  for (const owner of yield* store.leaseOwners(record.id)) {
-    if (isDeadLocalWorker(owner)) yield* store.reclaim(record.id, owner);
-  }
+  const worker = options.worker ?? localWorkerId(Math.random().toString(36).slice(2, 8));
+  const reclaimMs = whole("reclaimMs", options.reclaimMs, 1000);
   const maxHosts = whole("maxHosts", options.maxHosts, 1024);
   const resolve = options.lookup ?? systemLookup;
-  const seedsOfRecord = seeds.length > 0 ? seeds : seedsIn(record.config);
+  const seedsOfRecord = options.seeds;
   // The crawl "starts on" a private address if a seed is one or resolves to one.
   let startsPrivate = false;
   for (const seed of seedsOfRecord) {
@@ -197,6 +205,7 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   const allows = createUrlFilter({
     seeds: seedsOfRecord,
     followExternal: options.followExternal ?? false,
+    allowDomains: options.allowDomains ?? [],
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     allowPrivate: startsPrivate,
@@ -231,6 +240,16 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
   let exhausted = false;
   let countedUntil = 0;
   const wake = createEvent();
+  // A process killed outright (kill -9, a crash) could not release its leases.
+  function* reclaimDead(): Operation<void> {
+    for (const owner of yield* store.leaseOwners(record.id)) {
+      if (isDeadLocalWorker(owner) && (yield* store.reclaim(record.id, owner)) > 0) {
+        grown = true;
+        wake.set();
+      }
+    }
+  }
+  yield* reclaimDead();
   // Completions are written several to a statement; a page counts as finished once committed.
   const completions = new WriteBehind<{ url: string; outcome: Completion; event: PageEvent }>({
     maxBatch: Math.max(8, Math.min(64, concurrency)),
@@ -429,6 +448,17 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
     // completion they have in flight) are over before their leases are released.
     yield* scoped(function* () {
       yield* spawn(() => completions.run(), { name: "completion writer" });
+      // Other processes may die while this one runs: their URLs come back without waiting for
+      // the leases to expire (expired leases are taken over by the claims themselves).
+      yield* spawn(
+        function* () {
+          for (;;) {
+            yield* sleep(reclaimMs);
+            yield* reclaimDead();
+          }
+        },
+        { name: "dead lease reclaimer" },
+      );
       const workers = [];
       for (let i = 0; i < concurrency; i++) {
         workers.push(
@@ -482,16 +512,14 @@ export function* crawl(options: CrawlOptions): Operation<CrawlResult> {
  * });
  * ```
  *
+ * Its options are checked first (nothing is written for bad ones), and a crawl that exists runs
+ * with its saved options: see {@link CrawlOptions.reconfigure}.
+ *
  * @param options - the store, name and seeds (the rest is saved as the crawl's config)
  * @returns the crawl record
  */
 export function* openCrawl(options: CrawlOptions): Operation<CrawlRecord> {
-  const seeds = options.seeds.map((seed) => normalizeUrl(seed));
-  return yield* options.store.open(
-    options.name,
-    configOf(options),
-    seeds.map((url) => ({ url, host: new URL(url).host, depth: 0 })),
-  );
+  return (yield* resolveCrawl(options)).record;
 }
 
 function failure(error: string): Completion {
@@ -515,24 +543,4 @@ function* settle(value: unknown): Operation<unknown> {
     return yield* until(value as PromiseLike<unknown>);
   }
   return value;
-}
-
-function configOf(options: CrawlOptions): Record<string, unknown> {
-  const {
-    store: _store,
-    extractor: _extractor,
-    handler: _handler,
-    itemSchema: _itemSchema,
-    onPage: _onPage,
-    monitor: _monitor,
-    worker: _worker,
-    lookup: _lookup,
-    ...config
-  } = options;
-  return { ...config, seeds: options.seeds.map((seed) => normalizeUrl(seed)) };
-}
-
-function seedsIn(config: unknown): string[] {
-  const seeds = (config as { seeds?: unknown } | null)?.seeds;
-  return Array.isArray(seeds) ? seeds.filter((s): s is string => typeof s === "string") : [];
 }

@@ -6,6 +6,11 @@ export interface UrlFilterOptions {
   seeds: readonly string[];
   /** Follow links to other hosts. Default false. */
   followExternal?: boolean;
+  /**
+   * Hosts beyond the seeds' own that are in scope: each domain and its subdomains
+   * (`example.com` admits `example.com`, `www.example.com`, `docs.example.com`).
+   */
+  allowDomains?: readonly string[];
   /** URLs must match one of these, if any are given: globs (`*`, `?`) or `/regex/flags`. */
   include?: readonly string[];
   /** URLs matching any of these are left out. */
@@ -83,6 +88,9 @@ export function compilePattern(pattern: string): RegExp {
 export function createUrlFilter(options: UrlFilterOptions): (url: string) => boolean {
   const seeds = options.seeds.map((seed) => new URL(seed));
   const hosts = new Set(seeds.map((seed) => seed.host));
+  const domains = (options.allowDomains ?? []).map((d) => d.replace(/^\./, "").toLowerCase());
+  const inDomains = (hostname: string) =>
+    domains.some((d) => hostname === d || hostname.endsWith(`.${d}`));
   const privateAllowed =
     options.allowPrivate === true || seeds.some((seed) => isPrivateHost(seed.hostname));
   const include = (options.include ?? []).map(compilePattern);
@@ -95,7 +103,7 @@ export function createUrlFilter(options: UrlFilterOptions): (url: string) => boo
       return false;
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-    if (!options.followExternal && !hosts.has(url.host)) return false;
+    if (!options.followExternal && !hosts.has(url.host) && !inDomains(url.hostname)) return false;
     if (!privateAllowed && isPrivateHost(url.hostname)) return false;
     if (include.length > 0 && !include.some((re) => re.test(raw))) return false;
     return !exclude.some((re) => re.test(raw));

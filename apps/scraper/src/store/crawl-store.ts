@@ -7,6 +7,12 @@ import { migrateLibrary } from "./schema-library.js";
 // JSON is bound as text and cast in SQL: bound straight to a jsonb parameter, a JS string is
 // taken as JSON text by PGlite but encoded once more (as a JSON string) by postgres.js.
 
+/**
+ * The error recorded for a URL claimed `maxClaims` times without finishing: each fetch of it
+ * ended with its lease expiring or its process dying.
+ */
+export const ATTEMPTS_EXHAUSTED = "attempts-exhausted";
+
 /** A URL to put in the frontier. */
 export interface FrontierEntry {
   url: string;
@@ -99,6 +105,16 @@ export interface CrawlSummary {
   finishedAt: Date | null;
 }
 
+/** One crawl as `list()` shows it. */
+export interface CrawlListing {
+  name: string;
+  /** URLs finished (done, failed or skipped) and URLs still waiting (queued or leased). */
+  finished: number;
+  waiting: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
 /** A crawl row. */
 export interface CrawlRecord {
   id: number;
@@ -106,6 +122,8 @@ export interface CrawlRecord {
   config: unknown;
   /** Whether the crawl already existed (this run resumes it). */
   resumed: boolean;
+  /** When the crawl last ran to its end; null while it has work left (or never ran). */
+  finishedAt: Date | null;
 }
 
 /**
@@ -146,6 +164,76 @@ export class CrawlStore {
     });
   }
 
+  /** Every crawl in the database, by name, with how far it got. */
+  *list(): Operation<CrawlListing[]> {
+    const rows = yield* this.db.query<{
+      name: string;
+      finished: number;
+      waiting: number;
+      created_at: Date;
+      finished_at: Date | null;
+    }>(
+      sql`select c.name, c.created_at, c.finished_at,
+                 (select count(*)::int from urls u
+                  where u.crawl = c.id and u.state in ('done', 'failed', 'skipped')) as finished,
+                 (select count(*)::int from urls u
+                  where u.crawl = c.id and u.state in ('queued', 'leased')) as waiting
+          from crawls c order by c.name`,
+    );
+    return rows.map((row) => ({
+      name: row.name,
+      finished: row.finished,
+      waiting: row.waiting,
+      createdAt: new Date(row.created_at),
+      finishedAt: row.finished_at == null ? null : new Date(row.finished_at),
+    }));
+  }
+
+  /** Delete the crawl `name` with its frontier, pages and links; throws {@link CrawlNotFoundError}. */
+  *delete(name: string): Operation<void> {
+    const rows = yield* this.db.query(sql`delete from crawls where name = ${name} returning id`);
+    if (rows.length === 0) throw new CrawlNotFoundError(name);
+  }
+
+  /**
+   * Start the crawl `name` over with its saved configuration: its pages, links, items and frontier are
+   * deleted and its seeds queued again, in one transaction. Throws {@link CrawlNotFoundError}.
+   */
+  *recrawl(name: string): Operation<CrawlRecord> {
+    return yield* this.db.transaction(function* (tx) {
+      const found = yield* findIn(tx, name);
+      yield* tx.query(sql`delete from pages where crawl = ${found.id}`);
+      yield* tx.query(sql`delete from links where crawl = ${found.id}`);
+      yield* tx.query(sql`delete from items where crawl = ${found.id}`);
+      yield* tx.query(sql`delete from urls where crawl = ${found.id}`);
+      yield* tx.query(sql`update crawls set finished_at = null where id = ${found.id}`);
+      const seeds = (found.config as { seeds?: unknown } | null)?.seeds;
+      const urls = Array.isArray(seeds)
+        ? seeds.filter((u): u is string => typeof u === "string")
+        : [];
+      yield* enqueueIn(
+        tx,
+        found.id,
+        urls.map((url) => ({ url, host: new URL(url).host, depth: 0 })),
+      );
+      return found;
+    });
+  }
+
+  /**
+   * Replace the saved configuration of crawl `id` (a resume with other options), adding
+   * `seeds` to its frontier and marking it unfinished again so that it goes on.
+   */
+  *reconfigure(id: number, config: unknown, seeds: readonly FrontierEntry[] = []): Operation<void> {
+    yield* this.db.transaction(function* (tx) {
+      yield* tx.query(
+        sql`update crawls set config = ${JSON.stringify(config)}::text::jsonb, finished_at = null
+            where id = ${id}`,
+      );
+      yield* enqueueIn(tx, id, seeds);
+    });
+  }
+
   /** The crawl `name`; throws {@link CrawlNotFoundError} if there is none. */
   find(name: string): Operation<CrawlRecord> {
     return findIn(this.db, name);
@@ -160,7 +248,8 @@ export class CrawlStore {
    * Lease up to `n` URLs to `worker` for `leaseMs`, shallowest first: queued ones, and leased
    * ones whose lease has expired. Rows other workers are claiming right now are skipped
    * (`FOR UPDATE SKIP LOCKED`), not waited for. No more than `maxPages` URLs are ever leased or
-   * finished in all. A URL claimed `maxClaims` times without finishing is marked failed.
+   * finished in all. A URL claimed `maxClaims` times without finishing is marked failed, with a
+   * page row whose error is {@link ATTEMPTS_EXHAUSTED}.
    */
   *claimBatch(
     crawl: number,
@@ -189,6 +278,11 @@ export class CrawlStore {
         update urls u set state = 'failed', lease_owner = null, lease_until = null
         from expired e
         where u.crawl = ${crawl} and u.url = e.url
+        returning u.url
+      ), recorded as (
+        insert into pages (crawl, url, error)
+        select ${crawl}::int, url, ${ATTEMPTS_EXHAUSTED}::text from failed
+        on conflict do nothing
         returning 1
       ), picked as (
         select url from urls
@@ -345,14 +439,24 @@ export class CrawlStore {
 
   /**
    * Put every URL leased by `worker`, a worker known to be dead, back in the queue without
-   * waiting for its leases to expire. Its claims still count towards `maxClaims`.
+   * waiting for its leases to expire. Its claims still count: a URL claimed `maxClaims` times
+   * (its fetch killed the process each time, say) is failed instead, with a page row whose
+   * error is `attempts-exhausted`. Returns how many URLs were taken back, failed ones included.
    */
-  *reclaim(crawl: number, worker: string): Operation<number> {
+  *reclaim(crawl: number, worker: string, maxClaims = 5): Operation<number> {
     const [row] = yield* this.db.query<{ n: number }>(
       sql`with freed as (
-            update urls set state = 'queued', lease_owner = null, lease_until = null
+            update urls
+            set state = case when attempts >= ${maxClaims}::int then 'failed' else 'queued' end,
+                lease_owner = null, lease_until = null
             where crawl = ${crawl} and state = 'leased' and lease_owner = ${worker}
-            returning 1)
+            returning url, state
+          ), recorded as (
+            insert into pages (crawl, url, error)
+            select ${crawl}::int, url, ${ATTEMPTS_EXHAUSTED}::text from freed where state = 'failed'
+            on conflict do nothing
+            returning 1
+          )
           select count(*)::int as n from freed`,
     );
     return row?.n ?? 0;
@@ -415,11 +519,15 @@ export class CrawlStore {
 }
 
 function* findIn(db: Queryable, name: string): Operation<CrawlRecord> {
-  const [row] = yield* db.query<{ id: number; name: string; config: unknown }>(
-    sql`select id, name, config from crawls where name = ${name}`,
-  );
+  const [row] = yield* db.query<{
+    id: number;
+    name: string;
+    config: unknown;
+    finished_at: Date | null;
+  }>(sql`select id, name, config, finished_at from crawls where name = ${name}`);
   if (row === undefined) throw new CrawlNotFoundError(name);
-  return { ...row, resumed: true };
+  const { finished_at, ...rest } = row;
+  return { ...rest, resumed: true, finishedAt: finished_at == null ? null : new Date(finished_at) };
 }
 
 function* enqueueIn(

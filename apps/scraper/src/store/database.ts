@@ -1,5 +1,8 @@
-import type { Operation } from "@skein/core";
-import { type Db, type PostgresOptions, usePostgres } from "@skein/postgres";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { type Operation, resource } from "@skein/core";
+import { type Db, type PostgresOptions, sql, usePostgres } from "@skein/postgres";
+import { DatabaseLocationError } from "./database-location-error.js";
 
 /**
  * Where the data lives: a `postgres://` URL for a server, a directory (or `file://` URL) for an
@@ -34,6 +37,14 @@ export type DatabaseLocation = string;
 export function databaseOptions(location: DatabaseLocation): PostgresOptions {
   if (/^postgres(ql)?:\/\//i.test(location)) return { url: location, max: 16 };
   if (location === "memory://") return { embedded: true };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
+  if (scheme !== undefined && scheme.toLowerCase() !== "file") {
+    throw new DatabaseLocationError(
+      location,
+      "unsupported",
+      `${scheme}:// is not supported: use postgres://..., a directory, or memory://`,
+    );
+  }
   const dataDir = location.startsWith("file://") ? new URL(location).pathname : location;
   return { embedded: { dataDir } };
 }
@@ -59,5 +70,51 @@ export function databaseOptions(location: DatabaseLocation): PostgresOptions {
  * @returns an operation yielding the `Db`
  */
 export function useDatabase(location: DatabaseLocation = "memory://"): Operation<Db> {
-  return usePostgres(databaseOptions(location));
+  const options = databaseOptions(location);
+  return resource<Db>(function* (provide) {
+    const embedded = options.embedded;
+    if (typeof embedded === "object" && embedded.dataDir !== undefined) {
+      usableDirectory(location, embedded.dataDir);
+    }
+    let db: Db;
+    try {
+      db = yield* usePostgres(options);
+      // A server is connected to lazily: find out now, not in the middle of the first query.
+      if (db.backend === "server") yield* db.query(sql`select 1`);
+    } catch (error) {
+      const reason = (error as Error).message ?? String(error);
+      throw new DatabaseLocationError(location, "unreachable", reason.split("\n")[0]!);
+    }
+    yield* provide(db);
+  });
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns for a path under
+ * /proc (mkdir there fails with ENOENT, which it takes as a missing parent, again and again).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/** Create the data directory if needed and check that it can be written, failing fast. */
+function usableDirectory(location: string, dir: string): void {
+  try {
+    makeDirectories(resolve(dir));
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+    accessSync(dir, constants.W_OK | constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === undefined ? (error as Error).message : code;
+    throw new DatabaseLocationError(
+      location,
+      "unusable",
+      `cannot use ${dir} as a data directory (${reason})`,
+    );
+  }
 }
