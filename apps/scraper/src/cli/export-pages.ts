@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { action, type Operation } from "@skein/core";
 import type { CrawlStore, StoredPage } from "../store/crawl-store.js";
-import { readItems } from "../store/dataset.js";
+import { readItems, readLinks } from "../store/dataset.js";
 
 /** Internal to the CLI. Export formats. */
 export type ExportFormat = "jsonl" | "csv";
@@ -18,8 +18,13 @@ const COLUMNS: (keyof StoredPage)[] = [
   "elapsed_ms",
   "retries",
   "error",
+  "error_message",
   "item",
   "fetched_at",
+  "depth",
+  "referrer",
+  "final_url",
+  "link_count",
 ];
 
 function csvCell(value: unknown): string {
@@ -154,6 +159,35 @@ export function exportItems(
       yield* emit(`${text}\n`, rows.length);
       const last = rows[rows.length - 1]!;
       after = { url: last.url, n: last.n };
+    }
+  });
+}
+
+/**
+ * Internal to the CLI. Write crawl `id`'s link graph, one `{ from, to }` line (or `from,to` CSV
+ * row) per link, pages in URL order and links in document order.
+ */
+export function exportLinks(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  return writeExport(path, function* (emit) {
+    if (format === "csv") yield* emit("from,to\n", 0);
+    for (let after = ""; ; ) {
+      const rows = yield* readLinks(store, id, after);
+      if (rows.length === 0) return;
+      const lines: string[] = [];
+      for (const { url, links } of rows) {
+        for (const to of links) {
+          lines.push(
+            format === "csv" ? `${csvCell(url)},${csvCell(to)}` : JSON.stringify({ from: url, to }),
+          );
+        }
+      }
+      if (lines.length > 0) yield* emit(`${lines.join("\n")}\n`, lines.length);
+      after = rows[rows.length - 1]!.url;
     }
   });
 }

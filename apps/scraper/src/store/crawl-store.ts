@@ -50,6 +50,14 @@ export interface PageRecord {
 export interface StoredPage extends PageRecord {
   url: string;
   fetched_at: string;
+  /** Links from a seed (null for pages stored before the column existed). */
+  depth: number | null;
+  /** The page whose link (or handler) added this URL; null for seeds. */
+  referrer: string | null;
+  /** The URL that answered, when a redirect led elsewhere. */
+  final_url: string | null;
+  /** How many distinct links the page had (null for a page that was not parsed). */
+  link_count: number | null;
 }
 
 /** A URL a page adds to the frontier, one level deeper than the page. */
@@ -512,7 +520,8 @@ export class CrawlStore {
   pages(crawl: number, after = "", limit = 500): Operation<StoredPage[]> {
     return this.db.query<StoredPage>(
       sql`select url, status, content_type, title, description, canonical, bytes, elapsed_ms,
-                 retries, error, item, fetched_at::text as fetched_at
+                 retries, error, error_message, item, fetched_at::text as fetched_at, depth,
+                 referrer, final_url, link_count
           from pages where crawl = ${crawl} and url > ${after} order by url limit ${limit}`,
     );
   }

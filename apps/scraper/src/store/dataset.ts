@@ -48,3 +48,38 @@ export function readItems(
         order by url, n limit ${limit}`,
   );
 }
+
+/**
+ * The outgoing links of up to `limit` pages of crawl `crawl` with URLs after `after`, in URL
+ * order: the link graph, page by page.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { createCrawlStore, readLinks, useDatabase } from "@skein/scraper";
+ *
+ * await run(function* () {
+ *   const store = yield* createCrawlStore(yield* useDatabase("./.skein-scrape"));
+ *   const { id } = yield* store.find("docs");
+ *   for (const { url, links } of yield* readLinks(store, id)) console.log(url, links.length);
+ * });
+ * ```
+ *
+ * @param store - the crawl store
+ * @param crawl - the crawl's id
+ * @param after - the last URL of the previous page of results
+ * @param limit - how many pages at most
+ * @returns each page's URL and links
+ */
+export function readLinks(
+  store: CrawlStore,
+  crawl: number,
+  after = "",
+  limit = 200,
+): Operation<{ url: string; links: string[] }[]> {
+  return store.db.query<{ url: string; links: string[] }>(
+    sql`select url, links from pages
+        where crawl = ${crawl} and url > ${after} and links is not null
+        order by url limit ${limit}`,
+  );
+}
