@@ -420,15 +420,20 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
       const robotsRules = options.robots === false ? undefined : robots.peek(found.origin);
       return robotsRules?.allows(found.pathname + found.search) !== false;
     };
+    // What the handler enqueued (with its label) goes first; the same URL among the followed
+    // links is not sent again, where it could win the insert without its label.
+    const labelled = new Set<string>();
     if (url.depth + 1 <= maxDepth) {
       for (const extra of handled?.enqueued ?? []) {
         const found = new URL(extra.url);
-        if (admits(extra.url, found)) enqueue.push({ ...extra, host: found.host });
+        if (labelled.has(extra.url) || !admits(extra.url, found)) continue;
+        labelled.add(extra.url);
+        enqueue.push({ ...extra, host: found.host });
       }
     }
     if (!facts.nofollow && handled?.skipLinks !== true && url.depth + 1 <= maxDepth) {
       for (const link of facts.links) {
-        if (known.has(link)) continue;
+        if (known.has(link) || labelled.has(link)) continue;
         const found = new URL(link);
         if (admits(link, found)) enqueue.push({ url: link, host: found.host });
       }

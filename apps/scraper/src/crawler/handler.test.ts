@@ -88,6 +88,29 @@ describeDatabases("crawl({ handler })", (database) => {
   );
 
   it(
+    "gives a URL the label it was enqueued with although the page's links are followed too",
+    function* () {
+      const server = yield* useDemoServer({ pages: 30, slowMs: 0 });
+      const { store, name } = yield* useTestStore(database);
+      const labels = new Map<string, string | undefined>();
+      yield* crawl({
+        store,
+        name: name("labelled"),
+        seeds: [`${server.origin}/`],
+        *handler(page) {
+          labels.set(page.url, page.label);
+          // No skipLinks(): the same links are followed without a label as well.
+          page.enqueue(page.facts.links, { label: "linked" });
+        },
+      });
+      expect(labels.size).toBeGreaterThan(20);
+      const unlabelled = [...labels].filter(([, label]) => label === undefined);
+      expect(unlabelled).toEqual([[`${server.origin}/`, undefined]]);
+    },
+    SLOW,
+  );
+
+  it(
     "fails only the page whose handler throws or times out, storing the message, and records invalid items",
     function* () {
       const server = yield* useDemoServer({ pages: 30, slowMs: 5 });
@@ -102,7 +125,10 @@ describeDatabases("crawl({ handler })", (database) => {
         *handler(page) {
           if (page.url.endsWith("/p/3")) throw new Error("no price on /p/3");
           if (page.url.endsWith("/p/4")) yield* createEvent().wait(); // never ends
-          page.push({ title: page.url.endsWith("/p/5") ? 5 : page.facts.title });
+          page.push({ title: page.url.endsWith("/p/5") ? 5 : page.text("title") });
+          // The selector helper reads the same document the crawler extracted facts from.
+          expect(page.select("a[href]").length).toBeGreaterThan(0);
+          expect(page.selectOne("title")?.name).toBe("title");
         },
       });
       const { id } = yield* store.find(name("failing"));

@@ -79,7 +79,6 @@ export function* runHandler(
     document ??= parseDocument(html, { lowerCaseAttributeNames: true });
     return document;
   };
-  const adapter = { adapter: DomUtils } as never;
   const page: PageContext = {
     url: input.url,
     finalUrl: input.finalUrl,
@@ -93,11 +92,10 @@ export function* runHandler(
       html ??= decodeBody(input.body, charsetOf(input.contentType));
       return html;
     },
-    select: (selector) => selectAll(selector, dom() as never, adapter) as Element[],
-    selectOne: (selector) =>
-      (selectOne(selector, dom() as never, adapter) as Element | null) ?? undefined,
+    select: (selector) => selectAll(selector, dom() as never) as Element[],
+    selectOne: (selector) => (selectOne(selector, dom() as never) as Element | null) ?? undefined,
     text(selector) {
-      const found = selectOne(selector, dom() as never, adapter);
+      const found = selectOne(selector, dom() as never);
       if (found === null) return undefined;
       return DomUtils.textContent(found as never)
         .replace(/\s+/g, " ")
