@@ -211,12 +211,17 @@ for (const target of targets) {
             const cli = yield* useCli([...args, "--progress", "50", "--delay", "10"]);
             yield* cli.line(atLeast(20));
             cli.kill("SIGINT");
-            return { ...(yield* cli.exit), stderr: cli.stderr };
+            return { ...(yield* cli.exit), stderr: cli.stderr, stdout: cli.stdout };
           });
           expect({ code: exit.code, signal: exit.signal }, exit.stderr).toEqual({
             code: 130,
             signal: null,
           });
+          // What was done, and how to go on.
+          expect(exit.stdout).toMatch(/^still queued\s+[1-9]/m);
+          expect(exit.stderr).toContain(
+            `interrupted; resume with: skein-scrape crawl --name ${name}`,
+          );
           const counts = yield* withStore(db, function* (store) {
             return yield* store.counts((yield* store.find(name)).id);
           });

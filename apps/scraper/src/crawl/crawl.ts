@@ -32,6 +32,7 @@ import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 import { KnownUrls } from "./known-urls.js";
 import { RobotsCache } from "./robots-cache.js";
 import { resolveCrawl } from "./saved-config.js";
+import { type Gate, localGate, SharedHostGate } from "./shared-host-gate.js";
 import { createUrlFilter } from "./url-filter.js";
 import { type ParserMode, usePageParser } from "./use-page-parser.js";
 import { WriteBehind } from "./write-behind.js";
@@ -130,6 +131,12 @@ export interface CrawlOptions {
   monitor?: CrawlMonitor;
   /** How host names are resolved for the private-address check. Default: the system resolver. */
   lookup?: HostLookup;
+  /**
+   * Keep the per-host slots and delays (and `Retry-After` back-offs) in the database, so that
+   * they hold across every process sharing the crawl. Default: on a Postgres server, yes;
+   * on embedded PGlite (one process only), no.
+   */
+  sharedPoliteness?: boolean;
   /** Hosts (and robots.txt files) remembered at once; idle ones beyond it are forgotten. Default 1024. */
   maxHosts?: number;
 }
@@ -226,7 +233,19 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
     maxRetryAfterMs: 60_000,
     maxOrigins: maxHosts,
   });
-  const gate = new HostGate(perHost, maxHosts);
+  // On a server other processes may share the crawl: the slots and delays live in the database.
+  const shared = options.sharedPoliteness ?? store.db.backend === "server";
+  const gate: Gate = shared
+    ? new SharedHostGate({
+        store,
+        crawl: record.id,
+        worker,
+        perHost,
+        holdMs: timeoutMs + 10_000,
+        pollMs: Math.max(10, Math.min(pollMs, 50)),
+        maxHosts,
+      })
+    : localGate(new HostGate(perHost, maxHosts));
   const buffer: ClaimedUrl[] = [];
   const known = new KnownUrls(200_000);
   const refill = createLock();
@@ -357,6 +376,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
         return !(yield* reachesPrivate(final));
       },
       gate: (operation) => gate.run(target.host, hostDelay, operation),
+      backoff: (ms) => gate.backoff(target.host, ms),
     });
     const page: PageRecord = {
       status: fetched.status,

@@ -17,6 +17,8 @@ export interface FetchSettings {
   allowsUrl(url: string): Operation<boolean>;
   /** Wraps each attempt: the per-host slot and delay. */
   gate<T>(operation: () => Operation<T>): Operation<T>;
+  /** A retryable response said how long to wait (`Retry-After`): hold the host back that long. */
+  backoff?(ms: number): Operation<void>;
 }
 
 /** Internal to the crawl. What came back for one URL after retries. */
@@ -64,6 +66,9 @@ export function* fetchPage(
       const waitMs = result.retryAfterMs ?? backoff(attempt);
       if (!retryable || attempt > settings.retries || waitMs > settings.maxRetryAfterMs) {
         return { ...result.fetched, retries, elapsedMs };
+      }
+      if (result.retryAfterMs !== undefined && settings.backoff !== undefined) {
+        yield* settings.backoff(result.retryAfterMs);
       }
       yield* sleep(waitMs);
     } else {

@@ -470,6 +470,102 @@ export class CrawlStore {
     return row?.n ?? 0;
   }
 
+  /**
+   * Take one of `host`'s `perHost` slots for `worker`, shared by every process of the crawl,
+   * if one is free and the host's delay has passed; the next start on the host is then
+   * `delayMs` away. A slot is held until released, or for `holdMs` at most (its holder died).
+   * Otherwise says how long to wait (`waitMs`) or, when every slot is taken, who holds them.
+   */
+  *acquireHostSlot(
+    crawl: number,
+    host: string,
+    worker: string,
+    perHost: number,
+    delayMs: number,
+    holdMs: number,
+  ): Operation<
+    { slot: number } | { waitMs: number } | { holders: { slot: number; holder: string }[] }
+  > {
+    return yield* this.db.transaction(function* (tx) {
+      // The host's row is locked until the commit: its slots are handed out one at a time.
+      const [gate] = yield* tx.query<{ wait: number }>(
+        sql`insert into hosts (crawl, host) values (${crawl}, ${host})
+            on conflict (crawl, host) do update set host = excluded.host
+            returning (case when hosts.next_start <= clock_timestamp() then 0
+                      else ceil(extract(epoch from hosts.next_start - clock_timestamp()) * 1000)
+                      end)::float8 as wait`,
+      );
+      const wait = Number(gate?.wait ?? 0);
+      if (wait > 0) return { waitMs: wait };
+      const [took] = yield* tx.query<{ slot: number }>(
+        sql`with free as (
+              select g.slot from generate_series(0, ${perHost}::int - 1) as g(slot)
+              where not exists (
+                select 1 from host_slots s
+                where s.crawl = ${crawl} and s.host = ${host} and s.slot = g.slot
+                  and s.holder is not null and s.held_until > clock_timestamp())
+              order by g.slot limit 1
+            ), took as (
+              insert into host_slots (crawl, host, slot, holder, held_until)
+              select ${crawl}::int, ${host}::text, slot, ${worker}::text,
+                     clock_timestamp() + (${holdMs}::int * interval '1 millisecond')
+              from free
+              on conflict (crawl, host, slot) do update
+                set holder = excluded.holder, held_until = excluded.held_until
+              returning slot
+            ), moved as (
+              update hosts set next_start = clock_timestamp() + (${delayMs}::int * interval '1 millisecond')
+              where crawl = ${crawl} and host = ${host} and exists (select 1 from took)
+              returning 1
+            )
+            select slot from took`,
+      );
+      if (took !== undefined) return { slot: took.slot };
+      const holders = yield* tx.query<{ slot: number; holder: string }>(
+        sql`select slot, holder from host_slots
+            where crawl = ${crawl} and host = ${host} and holder is not null
+              and held_until > clock_timestamp()`,
+      );
+      return { holders };
+    });
+  }
+
+  /**
+   * Give back a slot {@link CrawlStore.acquireHostSlot} handed to `holder`; with `delayMs`, the
+   * host's next request also waits that long after this one ended (not only after it started),
+   * so that no two requests arrive closer than the delay, whatever each took to travel.
+   */
+  *releaseHostSlot(
+    crawl: number,
+    host: string,
+    slot: number,
+    holder: string,
+    delayMs = 0,
+  ): Operation<void> {
+    yield* this.db.query(
+      sql`with freed as (
+            update host_slots set holder = null, held_until = null
+            where crawl = ${crawl} and host = ${host} and slot = ${slot} and holder = ${holder}
+            returning 1
+          )
+          update hosts
+          set next_start = greatest(next_start,
+                clock_timestamp() + (${delayMs}::int * interval '1 millisecond'))
+          where crawl = ${crawl} and host = ${host} and ${delayMs}::int > 0
+            and exists (select 1 from freed)`,
+    );
+  }
+
+  /** No request to `host` starts for `ms` from now (a 429 or 503 asked to wait), in any process. */
+  *delayHost(crawl: number, host: string, ms: number): Operation<void> {
+    yield* this.db.query(
+      sql`insert into hosts (crawl, host, next_start)
+          values (${crawl}, ${host}, clock_timestamp() + (${Math.ceil(ms)}::int * interval '1 millisecond'))
+          on conflict (crawl, host) do update
+            set next_start = greatest(hosts.next_start, excluded.next_start)`,
+    );
+  }
+
   /** How many URLs are in each state. */
   *counts(crawl: number): Operation<CrawlCounts> {
     const rows = yield* this.db.query<{ state: keyof CrawlCounts; n: number }>(

@@ -47,10 +47,27 @@ export const SCHEMA = [
     to_url text not null,
     primary key (crawl, from_url, to_url)
   )`,
+  // Politeness shared by every process of a crawl: when each host may next be fetched, and
+  // who holds its slots (at most the crawl's per-host limit of them at once).
+  sql`create table if not exists hosts (
+    crawl int not null references crawls (id) on delete cascade,
+    host text not null,
+    next_start timestamptz not null default 'epoch',
+    primary key (crawl, host)
+  )`,
+  sql`create table if not exists host_slots (
+    crawl int not null,
+    host text not null,
+    slot int not null,
+    holder text,
+    held_until timestamptz,
+    primary key (crawl, host, slot),
+    foreign key (crawl, host) references hosts (crawl, host) on delete cascade
+  )`,
 ];
 
 /** The relations {@link SCHEMA} creates, by name. */
-const RELATIONS = ["crawls", "urls", "urls_frontier", "pages", "links"];
+const RELATIONS = ["crawls", "urls", "urls_frontier", "pages", "links", "hosts", "host_slots"];
 
 /**
  * Internal. Create the tables if they are missing, in one transaction. Several processes
