@@ -48,8 +48,7 @@ await main(function* () {
     name: `shop-${Date.now()}`,
     seeds: [`${origin}/`],
     handler: router,
-    itemSchema: (item) =>
-      Number.isFinite((item as Product).price) || "price must be a number",
+    itemSchema: (item) => Number.isFinite((item as Product).price) || "price must be a number",
   });
   const items = yield* readItems(store, result.crawl.id);
   for (const { url, item, error } of items) console.log(url, JSON.stringify(item), error ?? "");

@@ -13,9 +13,12 @@ export const PRODUCTS = [
 const categories = [...new Set(PRODUCTS.map((p) => p.category))];
 const slug = (text: string) => text.toLowerCase().replace(/\W+/g, "-");
 const html = (title: string, body: string) =>
-  new Response(`<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`, {
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
+  new Response(
+    `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`,
+    {
+      headers: { "content-type": "text/html; charset=utf-8" },
+    },
+  );
 
 /** A tiny shop on a free loopback port: a home page, one listing per category, product pages. */
 export function* useShop(): Operation<string> {
