@@ -199,6 +199,29 @@ for (const target of targets) {
       SLOW,
     );
 
+    if (target.label === "a PGlite data directory") {
+      it(
+        "refuses a second process on the data directory of a running crawl, naming the first",
+        function* () {
+          const db = yield* target.use();
+          const name = `locked-${randomUUID()}`;
+          const server = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+          const args = ["crawl", `${server.origin}/`, "--name", name, "--db", db];
+          const first = yield* useCli([...args, "--progress", "50", "--delay", "20"]);
+          yield* first.line(atLeast(1));
+          const second = yield* scoped(function* () {
+            const cli = yield* useCli(args);
+            return { ...(yield* cli.exit), stderr: cli.stderr };
+          });
+          expect(second.code, second.stderr).toBe(1);
+          expect(second.stderr.trim().split("\n")).toHaveLength(1);
+          expect(second.stderr).toContain(`in use by process ${first.pid} on`);
+          expect(first.running).toBe(true);
+        },
+        SLOW,
+      );
+    }
+
     it(
       "exits 130 on Ctrl-C with no URL left leased",
       function* () {

@@ -17,6 +17,8 @@ export interface CliProcess {
   readonly exit: Operation<CliExit>;
   /** Whether the process has not exited yet. */
   readonly running: boolean;
+  /** Its process id. */
+  readonly pid: number;
   /** Wait for a line of stderr that `accept` returns a value for; fails if the process ends first. */
   line<T>(accept: (line: string) => T | undefined): Operation<T>;
   kill(signal: NodeJS.Signals): void;
@@ -56,6 +58,7 @@ export function useCli(args: string[]): Operation<CliProcess> {
         get stderr() {
           return stderr;
         },
+        pid: child.pid!,
         get running() {
           return child.exitCode === null && child.signalCode === null;
         },

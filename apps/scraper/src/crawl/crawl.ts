@@ -47,7 +47,7 @@ export interface ExtractorInput {
 
 /**
  * Turns a page into the JSON item stored in `pages.item`; `undefined` stores nothing. It may
- * return a promise. An extractor that throws marks that page's error `extractor`.
+ * return a promise. An extractor that throws marks that page's error `extractor: <its message>`.
  */
 export type Extractor = (page: ExtractorInput) => unknown;
 
@@ -372,8 +372,9 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
       maxRedirects: options.maxRedirects ?? 5,
       maxRetryAfterMs: 60_000,
       *allowsUrl(final) {
-        if (!allows(final) && new URL(final).host !== target.host) return false;
-        return !(yield* reachesPrivate(final));
+        if (yield* reachesPrivate(final)) return "unsafe-redirect";
+        if (!allows(final) && new URL(final).host !== target.host) return "out-of-scope";
+        return true;
       },
       gate: (operation) => gate.run(target.host, hostDelay, operation),
       backoff: (ms) => gate.backoff(target.host, ms),
@@ -404,8 +405,10 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
         const html = decodeBody(body, charsetOf(fetched.contentType));
         const input = { url: url.url, status: fetched.status, html, facts };
         page.item = (yield* settle(options.extractor(input))) ?? null;
-      } catch {
-        page.error = "extractor";
+      } catch (error) {
+        // The code first, so that errors group by kind; then what the extractor said.
+        const message = error instanceof Error ? error.message : String(error);
+        page.error = `extractor: ${message.split("\n")[0]!.slice(0, 200)}`;
       }
     }
     let handled: HandlerOutcome | undefined;

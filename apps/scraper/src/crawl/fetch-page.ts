@@ -13,8 +13,11 @@ export interface FetchSettings {
   maxRedirects: number;
   /** The longest Retry-After honoured; a longer one ends the retries. */
   maxRetryAfterMs: number;
-  /** Whether a response that came from `url` after redirects may be used. */
-  allowsUrl(url: string): Operation<boolean>;
+  /**
+   * Whether a response that came from `url` after redirects may be used: true, or the error
+   * code to record (`false` means `unsafe-redirect`).
+   */
+  allowsUrl(url: string): Operation<boolean | "out-of-scope" | "unsafe-redirect">;
   /** Wraps each attempt: the per-host slot and delay. */
   gate<T>(operation: () => Operation<T>): Operation<T>;
   /** A retryable response said how long to wait (`Retry-After`): hold the host back that long. */
@@ -113,8 +116,13 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
     maxResponseBytes: settings.maxBytes,
   });
   const finalUrl = response.url;
-  if (finalUrl !== url && !(yield* settings.allowsUrl(finalUrl))) {
-    return { kind: "error", error: "unsafe-redirect", retryable: false };
+  if (finalUrl !== url) {
+    // A code says why: out of the crawl's scope, or onto a private address.
+    const allowed = yield* settings.allowsUrl(finalUrl);
+    if (allowed !== true) {
+      const error = allowed === false ? "unsafe-redirect" : allowed;
+      return { kind: "error", error, retryable: false };
+    }
   }
   const header = response.headers["content-type"];
   const contentType = (Array.isArray(header) ? header[0] : header) ?? null;

@@ -44,4 +44,20 @@ describe("createUrlFilter()", () => {
       false,
     ]);
   });
+
+  it("keeps a seed's www. variant in scope (a seed redirecting there ended the crawl)", function* () {
+    const allows = createUrlFilter({ seeds: ["http://example.com/"] });
+    expect(allows("https://www.example.com/a")).toBe(true);
+    expect(allows("https://docs.example.com/a")).toBe(false);
+    const back = createUrlFilter({ seeds: ["https://www.example.com/"] });
+    expect(back("https://example.com/a")).toBe(true);
+  });
+
+  it("admits the domains of allowDomains and their subdomains, and nothing else", function* () {
+    const allows = createUrlFilter({ seeds: ["https://a.test/"], allowDomains: ["example.com"] });
+    expect(allows("https://example.com/")).toBe(true);
+    expect(allows("https://docs.example.com/x")).toBe(true);
+    expect(allows("https://notexample.com/")).toBe(false);
+    expect(allows("https://example.com.evil.test/")).toBe(false);
+  });
 });

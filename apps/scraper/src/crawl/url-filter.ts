@@ -52,6 +52,11 @@ export function isPrivateHost(hostname: string): boolean {
   return false;
 }
 
+/** `www.example.com` for `example.com` and the other way round (the port kept). */
+function wwwVariant(host: string): string {
+  return host.startsWith("www.") ? host.slice(4) : `www.${host}`;
+}
+
 /** Internal. A glob (`*` any run, `?` one character) or `/regex/flags`, as a RegExp. */
 export function compilePattern(pattern: string): RegExp {
   const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
@@ -68,8 +73,8 @@ export function compilePattern(pattern: string): RegExp {
 }
 
 /**
- * Make the predicate that keeps a crawl in bounds: http(s) only, the seeds' hosts unless
- * `followExternal`, include/exclude patterns, and never from the public internet into a
+ * Make the predicate that keeps a crawl in bounds: http(s) only, the seeds' hosts (and their
+ * `www.` variants) and `allowDomains` unless `followExternal`, include/exclude patterns, and never from the public internet into a
  * loopback or private address unless a seed is on one.
  *
  * @example
@@ -87,7 +92,9 @@ export function compilePattern(pattern: string): RegExp {
  */
 export function createUrlFilter(options: UrlFilterOptions): (url: string) => boolean {
   const seeds = options.seeds.map((seed) => new URL(seed));
-  const hosts = new Set(seeds.map((seed) => seed.host));
+  // A site's www. variant is the site: a seed that redirects there (often with http -> https,
+  // which keeps the host) stays in scope.
+  const hosts = new Set(seeds.flatMap((seed) => [seed.host, wwwVariant(seed.host)]));
   const domains = (options.allowDomains ?? []).map((d) => d.replace(/^\./, "").toLowerCase());
   const inDomains = (hostname: string) =>
     domains.some((d) => hostname === d || hostname.endsWith(`.${d}`));

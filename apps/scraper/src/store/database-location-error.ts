@@ -1,7 +1,8 @@
 /**
  * A `--db` / `useDatabase()` location that cannot be used: `kind` says why.
  * `unsupported` is a URL of another database (`mysql://...`), `unusable` a data directory that
- * cannot be created or written, `unreachable` a server that cannot be connected to.
+ * cannot be created or written, `unreachable` a server that cannot be connected to, `locked`
+ * a data directory another process has open.
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ export class DatabaseLocationError extends Error {
   override name = "DatabaseLocationError";
   constructor(
     readonly location: string,
-    readonly kind: "unsupported" | "unusable" | "unreachable",
+    readonly kind: "unsupported" | "unusable" | "unreachable" | "locked",
     reason: string,
   ) {
     super(`--db ${JSON.stringify(location)}: ${reason}`);

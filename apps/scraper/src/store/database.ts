@@ -82,6 +82,18 @@ export function useDatabase(location: DatabaseLocation = "memory://"): Operation
       // A server is connected to lazily: find out now, not in the middle of the first query.
       if (db.backend === "server") yield* db.query(sql`select 1`);
     } catch (error) {
+      const holder = error as { code?: unknown; holder?: { pid: number; host: string } };
+      if (holder.code === "PG_DATA_DIR_LOCKED") {
+        const who =
+          holder.holder === undefined
+            ? "another process"
+            : `process ${holder.holder.pid} on ${holder.holder.host}`;
+        throw new DatabaseLocationError(
+          location,
+          "locked",
+          `in use by ${who}: an embedded database is opened by one process at a time (share a crawl through a postgres:// --db)`,
+        );
+      }
       const reason = (error as Error).message ?? String(error);
       throw new DatabaseLocationError(location, "unreachable", reason.split("\n")[0]!);
     }
