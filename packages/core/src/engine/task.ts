@@ -651,10 +651,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     value: unknown,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
-    if (chain !== undefined) {
+    if (!result.done) {
+      // Asynchronous cleanup started. Even when it runs in the body's own frame (no chain
+      // below), the task is now unwinding: a later unwind must not cut that cleanup short.
       const extras = this.more();
-      if (extras.frames === undefined) extras.frames = chain;
-      else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      if (extras.frames === undefined) extras.frames = chain ?? [iterator];
+      else if (chain !== undefined)
+        for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
     }
     return result as IteratorResult<Instruction, T>;
   }
