@@ -1,4 +1,4 @@
-import { HaltError, MissingContextError } from "../errors.js";
+import { HaltError, MissingContextError, ScopeClosedError } from "../errors.js";
 import type { Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
@@ -63,7 +63,8 @@ export interface ChildNode {
   /** OK, ERR or HALTED once done. */
   outcome: number;
   result: unknown;
-  halt(): unknown;
+  /** Start halting; `done` tells when it has ended. */
+  requestHalt(): void;
   addWaiter(waiter: Waiter): void;
 }
 
@@ -220,7 +221,7 @@ export class ScopeNode implements Scope {
         done(error, failed);
         return;
       }
-      child.halt();
+      child.requestHalt();
       if (!child.done) {
         child.addWaiter(this);
         return;
@@ -267,15 +268,8 @@ interface TaskExtras {
    * to the one in cleanup, which the engine then drives directly (see frames.ts).
    */
   frames: Iterator<unknown>[] | undefined;
-}
-
-/** Thrown when a task is started in a scope that has already ended. */
-export class ScopeClosedError extends Error {
-  readonly code = "scope-closed";
-  override name = "ScopeClosedError";
-  constructor() {
-    super("cannot start a task in a scope that has ended");
-  }
+  /** `task.halt`, bound to the task the first time it is read. */
+  halt: (() => Future<void>) | undefined;
 }
 
 class SpawnIn<T> extends InstructionOperation<Task<T>> {
@@ -388,6 +382,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       promiseWait: undefined,
       unwindTarget: undefined,
       frames: undefined,
+      halt: undefined,
     };
     return this.extras;
   }
@@ -539,13 +534,27 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     }
   }
 
-  /** Request a halt; the returned future settles when the task has finished its cleanup. */
-  halt(): Future<void> {
+  /**
+   * Request a halt; the returned future settles when the task has finished its cleanup. Bound
+   * to its task, so `run(task.halt)` or `setTimeout(task.halt)` halt this task.
+   */
+  get halt(): () => Future<void> {
+    const extras = this.more();
+    if (extras.halt === undefined) {
+      extras.halt = () => {
+        this.requestHalt();
+        return new HaltFuture(this);
+      };
+    }
+    return extras.halt;
+  }
+
+  /** Internal. Start halting (the engine's own halts use this, with no future to make). */
+  requestHalt(): void {
     if (this.state !== SETTLED && (this.flags & HALTED) === 0) {
       this.flags |= HALTED;
       this.unwind();
     }
-    return new HaltFuture(this);
   }
 
   /** Internal. Take steps until the task suspends, finishes, or the slice is used up. */
@@ -636,7 +645,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   /** Call the operation function and keep its iterator; false if it threw (the task is over). */
   private start(): boolean {
     try {
-      const made = (this.body as () => Operation<T>)();
+      // Called as a plain function: an operation function is not a method of the task.
+      const operation = this.body as () => Operation<T>;
+      const made = operation();
       if (isNativeGenerator(made)) {
         this.flags |= NATIVE;
         this.body = made as unknown as Iterator<Instruction, T, unknown>;
