@@ -668,12 +668,21 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
     if (!result.done) {
-      // Asynchronous cleanup started. Even when it runs in the body's own frame (no chain
-      // below), the task is now unwinding: a later unwind must not cut that cleanup short.
+      // Asynchronous cleanup started, and a later unwind must not cut it short, even when it
+      // runs in the body's own frame (a chain of one).
       const extras = this.more();
-      if (extras.frames === undefined) extras.frames = chain ?? [iterator];
-      else if (chain !== undefined)
-        for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      if (chain !== undefined) {
+        if (extras.frames === undefined) extras.frames = chain;
+        else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      } else if (
+        extras.frames === undefined &&
+        (extras.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK
+      ) {
+        // The frames are hidden (frozen intrinsics). Only an unwind of the whole task is known
+        // to go on to the body's end; one that stops at a trap hands the body back to normal
+        // running, and must not leave it marked as unwinding.
+        extras.frames = [iterator];
+      }
     }
     return result as IteratorResult<Instruction, T>;
   }
