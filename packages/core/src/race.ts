@@ -34,6 +34,8 @@ export function race<T extends Operation<unknown>>(
         try {
           winner.resolve((yield* operation) as Yielded<T>);
         } catch (error) {
+          // A loser's cleanup that throws after the race is decided is a failure of its own.
+          if (winner.settled) throw error;
           winner.reject(error);
         }
       });

@@ -1,4 +1,5 @@
 import { HaltError, MissingContextError, ScopeClosedError } from "../errors.js";
+import { suppress } from "../suppressed.js";
 import type { Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
@@ -232,10 +233,11 @@ export class ScopeNode implements Scope {
 
   private noteChildOutcome(child: ChildNode): void {
     const destruction = this.destruction!;
-    if (child.outcome === ERR && !destruction.failed) {
+    if (child.outcome !== ERR) return;
+    if (!destruction.failed) {
       destruction.failed = true;
       destruction.error = child.result;
-    }
+    } else suppress(destruction.error, child.result);
   }
 
   /** Internal. A child this scope was waiting on during `destroy` has settled. */
@@ -435,13 +437,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       if (this.outcome !== ERR) {
         this.outcome = ERR;
         this.result = error;
-      }
+      } else suppress(this.result, error);
       return;
     }
     if ((this.flags & RAISED) === 0) {
       this.flags |= RAISED;
       this.more().raisedError = error;
-    }
+    } else suppress(this.extras!.raisedError, error);
     this.unwind();
   }
 
@@ -519,7 +521,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             if ((this.flags & RAISED) === 0) {
               this.flags |= RAISED;
               this.more().raisedError = error;
-            }
+            } else suppress(this.extras!.raisedError, error);
           }
         }
         scheduler.schedule(this);
@@ -722,12 +724,14 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.state = UNWOUND;
     this.body = undefined;
     this.teardown = undefined;
-    if (!ok) {
-      this.outcome = ERR;
-      this.result = value;
-    } else if ((this.flags & RAISED) !== 0) {
+    if ((this.flags & RAISED) !== 0) {
+      // A child's failure unwound the body: it is the first failure, whatever the unwind threw.
       this.outcome = ERR;
       this.result = this.extras!.raisedError;
+      if (!ok) suppress(this.result, value);
+    } else if (!ok) {
+      this.outcome = ERR;
+      this.result = value;
     } else {
       this.outcome = OK;
       this.result = value;
@@ -740,7 +744,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         if (failed && this.outcome !== ERR) {
           this.outcome = ERR;
           this.result = error;
-        }
+        } else if (failed) suppress(this.result, error);
         this.settle();
       });
     }
