@@ -42,6 +42,7 @@ export * from "./spawn.js";
 export * from "./stream.js";
 export * from "./supervise.js";
 export * from "./supervisor-group.js";
+export { suppressedErrors } from "./suppressed.js";
 export * from "./suspend.js";
 export { type TaskGroup, TaskGroupError, taskGroup } from "./task-group.js";
 export * from "./timeout.js";

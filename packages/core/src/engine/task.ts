@@ -1,6 +1,7 @@
-import { HaltError, MissingContextError } from "../errors.js";
+import { HaltError, MissingContextError, ScopeClosedError } from "../errors.js";
 import type { Decoratable } from "../experimental/create-api.js";
 import { InvalidApiError } from "../experimental/invalid-api-error.js";
+import { suppress } from "../suppressed.js";
 import type { Api, Around, Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
@@ -65,7 +66,8 @@ export interface ChildNode {
   /** OK, ERR or HALTED once done. */
   outcome: number;
   result: unknown;
-  halt(): unknown;
+  /** Start halting; `done` tells when it has ended. */
+  requestHalt(): void;
   addWaiter(waiter: Waiter): void;
 }
 
@@ -77,6 +79,16 @@ export const OUTCOME_HALTED = 2;
 function runTeardown(teardown: Teardown): void {
   if (typeof teardown === "function") teardown();
   else teardown.cancel();
+}
+
+function ignore(): void {}
+
+/**
+ * Internal. Whether `task` ended because it was halted (not because its body threw a
+ * `HaltError` of some other task's).
+ */
+export function haltedItself(task: Task<unknown>): boolean {
+  return (task as TaskImpl).outcome === HALTED_OUTCOME;
 }
 
 /** The operation of {@link TaskImpl.dormant}, which is never started. */
@@ -119,8 +131,13 @@ export class ScopeNode implements Scope {
     this.flags = closed ? this.flags | CLOSED : this.flags & ~CLOSED;
   }
 
-  /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
-  raise(_error: unknown): void {}
+  /**
+   * A child failed on its own. Plain scopes leave the error to whoever awaits the task; when
+   * nobody does, it surfaces as an unhandled promise rejection.
+   */
+  raise(_error: unknown, child?: TaskImpl): void {
+    child?.surfaceIfUnobserved();
+  }
 
   run<T>(operation: () => Operation<T>): Task<T> {
     const task = this.create(operation, false);
@@ -215,7 +232,7 @@ export class ScopeNode implements Scope {
         done(error, failed);
         return;
       }
-      child.halt();
+      child.requestHalt();
       if (!child.done) {
         child.addWaiter(this);
         return;
@@ -226,10 +243,11 @@ export class ScopeNode implements Scope {
 
   private noteChildOutcome(child: ChildNode): void {
     const destruction = this.destruction!;
-    if (child.outcome === ERR && !destruction.failed) {
+    if (child.outcome !== ERR) return;
+    if (!destruction.failed) {
       destruction.failed = true;
       destruction.error = child.result;
-    }
+    } else suppress(destruction.error, child.result);
   }
 
   /** Internal. A child this scope was waiting on during `destroy` has settled. */
@@ -262,15 +280,8 @@ interface TaskExtras {
    * to the one in cleanup, which the engine then drives directly (see frames.ts).
    */
   frames: Iterator<unknown>[] | undefined;
-}
-
-/** Thrown when a task is started in a scope that has already ended. */
-export class ScopeClosedError extends Error {
-  readonly code = "scope-closed";
-  override name = "ScopeClosedError";
-  constructor() {
-    super("cannot start a task in a scope that has ended");
-  }
+  /** `task.halt`, bound to the task the first time it is read. */
+  halt: (() => Future<void>) | undefined;
 }
 
 class SpawnIn<T> extends InstructionOperation<Task<T>> {
@@ -383,6 +394,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       promiseWait: undefined,
       unwindTarget: undefined,
       frames: undefined,
+      halt: undefined,
     };
     return this.extras;
   }
@@ -435,13 +447,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       if (this.outcome !== ERR) {
         this.outcome = ERR;
         this.result = error;
-      }
+      } else suppress(this.result, error);
       return;
     }
     if ((this.flags & RAISED) === 0) {
       this.flags |= RAISED;
       this.more().raisedError = error;
-    }
+    } else suppress(this.extras!.raisedError, error);
     this.unwind();
   }
 
@@ -519,7 +531,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             if ((this.flags & RAISED) === 0) {
               this.flags |= RAISED;
               this.more().raisedError = error;
-            }
+            } else suppress(this.extras!.raisedError, error);
           }
         }
         scheduler.schedule(this);
@@ -534,13 +546,27 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     }
   }
 
-  /** Request a halt; the returned future settles when the task has finished its cleanup. */
-  halt(): Future<void> {
+  /**
+   * Request a halt; the returned future settles when the task has finished its cleanup. Bound
+   * to its task, so `run(task.halt)` or `setTimeout(task.halt)` halt this task.
+   */
+  get halt(): () => Future<void> {
+    const extras = this.more();
+    if (extras.halt === undefined) {
+      extras.halt = () => {
+        this.requestHalt();
+        return new HaltFuture(this);
+      };
+    }
+    return extras.halt;
+  }
+
+  /** Internal. Start halting (the engine's own halts use this, with no future to make). */
+  requestHalt(): void {
     if (this.state !== SETTLED && (this.flags & HALTED) === 0) {
       this.flags |= HALTED;
       this.unwind();
     }
-    return new HaltFuture(this);
   }
 
   /** Internal. Take steps until the task suspends, finishes, or the slice is used up. */
@@ -631,7 +657,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   /** Call the operation function and keep its iterator; false if it threw (the task is over). */
   private start(): boolean {
     try {
-      const made = (this.body as () => Operation<T>)();
+      // Called as a plain function: an operation function is not a method of the task.
+      const operation = this.body as () => Operation<T>;
+      const made = operation();
       if (isNativeGenerator(made)) {
         this.flags |= NATIVE;
         this.body = made as unknown as Iterator<Instruction, T, unknown>;
@@ -652,12 +680,21 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
     if (!result.done) {
-      // Asynchronous cleanup started. Even when it runs in the body's own frame (no chain
-      // below), the task is now unwinding: a later unwind must not cut that cleanup short.
+      // Asynchronous cleanup started, and a later unwind must not cut it short, even when it
+      // runs in the body's own frame (a chain of one).
       const extras = this.more();
-      if (extras.frames === undefined) extras.frames = chain ?? [iterator];
-      else if (chain !== undefined)
-        for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      if (chain !== undefined) {
+        if (extras.frames === undefined) extras.frames = chain;
+        else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      } else if (
+        extras.frames === undefined &&
+        (extras.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK
+      ) {
+        // The frames are hidden (frozen intrinsics). Only an unwind of the whole task is known
+        // to go on to the body's end; one that stops at a trap hands the body back to normal
+        // running, and must not leave it marked as unwinding.
+        extras.frames = [iterator];
+      }
     }
     return result as IteratorResult<Instruction, T>;
   }
@@ -697,12 +734,14 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.state = UNWOUND;
     this.body = undefined;
     this.teardown = undefined;
-    if (!ok) {
-      this.outcome = ERR;
-      this.result = value;
-    } else if ((this.flags & RAISED) !== 0) {
+    if ((this.flags & RAISED) !== 0) {
+      // A child's failure unwound the body: it is the first failure, whatever the unwind threw.
       this.outcome = ERR;
       this.result = this.extras!.raisedError;
+      if (!ok) suppress(this.result, value);
+    } else if (!ok) {
+      this.outcome = ERR;
+      this.result = value;
     } else {
       this.outcome = OK;
       this.result = value;
@@ -715,7 +754,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         if (failed && this.outcome !== ERR) {
           this.outcome = ERR;
           this.result = error;
-        }
+        } else if (failed) suppress(this.result, error);
         this.settle();
       });
     }
@@ -738,7 +777,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
       );
     } else if (this.outcome === ERR && (this.flags & HALTED) === 0) {
-      this.parent!.raise(this.result);
+      this.parent!.raise(this.result, this);
     }
     const waiter = this.waiter;
     if (waiter !== undefined) {
@@ -754,6 +793,20 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       }
       if (extras.resolvePromise !== undefined) this.deliverPromise();
     }
+  }
+
+  /**
+   * Internal. A failure that no task joins and no promise handler awaits must not vanish: make
+   * the task's promise, already rejected, so that the runtime reports it as it reports any
+   * unhandled rejection (Node's `unhandledRejection`) unless a handler is attached in time.
+   */
+  surfaceIfUnobserved(): void {
+    if (this.waiter !== undefined) return;
+    const extras = this.extras;
+    if (extras !== undefined && (extras.promise !== undefined || extras.waiters !== undefined)) {
+      return;
+    }
+    void this.getPromise();
   }
 
   /** Internal. Be told when this task settles. */
@@ -782,6 +835,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (this.outcome === OK) task.resumeAt(epoch, NEXT, this.result);
     else if (this.outcome === ERR) task.resumeAt(epoch, THROW, this.result);
     else task.resumeAt(epoch, THROW, new HaltError());
+  }
+
+  /** Internal. The outcome is taken by a join: a rejected promise made for it is handled. */
+  observed(): void {
+    const promise = this.extras?.promise;
+    if (promise !== undefined && this.outcome === ERR) promise.catch(ignore);
   }
 
   private deliverPromise(): void {
@@ -842,6 +901,7 @@ class Join<T> extends InstructionOperation<T> implements Waiter {
   }
   enter(waiting: TaskImpl): void {
     if (this.task.state === SETTLED) {
+      this.task.observed();
       this.task.deliverTo(waiting, waiting.epoch);
       return;
     }
