@@ -441,6 +441,14 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.more().name = name;
   }
 
+  /** Internal. Fail the task with `error` when its body is done (or attach it to the first). */
+  private failWith(error: unknown): void {
+    if ((this.flags & RAISED) === 0) {
+      this.flags |= RAISED;
+      this.more().raisedError = error;
+    } else suppress(this.extras!.raisedError, error);
+  }
+
   override raise(error: unknown): void {
     if (this.state === UNWOUND || this.state === SETTLED) {
       if (this.outcome !== ERR) {
@@ -731,8 +739,17 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     frames.pop();
     if (targetIndex >= 0 && frames.length - 1 >= targetIndex) {
       // The frame above is still unwinding: it gets the return (or the error) directly, as it
-      // would if the cleanup below it had been synchronous.
-      this.mode = ok ? RETURN : THROW;
+      // would if the cleanup below it had been synchronous. Except in a halt: an error thrown
+      // by cleanup then fails the task (first failure first) and the frames above go on
+      // returning, so no `catch` on the way can take the error for the end of the halt and
+      // carry on (retry() and supervise() would start over, and the halt never end).
+      if (ok || ((this.flags & HALTED) !== 0 && target === WHOLE_TASK)) {
+        if (!ok) this.failWith(value);
+        this.mode = RETURN;
+        this.value = ok ? value : undefined;
+        return true;
+      }
+      this.mode = THROW;
     } else {
       // Above the trap that asked for this unwind the frames run normally again: resume from
       // the frame where the unwind started (the body, or the cleanup that entered the trap),
