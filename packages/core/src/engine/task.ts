@@ -13,12 +13,14 @@ export const THROW = 1;
 export const RETURN = 2;
 export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
 
-// Task states.
+// Task states, in order (exported for inspect.ts, which reads them).
 const IDLE = 0; // created and queued, first step not taken
 const RUNNING = 1; // inside the generator or an instruction's enter()
-const SUSPENDED = 2; // waiting for an instruction to resume it
+/** Internal. Waiting for an instruction to resume it. */
+export const SUSPENDED = 2;
 const READY = 3; // resumed and queued
-const UNWOUND = 4; // body finished; halting children
+/** Internal. The body has finished; its children are being halted. */
+export const UNWOUND = 4;
 const SETTLED = 5; // outcome known and delivered
 
 // Flags: booleans packed into one field, so a task stays small.
