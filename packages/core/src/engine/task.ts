@@ -74,6 +74,8 @@ export interface ChildNode {
   result: unknown;
   /** Start halting; `done` tells when it has ended. */
   requestHalt(): void;
+  /** Start halting, and get a future of the end. */
+  halt(): PromiseLike<void>;
   addWaiter(waiter: Waiter): void;
 }
 
@@ -734,7 +736,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.finishBody(ok, value);
       return false;
     }
-    const unwinds = extras.unwinds!;
+    const unwinds = extras!.unwinds!;
     const { target, base } = unwinds[unwinds.length - 1]!;
     const targetIndex =
       target === WHOLE_TASK ? base : frames.indexOf(target.frame as Iterator<unknown>);
