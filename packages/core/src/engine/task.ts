@@ -15,12 +15,14 @@ export const THROW = 1;
 export const RETURN = 2;
 export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
 
-// Task states.
+// Task states, in order (exported for inspect.ts, which reads them).
 const IDLE = 0; // created and queued, first step not taken
 const RUNNING = 1; // inside the generator or an instruction's enter()
-const SUSPENDED = 2; // waiting for an instruction to resume it
+/** Internal. Waiting for an instruction to resume it. */
+export const SUSPENDED = 2;
 const READY = 3; // resumed and queued
-const UNWOUND = 4; // body finished; halting children
+/** Internal. The body has finished; its children are being halted. */
+export const UNWOUND = 4;
 const SETTLED = 5; // outcome known and delivered
 
 // Flags: booleans packed into one field, so a task stays small.
@@ -49,6 +51,12 @@ export interface UnwindTarget {
 
 const WHOLE_TASK: UnwindTarget = { depth: -1, frame: undefined };
 
+/** Internal. An unwind in progress: how far it goes, and the frame it started from. */
+interface Unwind {
+  target: UnwindTarget;
+  base: number;
+}
+
 /** Internal. Undo work of the instruction a task is suspended on. */
 export type Teardown = (() => void) | { cancel(): void };
 
@@ -68,6 +76,8 @@ export interface ChildNode {
   result: unknown;
   /** Start halting; `done` tells when it has ended. */
   requestHalt(): void;
+  /** Start halting, and get a future of the end. */
+  halt(): PromiseLike<void>;
   addWaiter(waiter: Waiter): void;
 }
 
@@ -274,7 +284,12 @@ interface TaskExtras {
   provideTo: TaskImpl | undefined;
   provideEpoch: number;
   promiseWait: PromiseWait | undefined;
-  unwindTarget: UnwindTarget | undefined;
+  /**
+   * The unwinds in progress, outermost first: each goes up to its target, and starts at frame
+   * `base` of `frames` (0: the body). One starts above 0 when cleanup that is already running
+   * enters a trap scope whose child then fails.
+   */
+  unwinds: Unwind[] | undefined;
   /**
    * While asynchronous cleanup runs during an unwind: the generator frames from the body down
    * to the one in cleanup, which the engine then drives directly (see frames.ts).
@@ -392,7 +407,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       provideTo: undefined,
       provideEpoch: 0,
       promiseWait: undefined,
-      unwindTarget: undefined,
+      unwinds: undefined,
       frames: undefined,
       halt: undefined,
     };
@@ -425,12 +440,10 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
   }
 
+  /** The target of the innermost unwind in progress. */
   private get unwindTarget(): UnwindTarget | undefined {
-    return this.extras?.unwindTarget;
-  }
-
-  private set unwindTarget(target: UnwindTarget | undefined) {
-    if (target !== undefined || this.extras !== undefined) this.more().unwindTarget = target;
+    const unwinds = this.extras?.unwinds;
+    return unwinds === undefined ? undefined : unwinds[unwinds.length - 1]!.target;
   }
 
   /** Optional label for inspection. */
@@ -440,6 +453,14 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   set name(name: string | undefined) {
     this.more().name = name;
+  }
+
+  /** Internal. Fail the task with `error` when its body is done (or attach it to the first). */
+  private failWith(error: unknown): void {
+    if ((this.flags & RAISED) === 0) {
+      this.flags |= RAISED;
+      this.more().raisedError = error;
+    } else suppress(this.extras!.raisedError, error);
   }
 
   override raise(error: unknown): void {
@@ -499,11 +520,28 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * as `target` (default: the whole task).
    */
   unwind(target: UnwindTarget = WHOLE_TASK): void {
-    const current = this.unwindTarget;
-    if (current === undefined || target.depth < current.depth) this.unwindTarget = target;
-    // Already unwinding through asynchronous cleanup: it runs to the end, then goes as far
-    // as the widest target asked for.
-    if (this.extras?.frames !== undefined) return;
+    const extras = this.more();
+    const unwinds = extras.unwinds;
+    const frames = extras.frames;
+    if (unwinds === undefined) {
+      extras.unwinds = [{ target, base: 0 }];
+    } else {
+      // Which unwind in progress does the target belong to? The one whose frames hold it.
+      const index =
+        target === WHOLE_TASK ? 0 : (frames?.indexOf(target.frame as Iterator<unknown>) ?? -1);
+      if (frames === undefined || index >= 0) {
+        let k = unwinds.length - 1;
+        while (k > 0 && unwinds[k]!.base > index) k--;
+        if (target.depth < unwinds[k]!.target.depth) unwinds[k]!.target = target;
+        // Already unwinding through asynchronous cleanup: it runs to the end, then goes as
+        // far as the widest target asked for.
+        if (frames !== undefined) return;
+      } else {
+        // A trap entered by the cleanup now running, whose child failed: unwind from the frame
+        // running now down to that trap, then go back to the cleanup (frameFinished).
+        unwinds.push({ target, base: frames.length });
+      }
+    }
     switch (this.state) {
       case IDLE:
         this.body = undefined;
@@ -686,10 +724,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       if (chain !== undefined) {
         if (extras.frames === undefined) extras.frames = chain;
         else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
-      } else if (
-        extras.frames === undefined &&
-        (extras.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK
-      ) {
+      } else if (extras.frames === undefined && (this.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK) {
         // The frames are hidden (frozen intrinsics). Only an unwind of the whole task is known
         // to go on to the body's end; one that stops at a trap hands the body back to normal
         // running, and must not leave it marked as unwinding.
@@ -704,26 +739,38 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * the outcome was handed to the frame above, whose step the loop takes next.
    */
   private frameFinished(ok: boolean, value: unknown): boolean {
-    const frames = this.extras?.frames;
+    const extras = this.extras;
+    const frames = extras?.frames;
     if (frames === undefined || frames.length === 1) {
-      if (frames !== undefined) this.extras!.frames = undefined;
-      this.unwindTarget = undefined;
+      if (extras !== undefined) extras.frames = extras.unwinds = undefined;
       this.finishBody(ok, value);
       return false;
     }
-    const target = this.unwindTarget ?? WHOLE_TASK;
+    const unwinds = (extras as TaskExtras).unwinds!;
+    const { target, base } = unwinds[unwinds.length - 1]!;
     const targetIndex =
-      target === WHOLE_TASK ? 0 : frames.indexOf(target.frame as Iterator<unknown>);
+      target === WHOLE_TASK ? base : frames.indexOf(target.frame as Iterator<unknown>);
     frames.pop();
     if (targetIndex >= 0 && frames.length - 1 >= targetIndex) {
       // The frame above is still unwinding: it gets the return (or the error) directly, as it
-      // would if the cleanup below it had been synchronous.
-      this.mode = ok ? RETURN : THROW;
+      // would if the cleanup below it had been synchronous. Except in a halt: an error thrown
+      // by cleanup then fails the task (first failure first) and the frames above go on
+      // returning, so no `catch` on the way can take the error for the end of the halt and
+      // carry on (retry() and supervise() would start over, and the halt never end).
+      if (ok || ((this.flags & HALTED) !== 0 && target === WHOLE_TASK)) {
+        if (!ok) this.failWith(value);
+        this.mode = RETURN;
+        this.value = ok ? value : undefined;
+        return true;
+      }
+      this.mode = THROW;
     } else {
       // Above the trap that asked for this unwind the frames run normally again: resume from
-      // the top, and the trap's error reaches them through their own `yield*`.
-      this.extras!.frames = undefined;
-      this.unwindTarget = undefined;
+      // the frame where the unwind started (the body, or the cleanup that entered the trap),
+      // and the trap's error reaches the frames below it through their own `yield*`.
+      unwinds.pop();
+      if (base === 0) extras!.frames = extras!.unwinds = undefined;
+      else frames.length = base;
       this.mode = ok ? NEXT : THROW;
     }
     this.value = value;
