@@ -1,5 +1,6 @@
 import { InstructionOperation } from "./engine/instruction.js";
 import { NEXT, type TaskImpl } from "./engine/task.js";
+import { realTimekeeper, timekeeperOf } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 
 class Sleep extends InstructionOperation<void> {
@@ -8,13 +9,19 @@ class Sleep extends InstructionOperation<void> {
   }
   enter(task: TaskImpl): void {
     const epoch = task.epoch;
-    const id = setTimeout(() => task.resumeAt(epoch, NEXT, undefined), this.ms);
-    task.teardown = () => clearTimeout(id);
+    const time = timekeeperOf(task);
+    if (time === realTimekeeper) {
+      const id = setTimeout(() => task.resumeAt(epoch, NEXT, undefined), this.ms);
+      task.teardown = () => clearTimeout(id);
+    } else {
+      task.teardown = time.setTimer(this.ms, () => task.resumeAt(epoch, NEXT, undefined));
+    }
   }
 }
 
 /**
- * Wait `ms` milliseconds. Halting the sleeping task clears the timer.
+ * Wait `ms` milliseconds (on the scope's {@link Timekeeper}: real time, or a test's virtual
+ * clock). Halting the sleeping task clears the timer.
  *
  * @example
  * ```ts

@@ -154,6 +154,11 @@ export class Scheduler {
     return now - this.sliceStart > SLICE_MS;
   }
 
+  /** Internal. Whether tasks are queued or stepping now; a test's virtual clock waits while so. */
+  get busy(): boolean {
+    return this.size > 0 || this.draining || this.paused;
+  }
+
   /** Stop draining until the event loop has had a turn. */
   yieldToEventLoop(): void {
     if (this.paused) return;
