@@ -18,6 +18,24 @@ export interface Lock {
   acquire(): Operation<void>;
   /** Run `operation` holding the lock; it is released when the operation ends in any way. */
   withLock<T>(operation: () => Operation<T>): Operation<T>;
+  /** Whether it is held and how many tasks wait for it. */
+  statistics(): LockStatistics;
+}
+
+/**
+ * What {@link Lock.statistics} reports.
+ *
+ * @example
+ * ```ts
+ * import { createLock, type LockStatistics } from "@skein/core";
+ *
+ * const stats: LockStatistics = createLock().statistics();
+ * console.log(stats); // { locked: false, waiting: 0 }
+ * ```
+ */
+export interface LockStatistics {
+  readonly locked: boolean;
+  readonly waiting: number;
 }
 
 /**
@@ -50,5 +68,9 @@ export function createLock(): Lock {
     },
     acquire: () => semaphore.acquire(),
     withLock: (operation) => semaphore.withPermit(operation),
+    statistics: () => ({
+      locked: semaphore.available === 0,
+      waiting: semaphore.statistics().waiting,
+    }),
   };
 }
