@@ -49,6 +49,7 @@ export * from "./supervise.js";
 export * from "./supervisor-group.js";
 export * from "./suspend.js";
 export { type TaskGroup, TaskGroupError, taskGroup } from "./task-group.js";
+export * from "./task-queue.js";
 export * from "./timekeeper.js";
 export * from "./timeout.js";
 export * from "./to-async-iterable.js";
