@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { HaltError } from "./errors.js";
+import { runProgram } from "./fixtures/program.js";
 import { run } from "./run.js";
 import { sleep } from "./sleep.js";
 import { suspend } from "./suspend.js";
@@ -53,5 +54,35 @@ describe("run()", () => {
     );
     expect(error).toBeInstanceOf(HaltError);
     expect(log).toEqual(["cleanup", "halted"]);
+  });
+
+  describe("a failure nobody awaits", () => {
+    const PROGRAM = new URL("./fixtures/unobserved-program.ts", import.meta.url);
+
+    it("surfaces as an unhandled rejection when the task of run() is never awaited", function* () {
+      const { status, stderr } = yield* runProgram(PROGRAM, "run");
+      expect(stderr).toContain("nobody awaited this failure");
+      expect(status).toBe(1);
+    }, 30_000);
+
+    it("surfaces as an unhandled rejection when the task of scope.run() is never awaited", function* () {
+      const { status, stderr } = yield* runProgram(PROGRAM, "scope");
+      expect(stderr).toContain("nobody awaited this failure");
+      expect(status).toBe(1);
+    }, 30_000);
+
+    it("stays quiet when the task is awaited", function* () {
+      const { status, stdout, stderr } = yield* runProgram(PROGRAM, "awaited");
+      expect(stdout).toBe("caught: nobody awaited this failure\n");
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+    }, 30_000);
+
+    it("stays quiet when another task joins it", function* () {
+      const { status, stdout, stderr } = yield* runProgram(PROGRAM, "joined");
+      expect(stdout).toBe("joined: nobody awaited this failure\n");
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+    }, 30_000);
   });
 });

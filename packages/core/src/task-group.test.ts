@@ -1,9 +1,11 @@
 import { expect } from "vitest";
 import { createEvent } from "./event.js";
+import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
 import { TaskGroupError, taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
+import { TimeoutError, timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
 
 function* failure(operation: Operation<unknown>): Operation<unknown> {
@@ -139,5 +141,52 @@ describe("taskGroup()", () => {
     yield* started.wait();
     yield* task.halt();
     expect(childHalted).toBe(true);
+  });
+
+  it("a task that caught a TaskGroupError can still be halted, and its finally runs", function* () {
+    const log: string[] = [];
+    const recovered = createEvent();
+    const task = yield* spawn(function* () {
+      try {
+        yield* taskGroup(function* (group) {
+          yield* group.spawn(function* () {
+            yield* sleep(1);
+            throw new Error("x");
+          });
+          yield* suspend();
+        });
+      } catch (error) {
+        log.push(`caught ${(error as TaskGroupError).errors.length}`);
+      }
+      try {
+        recovered.set();
+        yield* suspend();
+      } finally {
+        log.push("finally");
+      }
+    });
+    yield* recovered.wait();
+    yield* task.halt();
+    expect(log).toEqual(["caught 1", "finally"]);
+  });
+
+  it("a timeout around a caught TaskGroupError still fires", function* () {
+    const error = yield* failure(
+      timeout(
+        5,
+        (function* () {
+          try {
+            yield* taskGroup(function* (group) {
+              yield* group.spawn(function* () {
+                throw new Error("x");
+              });
+              yield* suspend();
+            });
+          } catch {}
+          yield* suspend();
+        })(),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
   });
 });

@@ -67,6 +67,8 @@ class GroupScope extends ScopeNode {
   constructor(
     private task: TaskImpl,
     private onError: ((error: unknown) => void) | undefined,
+    /** The group's generator frame: an unwind for a child's failure stops there. */
+    readonly frame: object | undefined,
   ) {
     super(task.scope);
   }
@@ -81,7 +83,7 @@ class GroupScope extends ScopeNode {
       }
     }
     this.record(error);
-    if (this.errors.length === 1 && !this.exiting) this.task.unwind();
+    if (this.errors.length === 1 && !this.exiting) this.task.unwind(this);
   }
 
   override release(child: ChildNode): void {
@@ -154,12 +156,14 @@ class JoinGroup extends InstructionOperation<void> {
   }
 }
 
+/** Opens the group's scope; it also carries the group's generator frame, set once it exists. */
 class EnterGroup extends InstructionOperation<GroupScope> {
+  frame: object | undefined = undefined;
   constructor(private onError: ((error: unknown) => void) | undefined) {
     super();
   }
   enter(task: TaskImpl): void {
-    task.resume(NEXT, new GroupScope(task, this.onError));
+    task.resume(NEXT, new GroupScope(task, this.onError, this.frame));
   }
 }
 
@@ -180,11 +184,22 @@ class ExitGroup extends InstructionOperation<unknown> {
  * and halted when it fails. Without `onError`, a child's failure fails the group (grouped in a
  * `TaskGroupError`); with it, the failure is reported and the siblings go on.
  */
-export function* runGroup<T>(
+export function runGroup<T>(
   body: (group: TaskGroup) => Operation<T>,
   onError: ((error: unknown) => void) | undefined,
+): Iterator<Instruction, T, unknown> {
+  const enter = new EnterGroup(onError);
+  const frame = groupFrame(body, enter, onError === undefined);
+  enter.frame = frame;
+  return frame;
+}
+
+function* groupFrame<T>(
+  body: (group: TaskGroup) => Operation<T>,
+  enter: EnterGroup,
+  grouped: boolean,
 ): Generator<Instruction, T, unknown> {
-  const scope = yield* new EnterGroup(onError);
+  const scope = yield* enter;
   const group: TaskGroup = { spawn: (operation) => scope.spawn(operation) };
   try {
     const value = yield* body(group);
@@ -194,7 +209,7 @@ export function* runGroup<T>(
     scope.record(error);
   } finally {
     // biome-ignore lint/correctness/noUnsafeFinally: the group decides how its scope ends
-    return (yield* scope.exit(onError === undefined)) as T;
+    return (yield* scope.exit(grouped)) as T;
   }
 }
 

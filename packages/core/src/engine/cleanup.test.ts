@@ -80,6 +80,7 @@ describe("cleanup during a halt", () => {
   it("fails the halt with the error of a child spawned during cleanup", function* () {
     // Virtual time: the helper's 1 ms always ends before the cleanup's 20 ms.
     yield* useVirtualClock({ autojump: true });
+    const log: string[] = [];
     const task = yield* startedTask(function* (ready) {
       try {
         ready();
@@ -90,10 +91,34 @@ describe("cleanup during a halt", () => {
           throw new Error("helper failed");
         });
         yield* sleep(20);
+        log.push("cleanup finished");
       }
     });
     const outcome = yield* outcomeOf(task.halt());
     expect(outcome.error?.message).toBe("helper failed");
+    expect(log).toEqual(["cleanup finished"]);
+  });
+
+  it("a finally in a task's own body runs to its end when a child fails during it", function* () {
+    const log: string[] = [];
+    const cleaning = withResolvers<void>();
+    const task = yield* startedTask(function* (ready) {
+      yield* spawn(function* () {
+        yield* cleaning.operation;
+        throw new Error("child failed");
+      });
+      try {
+        ready();
+        yield* suspend();
+      } finally {
+        cleaning.resolve();
+        yield* sleep(5);
+        log.push("cleanup finished");
+      }
+    });
+    const outcome = yield* outcomeOf(task.halt());
+    expect(outcome.error?.message).toBe("child failed");
+    expect(log).toEqual(["cleanup finished"]);
   });
 
   it("lets cleanup catch an error thrown by an operation it runs", function* () {

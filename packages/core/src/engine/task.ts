@@ -77,6 +77,16 @@ function runTeardown(teardown: Teardown): void {
   else teardown.cancel();
 }
 
+function ignore(): void {}
+
+/**
+ * Internal. Whether `task` ended because it was halted (not because its body threw a
+ * `HaltError` of some other task's).
+ */
+export function haltedItself(task: Task<unknown>): boolean {
+  return (task as TaskImpl).outcome === HALTED_OUTCOME;
+}
+
 /** The operation of {@link TaskImpl.dormant}, which is never started. */
 function dormantBody(): Operation<never> {
   throw new Error("the dormant task never runs");
@@ -117,8 +127,13 @@ export class ScopeNode implements Scope {
     this.flags = closed ? this.flags | CLOSED : this.flags & ~CLOSED;
   }
 
-  /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
-  raise(_error: unknown): void {}
+  /**
+   * A child failed on its own. Plain scopes leave the error to whoever awaits the task; when
+   * nobody does, it surfaces as an unhandled promise rejection.
+   */
+  raise(_error: unknown, child?: TaskImpl): void {
+    child?.surfaceIfUnobserved();
+  }
 
   run<T>(operation: () => Operation<T>): Task<T> {
     const task = this.create(operation, false);
@@ -641,10 +656,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     value: unknown,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
-    if (chain !== undefined) {
+    if (!result.done) {
+      // Asynchronous cleanup started. Even when it runs in the body's own frame (no chain
+      // below), the task is now unwinding: a later unwind must not cut that cleanup short.
       const extras = this.more();
-      if (extras.frames === undefined) extras.frames = chain;
-      else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      if (extras.frames === undefined) extras.frames = chain ?? [iterator];
+      else if (chain !== undefined)
+        for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
     }
     return result as IteratorResult<Instruction, T>;
   }
@@ -725,7 +743,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
       );
     } else if (this.outcome === ERR && (this.flags & HALTED) === 0) {
-      this.parent!.raise(this.result);
+      this.parent!.raise(this.result, this);
     }
     const waiter = this.waiter;
     if (waiter !== undefined) {
@@ -741,6 +759,20 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       }
       if (extras.resolvePromise !== undefined) this.deliverPromise();
     }
+  }
+
+  /**
+   * Internal. A failure that no task joins and no promise handler awaits must not vanish: make
+   * the task's promise, already rejected, so that the runtime reports it as it reports any
+   * unhandled rejection (Node's `unhandledRejection`) unless a handler is attached in time.
+   */
+  surfaceIfUnobserved(): void {
+    if (this.waiter !== undefined) return;
+    const extras = this.extras;
+    if (extras !== undefined && (extras.promise !== undefined || extras.waiters !== undefined)) {
+      return;
+    }
+    void this.getPromise();
   }
 
   /** Internal. Be told when this task settles. */
@@ -769,6 +801,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (this.outcome === OK) task.resumeAt(epoch, NEXT, this.result);
     else if (this.outcome === ERR) task.resumeAt(epoch, THROW, this.result);
     else task.resumeAt(epoch, THROW, new HaltError());
+  }
+
+  /** Internal. The outcome is taken by a join: a rejected promise made for it is handled. */
+  observed(): void {
+    const promise = this.extras?.promise;
+    if (promise !== undefined && this.outcome === ERR) promise.catch(ignore);
   }
 
   private deliverPromise(): void {
@@ -824,6 +862,7 @@ class Join<T> extends InstructionOperation<T> implements Waiter {
   }
   enter(waiting: TaskImpl): void {
     if (this.task.state === SETTLED) {
+      this.task.observed();
       this.task.deliverTo(waiting, waiting.epoch);
       return;
     }
