@@ -5,6 +5,7 @@ import { run } from "./run.js";
 import { sleep } from "./sleep.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
+import type { Task } from "./types.js";
 import { until } from "./until.js";
 import { withResolvers } from "./with-resolvers.js";
 
@@ -84,5 +85,33 @@ describe("run()", () => {
       expect(stderr).toBe("");
       expect(status).toBe(0);
     }, 30_000);
+  });
+
+  it("is AsyncDisposable: await using halts the task at block exit, and halt() after is harmless", function* () {
+    const events: string[] = [];
+    const started = withResolvers<void>();
+    let disposed: Task<void> | undefined;
+    yield* until(
+      (async () => {
+        {
+          await using task = run(function* () {
+            try {
+              started.resolve();
+              yield* suspend();
+            } finally {
+              events.push("task cleanup");
+            }
+          });
+          await run(() => started.operation);
+          events.push("block ending");
+          disposed = task;
+        }
+        events.push("block exited");
+        await disposed!.halt();
+        await disposed![Symbol.asyncDispose]();
+        events.push("halted again");
+      })(),
+    );
+    expect(events).toEqual(["block ending", "task cleanup", "block exited", "halted again"]);
   });
 });

@@ -1,4 +1,5 @@
-import { type Operation, resource, useWorkerPool } from "@skein/core";
+import { type Operation, resource } from "@skein/core";
+import { useWorkerPool } from "@skein/core/node";
 import { extractPage, type PageFacts } from "../extract/extract-page.js";
 
 /**

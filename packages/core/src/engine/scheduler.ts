@@ -3,6 +3,12 @@ import type { TaskImpl } from "./task.js";
 /** How long synchronous work may run before the engine lets timers and I/O in. */
 const SLICE_MS = 10;
 
+/** Node's `setImmediate`; browsers and workers have none, and a zero timeout does the same there. */
+const afterEventLoopTurn: (fn: () => void) => unknown =
+  typeof globalThis.setImmediate === "function"
+    ? globalThis.setImmediate
+    : (fn) => setTimeout(fn, 0);
+
 /**
  * Internal. The run queue: tasks that are ready to take a step, in tiers by priority (scope
  * depth, so parents before children, as in effection) and first-in first-out within a tier.
@@ -163,7 +169,7 @@ export class Scheduler {
   yieldToEventLoop(): void {
     if (this.paused) return;
     this.paused = true;
-    setImmediate(() => {
+    afterEventLoopTurn(() => {
       this.paused = false;
       this.drain();
     });

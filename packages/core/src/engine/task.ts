@@ -1,5 +1,7 @@
 import { HaltError, MissingContextError } from "../errors.js";
-import type { Context, Future, Operation, Scope, Task } from "../types.js";
+import type { Decoratable } from "../experimental/create-api.js";
+import { InvalidApiError } from "../experimental/invalid-api-error.js";
+import type { Api, Around, Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
 import { generatorNext, isNativeGenerator } from "./native-generator.js";
@@ -179,6 +181,14 @@ export class ScopeNode implements Scope {
 
   hasOwn<T>(context: Context<T>): boolean {
     return this.contexts?.has(context.name) ?? false;
+  }
+
+  around<A>(api: Api<A>, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void {
+    const target = api as Partial<Decoratable<A>>;
+    if (typeof target.decorate !== "function") {
+      throw new InvalidApiError("scope.around(api, ...): api must be made by createApi()", api);
+    }
+    target.decorate(this, middlewares, options);
   }
 
   /** Internal. Append a child. */
@@ -846,6 +856,11 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   get [Symbol.toStringTag](): string {
     return "Task";
+  }
+
+  /** `await using`: halt at block exit; for a task that has ended, settles at once. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.halt().then(() => undefined);
   }
 
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {

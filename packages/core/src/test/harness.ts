@@ -2,7 +2,25 @@ import type { ChildNode, ScopeNode } from "../engine/task.js";
 import { createScope, global, type OwnedScope } from "../scope.js";
 import type { Operation } from "../types.js";
 
-/** Thrown when a test leaves tasks running outside its own scope. */
+/**
+ * Thrown when a test leaves tasks running outside its own scope (after they are halted).
+ *
+ * @example
+ * ```ts
+ * import { run, suspend } from "@skein/core";
+ * import { describe, it, LeakedTasksError } from "@skein/core/test";
+ *
+ * describe("a leak", () => {
+ *   // This test fails with a LeakedTasksError: the task it starts on the global scope outlives it.
+ *   it("starts a task it does not own", function* () {
+ *     run(function* () {
+ *       yield* suspend();
+ *     });
+ *   });
+ * });
+ * void LeakedTasksError;
+ * ```
+ */
 export class LeakedTasksError extends Error {
   readonly code = "leaked-tasks";
   override name = "LeakedTasksError";

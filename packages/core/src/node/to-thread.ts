@@ -1,7 +1,7 @@
 import type { TransferListItem } from "node:worker_threads";
-import { action } from "./action.js";
+import { action } from "../action.js";
+import type { Operation } from "../types.js";
 import { unwrapTransfer } from "./transfer.js";
-import type { Operation } from "./types.js";
 import { WorkerCrashedError } from "./worker-errors.js";
 import { replyValue, WorkerThread } from "./worker-thread.js";
 
@@ -18,7 +18,8 @@ import { replyValue, WorkerThread } from "./worker-thread.js";
  *
  * @example
  * ```ts
- * import { run, toThread } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { toThread } from "@skein/core/node";
  *
  * const primes = await run(() =>
  *   toThread((limit: number) => {

@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import { expect } from "vitest";
-import { caught } from "./fixtures/caught.js";
-import { spawn } from "./spawn.js";
-import { describe, it } from "./test/mod.js";
+import { caught } from "../fixtures/caught.js";
+import { spawn } from "../spawn.js";
+import { describe, it } from "../test/mod.js";
+import { until } from "../until.js";
 import { toThread } from "./to-thread.js";
 import { transfer } from "./transfer.js";
-import { until } from "./until.js";
 import { WorkerCrashedError, WorkerError } from "./worker-errors.js";
 
 describe("toThread()", () => {
