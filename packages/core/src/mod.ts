@@ -56,6 +56,7 @@ export * from "./supervisor-group.js";
 export * from "./suspend.js";
 export { type TaskGroup, TaskGroupError, taskGroup } from "./task-group.js";
 export * from "./task-queue.js";
+export * from "./task-status.js";
 export * from "./timekeeper.js";
 export * from "./timeout.js";
 export * from "./to-async-iterable.js";
