@@ -45,7 +45,10 @@ function* arrive(state: {
     return place;
   }
   // A halted waiter leaves the list, so the places of those after it move up by one.
-  const parked = new Parked<number>(round.waiters);
+  const parked = new Parked<number>(
+    round.waiters,
+    () => `barrier (${round.waiters.size} of ${parties} waiting)`,
+  );
   return yield* parked;
 }
 

@@ -128,7 +128,13 @@ function* borrowing<T>(
   if (pool.lent < pool.total && pool.waiters.size === 0) {
     pool.borrowers.add(borrower);
     holding = true;
-  } else parked = new Parked<void>(pool.waiters);
+  } else {
+    parked = new Parked<void>(
+      pool.waiters,
+      () =>
+        `capacity limiter (${pool.lent} of ${pool.total} tokens lent, ${pool.waiters.size} waiting)`,
+    );
+  }
   try {
     if (parked !== undefined) {
       yield* parked;

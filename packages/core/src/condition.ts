@@ -32,7 +32,7 @@ function* waitUntil(
   waiters: WaitList<Parked<void>>,
   predicate: () => boolean,
 ): Generator<Instruction, void, unknown> {
-  while (!predicate()) yield* new Parked<void>(waiters);
+  while (!predicate()) yield* new Parked<void>(waiters, "condition");
 }
 
 /**
@@ -70,7 +70,7 @@ export function createCondition(): Condition {
     }
   };
   return {
-    wait: () => new Parked<void>(waiters),
+    wait: () => new Parked<void>(waiters, "condition"),
     waitFor: (predicate) => {
       if (typeof predicate !== "function") {
         throw new TypeError(`waitFor(): predicate must be a function, got ${String(predicate)}`);

@@ -1,4 +1,4 @@
-import { createSemaphore } from "./semaphore.js";
+import { semaphoreOf } from "./semaphore.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -61,7 +61,7 @@ export interface LockStatistics {
  * @returns the lock
  */
 export function createLock(): Lock {
-  const semaphore = createSemaphore(1);
+  const semaphore = semaphoreOf("lock", 1);
   return {
     get locked() {
       return semaphore.available === 0;

@@ -15,8 +15,16 @@ export class Parked<T> extends InstructionOperation<T> implements WaitLink<Parke
   task: TaskImpl | undefined = undefined;
   private epoch = 0;
 
-  constructor(private list: WaitList<Parked<T>>) {
+  constructor(
+    private list: WaitList<Parked<T>>,
+    /** What the task waits on, for inspection. */
+    private what: string | (() => string),
+  ) {
     super();
+  }
+
+  describeWait(): string {
+    return typeof this.what === "string" ? this.what : this.what();
   }
 
   enter(task: TaskImpl): void {

@@ -27,6 +27,9 @@ class Consumer {
   cancel(): void {
     this.consumers.delete(this);
   }
+  describeWait(): string {
+    return "queue (empty)";
+  }
 }
 
 /**

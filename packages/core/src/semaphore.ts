@@ -56,6 +56,8 @@ export interface SemaphoreStatistics {
 /** Internal. The permits and the queue of tasks waiting for one. */
 class Permits {
   readonly waiters = new WaitList<PermitWait>();
+  /** What to call it in a wait description. */
+  kind = "semaphore";
   /** Free permits; negative after shrinking below what is held. */
   available: number;
   constructor(public total: number) {
@@ -112,6 +114,12 @@ class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWa
   cancel(): void {
     this.permits.waiters.remove(this);
   }
+
+  describeWait(): string {
+    const { permits } = this;
+    const held = permits.total - permits.available;
+    return `${permits.kind} (${held} of ${permits.total} held, ${permits.waiters.size} waiting)`;
+  }
 }
 
 function* holding<T>(
@@ -153,8 +161,14 @@ function* holding<T>(
  * @returns the semaphore
  */
 export function createSemaphore(permits: number): Semaphore {
+  return semaphoreOf("semaphore", permits);
+}
+
+/** Internal. A semaphore that wait descriptions call `kind` (`"lock"` for a lock). */
+export function semaphoreOf(kind: string, permits: number): Semaphore {
   assertPositiveInteger("createSemaphore()", "permits", permits);
   const state = new Permits(permits);
+  state.kind = kind;
   const withPermit = <T>(operation: () => Operation<T>): Operation<T> =>
     new Lazy(holding<T>, state, operation, undefined);
   return {

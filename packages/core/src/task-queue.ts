@@ -236,7 +236,10 @@ class QueueState<T> {
 
 function* putting<T>(state: QueueState<T>, item: T): Generator<Instruction, void, unknown> {
   while (!state.shutDown && state.store.size >= state.maxSize) {
-    const parked = new Parked<void>(state.putters);
+    const parked = new Parked<void>(
+      state.putters,
+      () => `task queue put (full, ${state.store.size} items)`,
+    );
     let resumed = false;
     try {
       yield* parked;
@@ -260,7 +263,7 @@ function* getting<T>(state: QueueState<T>): Generator<Instruction, T, unknown> {
       return item;
     }
     if (state.shutDown) throw new QueueShutDownError();
-    const parked = new Parked<void>(state.getters);
+    const parked = new Parked<void>(state.getters, "task queue get (empty)");
     let resumed = false;
     try {
       yield* parked;
@@ -273,7 +276,12 @@ function* getting<T>(state: QueueState<T>): Generator<Instruction, T, unknown> {
 }
 
 function* joining<T>(state: QueueState<T>): Generator<Instruction, void, unknown> {
-  if (state.unfinished > 0) yield* new Parked<void>(state.joiners);
+  if (state.unfinished > 0) {
+    yield* new Parked<void>(
+      state.joiners,
+      () => `task queue join (${state.unfinished} unfinished)`,
+    );
+  }
 }
 
 function makeQueue<T>(store: Store<T>, options: TaskQueueOptions): TaskQueue<T> {

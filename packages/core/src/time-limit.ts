@@ -80,6 +80,10 @@ class TimedJoin<T> extends InstructionOperation<T | typeof TIMED_OUT> implements
     waiting.teardown = this;
   }
 
+  describeWait(): string {
+    return `${this.child.name ?? "task"} under a time limit`;
+  }
+
   private fire = (): void => {
     this.timer = undefined;
     this.fired = true;
