@@ -1,3 +1,4 @@
+import { label } from "./label.js";
 import { createQueue } from "./queue.js";
 import { resource } from "./resource.js";
 import { spawn } from "./spawn.js";
@@ -34,15 +35,19 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export function asCompleted<T>(operations: Iterable<Operation<T>>): Stream<T, void> {
   const list = [...operations];
   return resource(function* (provide) {
+    yield* label("asCompleted");
     const results = createQueue<Settled<T>, never>();
-    for (const operation of list) {
-      yield* spawn(function* () {
-        try {
-          results.add({ ok: true, value: yield* operation });
-        } catch (error) {
-          results.add({ ok: false, error });
-        }
-      });
+    for (const [i, operation] of list.entries()) {
+      yield* spawn(
+        function* () {
+          try {
+            results.add({ ok: true, value: yield* operation });
+          } catch (error) {
+            results.add({ ok: false, error });
+          }
+        },
+        { name: `asCompleted #${i}` },
+      );
     }
     let delivered = 0;
     yield* provide({

@@ -1,3 +1,4 @@
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
 import { realTimekeeper, type TimerHandle, useTimekeeper } from "./timekeeper.js";
@@ -25,6 +26,7 @@ import type { Stream } from "./types.js";
  */
 export function interval(ms: number): Stream<void, never> {
   return resource(function* (provide) {
+    yield* label(`interval(${ms})`);
     const signal = createSignal<void, never>();
     const time = yield* useTimekeeper();
     if (time === realTimekeeper) {

@@ -1,3 +1,4 @@
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
 import type { Operation, Stream } from "./types.js";
@@ -72,6 +73,7 @@ export function useLoopMonitor(
   }
   const period = Math.max(1, Math.min(thresholdMs / 4, 50));
   return resource<Stream<LoopStall, never>>(function* (provide) {
+    yield* label("loop monitor");
     const stalls = createSignal<LoopStall, never>();
     let last = performance.now();
     const timer = setInterval(() => {

@@ -40,7 +40,7 @@ export * from "./retry.js";
 export * from "./run.js";
 export * from "./scope.js";
 export * from "./scoped.js";
-export * from "./semaphore.js";
+export { createSemaphore, type Semaphore, type SemaphoreStatistics } from "./semaphore.js";
 export * from "./shield.js";
 export * from "./signal.js";
 export * from "./sleep.js";
@@ -57,8 +57,13 @@ export * from "./supervisor-group.js";
 export * from "./suspend.js";
 export { type TaskGroup, TaskGroupError, taskGroup } from "./task-group.js";
 export * from "./task-queue.js";
-export * from "./task-status.js";
-export * from "./timekeeper.js";
+export { TaskStartError, type TaskStatus } from "./task-status.js";
+export {
+  realTimekeeper,
+  type Timekeeper,
+  type TimerHandle,
+  useTimekeeper,
+} from "./timekeeper.js";
 export * from "./timeout.js";
 export * from "./to-async-iterable.js";
 export * from "./types.js";

@@ -1,3 +1,4 @@
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { spawn } from "./spawn.js";
 import { createTaskQueue } from "./task-queue.js";
@@ -26,25 +27,29 @@ export function pump<T, R>(
   capacity: number,
 ): Operation<Pumped<T, R>> {
   return resource<Pumped<T, R>>(function* (provide) {
+    yield* label("stream operator");
     const queue = createTaskQueue<Envelope<T, R>>({ maxSize: capacity });
     for (const upstream of upstreams) {
-      yield* spawn(function* () {
-        let envelope: Envelope<T, R>;
-        try {
-          const subscription = yield* upstream;
-          for (;;) {
-            const next = yield* subscription.next();
-            if (next.done) {
-              envelope = { kind: "end", value: next.value };
-              break;
+      yield* spawn(
+        function* () {
+          let envelope: Envelope<T, R>;
+          try {
+            const subscription = yield* upstream;
+            for (;;) {
+              const next = yield* subscription.next();
+              if (next.done) {
+                envelope = { kind: "end", value: next.value };
+                break;
+              }
+              yield* queue.put({ kind: "item", value: next.value });
             }
-            yield* queue.put({ kind: "item", value: next.value });
+          } catch (error) {
+            envelope = { kind: "error", error };
           }
-        } catch (error) {
-          envelope = { kind: "error", error };
-        }
-        yield* queue.put(envelope);
-      });
+          yield* queue.put(envelope);
+        },
+        { name: "stream pump" },
+      );
     }
     yield* provide({ take: () => queue.get() });
   });

@@ -47,7 +47,7 @@ function* limited<T>(
   if (at <= now) return TIMED_OUT;
   return yield* trapped(function* () {
     yield* DeadlineContext.set(at);
-    const child = yield* spawn(() => operation);
+    const child = yield* spawn(() => operation, { name: "time limit" });
     return yield* new TimedJoin<T>(child as TaskImpl<T>, Math.max(0, at - now), time);
   });
 }
@@ -81,7 +81,7 @@ class TimedJoin<T> extends InstructionOperation<T | typeof TIMED_OUT> implements
   }
 
   describeWait(): string {
-    return `${this.child.name ?? "task"} under a time limit`;
+    return `task ${this.child.name ?? "(unnamed)"} under a time limit of ${this.ms} ms`;
   }
 
   private fire = (): void => {

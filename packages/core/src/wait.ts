@@ -77,14 +77,17 @@ export function wait<T>(
     for (let index = 0; index < list.length; index++) {
       const task = list[index]!;
       // A watcher: halting it when this scope ends stops the watching, not the task.
-      yield* spawn(function* () {
-        try {
-          yield* task;
-          finished.add({ index, failed: false });
-        } catch (error) {
-          finished.add({ index, failed: !(error instanceof HaltError) });
-        }
-      });
+      yield* spawn(
+        function* () {
+          try {
+            yield* task;
+            finished.add({ index, failed: false });
+          } catch (error) {
+            finished.add({ index, failed: !(error instanceof HaltError) });
+          }
+        },
+        { name: `wait() watching #${index}` },
+      );
     }
     const done: number[] = [];
     while (done.length < list.length) {

@@ -1,4 +1,5 @@
 import { scheduler } from "../engine/scheduler.js";
+import { label } from "../label.js";
 import { resource } from "../resource.js";
 import { type Timekeeper, TimekeeperContext, type TimerHandle } from "../timekeeper.js";
 import type { Operation } from "../types.js";
@@ -288,6 +289,7 @@ export function useVirtualClock(options: VirtualClockOptions = {}): Operation<Vi
   return {
     *[Symbol.iterator]() {
       const clock = yield* resource<Clockwork>(function* (provide) {
+        yield* label("virtual clock");
         const clockwork = new Clockwork(start ?? Date.now(), autojump, autojumpThresholdMs);
         try {
           yield* provide(clockwork);
