@@ -1,4 +1,4 @@
-import { type ChildNode, type ScopeNode, TaskImpl } from "./engine/task.js";
+import { type ChildNode, type ScopeNode, SUSPENDED, TaskImpl, UNWOUND } from "./engine/task.js";
 import { global } from "./scope.js";
 import { waitOf } from "./waiting-for.js";
 
@@ -29,10 +29,6 @@ export interface TaskTree {
    */
   readonly waitingOn?: string;
 }
-
-// Mirrors the task states of engine/task.ts.
-const SUSPENDED = 2;
-const UNWOUND = 4;
 
 function stateOf(task: TaskImpl): TaskTree["state"] {
   if (task.halted || task.state >= UNWOUND) return "halting";

@@ -54,6 +54,7 @@ export * from "./stream-throttle.js";
 export * from "./stream-transform.js";
 export * from "./supervise.js";
 export * from "./supervisor-group.js";
+export { suppressedErrors } from "./suppressed.js";
 export * from "./suspend.js";
 export { type TaskGroup, TaskGroupError, taskGroup } from "./task-group.js";
 export * from "./task-queue.js";

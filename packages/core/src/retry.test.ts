@@ -4,7 +4,7 @@ import { retry, retryAttempts } from "./retry.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { taskGroup } from "./task-group.js";
+import { type TaskGroupError, taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
 import { timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
@@ -206,5 +206,34 @@ describe("retry()", () => {
     yield* task.halt();
     expect(runs).toBe(2);
     expect(cleaned).toBe(2);
+  });
+
+  it("a halt whose cleanup throws ends the retry instead of starting it over", function* () {
+    const started = withResolvers<void>();
+    let attempts = 0;
+    const task = yield* spawn(() =>
+      retry(
+        () =>
+          taskGroup(function* (group) {
+            attempts++;
+            yield* group.spawn(function* () {
+              try {
+                started.resolve();
+                yield* suspend();
+              } finally {
+                // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+                throw new Error("cleanup failed");
+              }
+            });
+          }),
+        { sleep: recorder().sleep },
+      ),
+    );
+    yield* started.operation;
+    const error = yield* caught(task.halt());
+    expect(attempts).toBe(1);
+    expect((error as TaskGroupError).errors.map((e) => (e as Error).message)).toEqual([
+      "cleanup failed",
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { TaskGroupError, taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
 import { TimeoutError, timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
+import { withResolvers } from "./with-resolvers.js";
 
 function* failure(operation: Operation<unknown>): Operation<unknown> {
   try {
@@ -84,19 +85,26 @@ describe("taskGroup()", () => {
   it("halts a sibling woken with the first failure before it can fail too, as asyncio cancels it", function* () {
     const gate = createEvent();
     const resumed: string[] = [];
+    const waiting: string[] = [];
+    const bothWaiting = withResolvers<void>();
     const error = (yield* failure(
       taskGroup(function* (group) {
         for (const name of ["a", "b"]) {
           yield* group.spawn(function* () {
+            waiting.push(name);
+            if (waiting.length === 2) bothWaiting.resolve();
             yield* gate.wait();
             resumed.push(name);
             throw new Error(name);
           });
         }
+        // Both children wait on the gate before it opens, so one set() wakes both.
+        yield* bothWaiting.operation;
         gate.set();
       }),
     )) as TaskGroupError;
     // Both were woken by one set(); the first failure halts the other at its wait.
+    expect(waiting).toEqual(["a", "b"]);
     expect(resumed).toEqual(["a"]);
     expect(error.errors.map((e) => (e as Error).message)).toEqual(["a"]);
   });

@@ -8,6 +8,7 @@ import { suspend } from "../suspend.js";
 import { describe, it, useVirtualClock } from "../test/mod.js";
 import type { Operation, Task } from "../types.js";
 import { withResolvers } from "../with-resolvers.js";
+import { canFollowFrames } from "./frames.js";
 
 function* startedTask(body: (ready: () => void) => Operation<unknown>): Operation<Task<unknown>> {
   const started = withResolvers<void>();
@@ -163,5 +164,59 @@ describe("cleanup during a halt", () => {
     );
     expect(outcome.error?.message).toBe("parent failed");
     expect(log).toEqual(["cleanup finished"]);
+  });
+
+  it("all() in a halt's cleanup throws its child's failure there instead of hanging the halt", function* () {
+    const log: string[] = [];
+    const task = yield* startedTask(function* (ready) {
+      try {
+        ready();
+        yield* suspend();
+      } finally {
+        try {
+          yield* all([failAfterSleep("inner")]);
+        } catch (error) {
+          log.push(`caught ${(error as Error).message}`);
+        }
+        yield* sleep(1);
+        log.push("cleanup finished");
+      }
+    });
+    yield* task.halt();
+    expect(log).toEqual(["caught inner", "cleanup finished"]);
+  });
+
+  it("scoped() one yield* deep in a halt's cleanup throws its child's failure there instead of hanging the halt", function* () {
+    const log: string[] = [];
+    function* cleanup(): Operation<void> {
+      try {
+        yield* scoped(function* () {
+          yield* spawn(() => failAfterSleep("inner"));
+          yield* suspend();
+        });
+      } catch (error) {
+        log.push(`caught ${(error as Error).message}`);
+      }
+      yield* sleep(1);
+      log.push("helper finished");
+    }
+    function* waits(ready: () => void): Operation<void> {
+      try {
+        ready();
+        yield* suspend();
+      } finally {
+        yield* cleanup();
+        log.push("cleanup finished");
+      }
+    }
+    const task = yield* startedTask(function* (ready) {
+      yield* waits(ready);
+      log.push("resumed after the halt");
+    });
+    yield* task.halt();
+    // Where the generator prototype is frozen the frames are hidden, and the frame above the
+    // cleanup carries on as effection's does (docs/differences.md).
+    const leak = canFollowFrames() ? [] : ["resumed after the halt"];
+    expect(log).toEqual(["caught inner", "helper finished", "cleanup finished", ...leak]);
   });
 });

@@ -133,6 +133,11 @@ export interface Difference {
   effection: Trace;
   /** Set while Skein does not yet behave as `skein` says: what it does instead. */
   skeinBug?: string;
+  /**
+   * Skein's side needs the generator frames of a `yield*` chain, which it cannot find where the
+   * generator prototype is frozen (`node --frozen-intrinsics`): there it behaves as effection.
+   */
+  needsFrames?: true;
 }
 
 interface ScenarioBase {
