@@ -746,7 +746,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.finishBody(ok, value);
       return false;
     }
-    const unwinds = extras.unwinds!;
+    const unwinds = (extras as TaskExtras).unwinds!;
     const { target, base } = unwinds[unwinds.length - 1]!;
     const targetIndex =
       target === WHOLE_TASK ? base : frames.indexOf(target.frame as Iterator<unknown>);
