@@ -111,6 +111,7 @@ describe("createApi()", () => {
     const Http = createHttp([]);
     const scope = yield* useScope();
     expect(() => scope.around(Http, null as unknown as {})).toThrow(InvalidApiError);
+    expect(() => scope.around(Http, {}, { at: "middle" as "max" })).toThrow(InvalidApiError);
     let caught: unknown;
     try {
       scope.around({ operations: {}, around: () => ({}) } as never, {});

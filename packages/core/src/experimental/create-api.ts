@@ -60,7 +60,8 @@ export interface Decoratable<A> {
  * });
  * ```
  *
- * @param name - names the API's context (`api::<name>`) in errors and inspection
+ * @param name - names the API's context (`api::<name>`); as with contexts (and in effection), two
+ *   APIs created with one name share their middleware, so give each API its own name
  * @param core - the default implementation of every member: methods, operations or values
  * @returns the API
  */
@@ -113,11 +114,15 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
           middlewares,
         );
       }
+      const at = options?.at ?? "max";
+      if (at !== "max" && at !== "min") {
+        throw new InvalidApiError(`${name}.around(): options.at must be "min" or "max"`, at);
+      }
       let own = scope.hasOwn(context) ? scope.get(context) : undefined;
       if (own === undefined) {
         own = scope.set(context, { max: [], min: [], version: 0, cache: undefined });
       }
-      own[options?.at ?? "max"].push(middlewares as Partial<Record<PropertyKey, Member>>);
+      own[at].push(middlewares as Partial<Record<PropertyKey, Member>>);
       own.version++;
     },
   };

@@ -50,7 +50,9 @@ export class Harness {
     }
     const leaked = liveChildren(global as ScopeNode).filter((child) => !before.has(child));
     if (leaked.length > 0) {
-      for (const child of leaked.reverse()) await Promise.resolve(child.halt());
+      for (const child of leaked.reverse()) {
+        await Promise.resolve((child as ChildNode & { halt(): unknown }).halt());
+      }
       throw new LeakedTasksError(leaked.length);
     }
   }

@@ -117,18 +117,6 @@ export const taskDisposal: Scenario[] = [
   },
   {
     name: "task.halt is bound to its task: run(task.halt) halts it",
-    differs: {
-      reason: "none: both engines bind halt (Skein's binding lands with the engine rework)",
-      skein: {
-        log: ["child started", "child finally", "halted through an unbound halt"],
-        outcome: { ok: true, value: undefined },
-      },
-      effection: {
-        log: ["child started", "child finally", "halted through an unbound halt"],
-        outcome: { ok: true, value: undefined },
-      },
-      skeinBug: "halt is not bound, so run(task.halt) halts nothing and fails",
-    },
     *operation(api, log) {
       const task = yield* api.spawn(() => waiter(api, log, "child"));
       yield* api.sleep(0);
