@@ -2,6 +2,8 @@ export * from "./body-errors.js";
 export * from "./client.js";
 export * from "./errors.js";
 export { fixedResponse, jsonResponse } from "./fixed-response.js";
+export type { HttpHooks, HttpRequestInfo } from "./hooks.js";
+export type { ProxyOption } from "./proxy.js";
 export * from "./read-body.js";
 export * from "./request-errors.js";
 export type { HttpResponse } from "./response.js";
