@@ -172,4 +172,25 @@ describe("supervise()", () => {
     expect(runs).toBe(2);
     expect(cleaned).toBe(2);
   });
+
+  it("a halt whose cleanup throws ends the supervision instead of restarting", function* () {
+    const started = withResolvers<void>();
+    let runs = 0;
+    const task = yield* spawn(() =>
+      supervise(function* () {
+        runs++;
+        try {
+          started.resolve();
+          yield* suspend();
+        } finally {
+          // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+          throw new Error("cleanup failed");
+        }
+      }),
+    );
+    yield* started.operation;
+    const error = yield* caught(task.halt());
+    expect(runs).toBe(1);
+    expect((error as Error).message).toBe("cleanup failed");
+  });
 });

@@ -1,6 +1,7 @@
 import { assertPositive } from "./assert-number.js";
 import { type BackoffOptions, createBackoff } from "./backoff.js";
 import type { Clock } from "./clock.js";
+import { halting } from "./engine/halting.js";
 import { scoped } from "./scoped.js";
 import { sleep as realSleep } from "./sleep.js";
 import { useTimekeeper } from "./timekeeper.js";
@@ -144,6 +145,8 @@ export function supervise<T>(
           if (restart === "on-failure") return value;
           exit = { failed: false, error: undefined };
         } catch (error) {
+          // Cleanup failing during a halt ends the supervision; it is not a crash to restart.
+          if (yield* halting()) throw error;
           exit = { failed: true, error };
         }
         const now = clock.now();
