@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { createQueue } from "./queue.js";
 import { scoped } from "./scoped.js";
-import { createSignal, SignalQueueFactory } from "./signal.js";
+import { createSignal, InvalidQueueFactoryError, SignalQueueFactory } from "./signal.js";
 import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 
@@ -83,5 +83,20 @@ describe("createSignal()", () => {
     const signal = createSignal<number, void>();
     const subscription = yield* signal;
     expect(Object.keys(subscription)).toEqual(["next"]);
+  });
+
+  it("throws an InvalidQueueFactoryError when SignalQueueFactory holds no function", function* () {
+    const signal = createSignal<number, void>();
+    const error = yield* scoped(function* () {
+      yield* SignalQueueFactory.set(42 as never);
+      try {
+        yield* signal;
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    });
+    expect(error).toBeInstanceOf(InvalidQueueFactoryError);
+    expect(error).toMatchObject({ code: "invalid-queue-factory", value: 42 });
   });
 });

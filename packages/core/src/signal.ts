@@ -47,6 +47,32 @@ export interface Signal<T, TClose> extends Stream<T, TClose> {
 }
 
 /**
+ * Thrown when a signal is subscribed to in a scope whose {@link SignalQueueFactory} holds
+ * something other than a function. The value is kept in `value`.
+ *
+ * @example
+ * ```ts
+ * import { createSignal, InvalidQueueFactoryError, run, SignalQueueFactory } from "@skein/core";
+ *
+ * await run(function* () {
+ *   yield* SignalQueueFactory.set("not a factory" as never);
+ *   try {
+ *     yield* createSignal<number, void>();
+ *   } catch (error) {
+ *     console.log(error instanceof InvalidQueueFactoryError); // true
+ *   }
+ * });
+ * ```
+ */
+export class InvalidQueueFactoryError extends TypeError {
+  readonly code = "invalid-queue-factory";
+  override name = "InvalidQueueFactoryError";
+  constructor(readonly value: unknown) {
+    super(`SignalQueueFactory must hold a function that makes a queue, got ${typeof value}`);
+  }
+}
+
+/**
  * Create a signal: connect a callback API (events, `setInterval`, a socket) to operations.
  * Every subscriber gets every value sent after it subscribed. Use a channel to send from inside
  * an operation.
@@ -74,6 +100,7 @@ export function createSignal<T, TClose = never>(): Signal<T, TClose> {
   const subscribers = new Set<Queue<T, TClose>>();
   const subscribe = resource<Subscription<T, TClose>>(function* (provide) {
     const newQueue = yield* SignalQueueFactory.expect();
+    if (typeof newQueue !== "function") throw new InvalidQueueFactoryError(newQueue);
     const queue = newQueue<T, TClose>();
     subscribers.add(queue);
     try {
