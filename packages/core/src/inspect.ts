@@ -1,5 +1,6 @@
 import { type ChildNode, type ScopeNode, SUSPENDED, TaskImpl, UNWOUND } from "./engine/task.js";
 import { global } from "./scope.js";
+import { waitOf } from "./waiting-for.js";
 
 /**
  * One node of the live task tree from {@link inspect}.
@@ -22,6 +23,11 @@ export interface TaskTree {
   /** Milliseconds since the node was created. */
   readonly ageMs: number;
   readonly children: readonly TaskTree[];
+  /**
+   * What a suspended task waits on, when known: `sleep until …`, `semaphore (…)`, `task …`,
+   * `promise`, or what a `waitingFor()` around the wait says (an HTTP request, a query).
+   */
+  readonly waitingOn?: string;
 }
 
 function stateOf(task: TaskImpl): TaskTree["state"] {
@@ -59,6 +65,7 @@ function nodeOf(scope: ScopeNode, now: number): TaskTree {
     name: scope.name || kind,
     kind,
     state: stateOf(scope),
+    ...waitingOn(scope),
     ageMs: now - scope.createdAt,
     children,
   };
@@ -101,8 +108,17 @@ function formatAge(ms: number): string {
   return `${(ms / 60_000).toFixed(1)}min`;
 }
 
+function waitingOn(task: TaskImpl): { waitingOn?: string } {
+  if (task.state !== SUSPENDED) return {};
+  const wait = waitOf(task);
+  return wait === undefined ? {} : { waitingOn: wait };
+}
+
 function describe(node: TaskTree): string {
-  const age = node.kind === "scope" ? "" : `, ${formatAge(node.ageMs)}`;
+  const age =
+    node.kind === "scope"
+      ? ""
+      : `, ${formatAge(node.ageMs)}${node.waitingOn === undefined ? "" : `, waiting on ${node.waitingOn}`}`;
   const kind = node.kind === "task" || node.name === node.kind ? "" : `${node.kind}, `;
   return `${node.name} (${kind}${node.state}${age})`;
 }

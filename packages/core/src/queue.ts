@@ -27,6 +27,9 @@ class Consumer<T, TClose> {
   cancel(): void {
     this.next.state.consumers.delete(this);
   }
+  describeWait(): string {
+    return "queue (empty)";
+  }
 }
 
 /**

@@ -57,34 +57,6 @@ describe("run()", () => {
     expect(log).toEqual(["cleanup", "halted"]);
   });
 
-  it("is AsyncDisposable: await using halts the task at block exit, and halt() after is harmless", function* () {
-    const events: string[] = [];
-    const started = withResolvers<void>();
-    let disposed: Task<void> | undefined;
-    yield* until(
-      (async () => {
-        {
-          await using task = run(function* () {
-            try {
-              started.resolve();
-              yield* suspend();
-            } finally {
-              events.push("task cleanup");
-            }
-          });
-          await run(() => started.operation);
-          events.push("block ending");
-          disposed = task;
-        }
-        events.push("block exited");
-        await disposed!.halt();
-        await disposed![Symbol.asyncDispose]();
-        events.push("halted again");
-      })(),
-    );
-    expect(events).toEqual(["block ending", "task cleanup", "block exited", "halted again"]);
-  });
-
   describe("a failure nobody awaits", () => {
     const PROGRAM = new URL("./fixtures/unobserved-program.ts", import.meta.url);
 
@@ -113,5 +85,33 @@ describe("run()", () => {
       expect(stderr).toBe("");
       expect(status).toBe(0);
     }, 30_000);
+  });
+
+  it("is AsyncDisposable: await using halts the task at block exit, and halt() after is harmless", function* () {
+    const events: string[] = [];
+    const started = withResolvers<void>();
+    let disposed: Task<void> | undefined;
+    yield* until(
+      (async () => {
+        {
+          await using task = run(function* () {
+            try {
+              started.resolve();
+              yield* suspend();
+            } finally {
+              events.push("task cleanup");
+            }
+          });
+          await run(() => started.operation);
+          events.push("block ending");
+          disposed = task;
+        }
+        events.push("block exited");
+        await disposed!.halt();
+        await disposed![Symbol.asyncDispose]();
+        events.push("halted again");
+      })(),
+    );
+    expect(events).toEqual(["block ending", "task cleanup", "block exited", "halted again"]);
   });
 });

@@ -1,6 +1,7 @@
 import { type Instruction, InstructionOperation } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
 import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
+import { startChild, type TaskStatus } from "./task-status.js";
 import type { Operation, Task } from "./types.js";
 
 /**
@@ -20,6 +21,17 @@ import type { Operation, Task } from "./types.js";
 export interface TaskGroup {
   /** Start `operation` as a child of the group; the group does not end before it does. */
   spawn<T>(operation: () => Operation<T>): Operation<Task<T>>;
+  /**
+   * Start a child and wait until it calls `status.started(value)` (Trio's `nursery.start`);
+   * returns that value. A failure before then is thrown here, not into the group.
+   */
+  start<V, T = unknown>(operation: (status: TaskStatus<V>) => Operation<T>): Operation<V>;
+  /**
+   * Halt the body and every child, from inside or outside the group (Trio's
+   * `nursery.cancel_scope.cancel()`); called from the body itself, it takes effect at the body's
+   * next yield. The group then returns `undefined` without an error.
+   */
+  cancel(): void;
 }
 
 /**
@@ -84,6 +96,11 @@ class GroupScope extends ScopeNode {
     }
     this.record(error);
     if (this.errors.length === 1 && !this.exiting) this.task.unwind(this);
+  }
+
+  /** Internal. `group.cancel()`: unwind the body to the group's frame; children are halted. */
+  cancel(): void {
+    if (!this.exiting) this.task.unwind(this);
   }
 
   override release(child: ChildNode): void {
@@ -200,7 +217,17 @@ function* groupFrame<T>(
   grouped: boolean,
 ): Generator<Instruction, T, unknown> {
   const scope = yield* enter;
-  const group: TaskGroup = { spawn: (operation) => scope.spawn(operation) };
+  const group: TaskGroup = {
+    spawn: (operation) => scope.spawn(operation),
+    start: <V, T>(operation: (status: TaskStatus<V>) => Operation<T>) =>
+      new Lazy(
+        startChild<V, T>,
+        (child: () => Operation<T | undefined>) => scope.spawn(child),
+        operation,
+        undefined,
+      ),
+    cancel: () => scope.cancel(),
+  };
   try {
     const value = yield* body(group);
     yield* scope.join();

@@ -5,7 +5,7 @@ import { scoped } from "../scoped.js";
 import { sleep } from "../sleep.js";
 import { spawn } from "../spawn.js";
 import { suspend } from "../suspend.js";
-import { describe, it } from "../test/mod.js";
+import { describe, it, useVirtualClock } from "../test/mod.js";
 import type { Operation, Task } from "../types.js";
 import { withResolvers } from "../with-resolvers.js";
 import { canFollowFrames } from "./frames.js";
@@ -79,6 +79,8 @@ describe("cleanup during a halt", () => {
   });
 
   it("fails the halt with the error of a child spawned during cleanup", function* () {
+    // Virtual time: the helper's 1 ms always ends before the cleanup's 20 ms.
+    yield* useVirtualClock({ autojump: true });
     const log: string[] = [];
     const task = yield* startedTask(function* (ready) {
       try {

@@ -968,6 +968,10 @@ class Join<T> extends InstructionOperation<T> implements Waiter {
     this.waiting = undefined;
     this.task.removeWaiter(this);
   }
+  /** For inspection: the task it waits for. */
+  describeWait(): string {
+    return `task ${this.task.name ?? "(unnamed)"}`;
+  }
 }
 
 /**
