@@ -34,10 +34,23 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<Record<string,
  * Which server `http-target.ts` runs: a raw node:http handler (`raw`); the same handler also
  * building, and dropping, the `new Response(bytes, { headers })` the Skein handler returns
  * (`raw-response`: what the web Response costs on its own); `useHttpServer` with a handler
- * returning that `new Response(...)` (`skein`) or `fixedResponse(bytes, { headers })`
- * (`skein-fixed`).
+ * returning that `new Response(...)` (`skein`), the same with `lightweightResponse: true`
+ * (`skein-light`), or `fixedResponse(bytes, { headers })` (`skein-fixed`); and the peers a user
+ * would pick instead: `@hono/node-server` with its defaults, its handler returning the same
+ * `new Response(...)` (`hono`), and fastify sending the bytes (`fastify`). For WebSockets: a raw
+ * `ws` server echoing each message (`ws-raw`) and a `webSocket()` route of `useHttpServer`
+ * doing the same (`ws-skein`).
  */
-export type ChildServerKind = "raw" | "raw-response" | "skein" | "skein-fixed";
+export type ChildServerKind =
+  | "raw"
+  | "raw-response"
+  | "skein"
+  | "skein-light"
+  | "skein-fixed"
+  | "hono"
+  | "fastify"
+  | "ws-raw"
+  | "ws-skein";
 
 /**
  * Start a server answering every request with a body of `bytes` in a child process: a raw

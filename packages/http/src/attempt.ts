@@ -1,6 +1,13 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Transform } from "node:stream";
 import type { Dispatcher } from "undici";
-import { HttpTimeoutError, ResponseTooLargeError, type TimeoutPhase } from "./errors.js";
+import { createDecoder } from "./decode-body.js";
+import {
+  HttpTimeoutError,
+  MalformedResponseError,
+  ResponseTooLargeError,
+  type TimeoutPhase,
+} from "./errors.js";
 import { translateError } from "./translate-error.js";
 
 /** Internal. The phase timeouts of a client, in milliseconds; `Infinity` for none. */
@@ -36,9 +43,19 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Called once when the headers arrive, a chunk or the end comes, or the attempt fails. */
   wake: (() => void) | undefined = undefined;
   private controller: Dispatcher.DispatchController | undefined = undefined;
+  /** Bytes received off the wire, before decoding. */
   private receivedBytes = 0;
+  /** Bytes of the body as the caller sees it, after decoding: what the limit applies to. */
+  private bodyBytes = 0;
+  /** Whether undici delivered the whole response (the body may still be decoding). */
+  private wireEnded = false;
+  /** The `content-encoding` to undo, when `decode` is on and it is one the client knows. */
+  private coding: string | undefined = undefined;
+  private decoder: Transform | undefined = undefined;
   private phase: TimeoutPhase = "connect";
   private phaseMs = Infinity;
+  /** Whether a chunk moves the deadline (a wait per chunk) or not (a bound on the whole phase). */
+  private sliding = true;
   private deadline = Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private timerDue = Infinity;
@@ -47,12 +64,17 @@ export class Attempt implements Dispatcher.DispatchHandler {
     readonly url: string,
     readonly timeouts: PhaseTimeouts,
     private limit: number,
+    private decode = false,
   ) {}
 
-  /** Start (or restart) the deadline of `phase`, `ms` from now. */
-  arm(phase: TimeoutPhase, ms: number): void {
+  /**
+   * Start (or restart) the deadline of `phase`, `ms` from now. A `sliding` deadline moves on
+   * with each chunk received; a fixed one bounds the phase as a whole.
+   */
+  arm(phase: TimeoutPhase, ms: number, sliding = true): void {
     this.phase = phase;
     this.phaseMs = ms;
+    this.sliding = sliding;
     if (ms === Infinity) {
       this.deadline = Infinity;
       return;
@@ -68,7 +90,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   /** Move the deadline of the current phase to its full length from now. */
   refresh(): void {
-    if (this.deadline !== Infinity) this.deadline = Date.now() + this.phaseMs;
+    if (this.sliding && this.deadline !== Infinity) this.deadline = Date.now() + this.phaseMs;
   }
 
   /** Clear the timer for good. */
@@ -83,16 +105,18 @@ export class Attempt implements Dispatcher.DispatchHandler {
   fail(error: Error): void {
     if (this.error === undefined) this.error = error;
     this.stop();
-    if (!this.ended) this.controller?.abort(this.error);
+    this.decoder?.destroy();
+    if (!this.wireEnded) this.controller?.abort(this.error);
     this.notify();
   }
 
   /** Abort what is still on the wire without a reason to report. */
   abort(): void {
     this.stop();
+    this.decoder?.destroy();
     if (this.ended) return;
     this.error ??= new Error("the request was aborted");
-    this.controller?.abort(this.error);
+    if (!this.wireEnded) this.controller?.abort(this.error);
   }
 
   /** Bytes of the body received so far. */
@@ -100,9 +124,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
     return this.receivedBytes;
   }
 
-  /** Let a paused socket flow again. */
+  /** Let a paused socket (and decoder) flow again. */
   flow(): void {
-    if (this.controller?.paused) this.controller.resume();
+    this.decoder?.resume();
+    if (this.controller?.paused && !this.decoder?.writableNeedDrain) this.controller.resume();
   }
 
   /** Take the next queued chunk, letting a paused socket flow again below the high-water mark. */
@@ -137,39 +162,79 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.status = statusCode;
     this.headers = headers;
+    if (this.decode) this.coding = knownCoding(headers["content-encoding"]);
     this.disarm();
     this.notify();
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.receivedBytes += chunk.length;
-    if (this.receivedBytes > this.limit) {
-      this.fail(new ResponseTooLargeError(this.limit, this.receivedBytes, this.url));
-      return;
-    }
     this.refresh();
     if (this.discard) {
+      if (this.receivedBytes > this.limit) {
+        this.fail(new ResponseTooLargeError(this.limit, this.receivedBytes, this.url));
+      }
       this.notify();
+      return;
+    }
+    if (this.coding === undefined) {
+      this.push(chunk);
+      return;
+    }
+    const decoder = (this.decoder ??= this.startDecoder(this.coding));
+    if (!decoder.write(chunk) && !this.whole) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.wireEnded = true;
+    if (this.decoder !== undefined && !this.discard) this.decoder.end();
+    else this.finish();
+  }
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.error === undefined) {
+      this.error = translateError(error, this.url, this.timeouts, this.status);
+    }
+    this.wireEnded = true;
+    this.stop();
+    this.decoder?.destroy();
+    this.notify();
+  }
+
+  /** Queue a chunk of the body as the caller sees it, within the limit. */
+  private push(chunk: Buffer): void {
+    if (this.discard || this.error !== undefined) return;
+    this.bodyBytes += chunk.length;
+    if (this.bodyBytes > this.limit) {
+      this.fail(new ResponseTooLargeError(this.limit, this.bodyBytes, this.url));
       return;
     }
     this.chunks.push(chunk);
     this.queued += chunk.length;
-    if (!this.whole && this.queued >= HIGH_WATER_BYTES) controller.pause();
+    if (!this.whole && this.queued >= HIGH_WATER_BYTES) {
+      this.controller?.pause();
+      this.decoder?.pause();
+    }
     this.notify();
   }
 
-  onResponseEnd(): void {
+  private finish(): void {
     this.ended = true;
     this.stop();
+    this.decoder?.destroy();
     this.notify();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.error === undefined) {
-      this.error = translateError(error, this.url, this.timeouts) as Error;
-    }
-    this.stop();
-    this.notify();
+  private startDecoder(coding: string): Transform {
+    const decoder = createDecoder(coding);
+    decoder.on("data", (chunk: Buffer) => this.push(chunk));
+    decoder.on("end", () => this.finish());
+    decoder.on("drain", () => {
+      if (this.whole || this.queued < HIGH_WATER_BYTES) this.flow();
+    });
+    decoder.on("error", (error) => {
+      this.fail(new MalformedResponseError(this.url, "decompression", error, this.status));
+    });
+    return decoder;
   }
 
   private notify(): void {
@@ -192,4 +257,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (left > 1) this.schedule(left);
     else this.fail(new HttpTimeoutError(this.phase, this.phaseMs, this.url));
   }
+}
+
+/** The one coding of a `content-encoding` the client undoes; a list of codings is left alone. */
+function knownCoding(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const coding = value.trim().toLowerCase();
+  return coding === "gzip" || coding === "x-gzip" || coding === "deflate" || coding === "br"
+    ? coding
+    : undefined;
 }

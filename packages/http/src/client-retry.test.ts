@@ -92,12 +92,58 @@ describe("retries", () => {
     expect(parseRetryAfter("7", now)).toBe(7000);
     expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:03 GMT", now)).toBe(3000);
     expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("Thursday, 01-Jan-26 00:00:03 GMT", now)).toBe(3000);
+    expect(parseRetryAfter("Thu Jan  1 00:00:03 2026", now)).toBe(3000);
+    expect(parseRetryAfter(" 7 ", now)).toBe(7000);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it("ignores Retry-After values that are neither delay-seconds nor an HTTP-date, instead of reading 1.5 and -5 as dates in 2001", function* () {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    for (const value of ["1.5", "-5", "1e3", "0x10", "2026-01-01T00:00:03Z", "3 seconds", ""]) {
+      expect(parseRetryAfter(value, now), value).toBeUndefined();
+    }
+  });
+
+  it("backs off instead of retrying at once when Retry-After is 1.5", function* () {
+    yield* withoutLeaks(function* () {
+      const seen: number[] = [];
+      const server = yield* useTestServer((_, response) => {
+        seen.push(Date.now());
+        response.writeHead(seen.length === 1 ? 503 : 200, { "retry-after": "1.5" });
+        response.end(seen.length === 1 ? "busy" : "ready");
+      });
+      const client = yield* useHttpClient({ retry: { baseDelayMs: 300, maxDelayMs: 300 } });
+      expect(yield* client.text(server.url)).toBe("ready");
+      // The backoff of 300 ms has half its step fixed: at least 150 ms between the two.
+      expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(145);
+    });
   });
 });
 
 describe("redirects", () => {
+  it("returns a redirect as the response with redirect: manual, where maxRedirects: 0 throws", function* () {
+    yield* withoutLeaks(function* () {
+      let requests = 0;
+      const server = yield* useTestServer((_, response) => {
+        requests++;
+        response.writeHead(302, { location: "/elsewhere" });
+        response.end("moved");
+      });
+      const client = yield* useHttpClient({ baseUrl: server.url });
+      const response = yield* client.get("/", { redirect: "manual" });
+      expect(response.status).toBe(302);
+      expect(response.headers.location).toBe("/elsewhere");
+      expect(yield* response.text()).toBe("moved");
+      expect(requests).toBe(1);
+      const manual = yield* useHttpClient({ baseUrl: server.url, redirect: "manual" });
+      expect(yield* manual.text("/", { throwOnStatus: false })).toBe("moved");
+      const error = yield* failure(client.get("/", { maxRedirects: 0 }));
+      expect(error).toBeInstanceOf(TooManyRedirectsError);
+    });
+  });
+
   it("throws TooManyRedirectsError on an endless chain of redirects", function* () {
     yield* withoutLeaks(function* () {
       let requests = 0;

@@ -297,3 +297,106 @@ export class InvalidUrlError extends Error {
     super(`invalid URL ${JSON.stringify(url)}: ${reason}`);
   }
 }
+
+/**
+ * The server answered with something that is not valid HTTP: a malformed status line or header,
+ * headers larger than the client accepts, a broken chunked encoding, or a compressed body that
+ * does not decompress. `reason` names what was wrong: undici's parser code (such as
+ * `HPE_INVALID_CONSTANT`), `headers-too-large` or `decompression`. Never retried.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { MalformedResponseError, useHttpClient } from "@skein/http";
+ *
+ * await run(function* () {
+ *   const client = yield* useHttpClient();
+ *   try {
+ *     yield* client.text("http://127.0.0.1:8080/not-http");
+ *   } catch (error) {
+ *     if (error instanceof MalformedResponseError) console.log(error.reason, error.url);
+ *   }
+ * });
+ * ```
+ */
+export class MalformedResponseError extends Error {
+  readonly code = "malformed-response";
+  override name = "MalformedResponseError";
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    cause: unknown,
+    /** The status, when the headers were read before the body turned out malformed. */
+    readonly status?: number,
+  ) {
+    super(
+      `malformed response from ${url} (${reason}): ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * A response body read with `json()` is not JSON: empty (as the body of a `204` is), or text
+ * that does not parse. Carries the URL, the status and the start of the body.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { InvalidResponseJsonError, useHttpClient } from "@skein/http";
+ *
+ * await run(function* () {
+ *   const client = yield* useHttpClient();
+ *   try {
+ *     yield* client.json("http://127.0.0.1:8080/page.html");
+ *   } catch (error) {
+ *     if (error instanceof InvalidResponseJsonError) console.log(error.status, error.body);
+ *   }
+ * });
+ * ```
+ */
+export class InvalidResponseJsonError extends Error {
+  readonly code = "invalid-response-json";
+  override name = "InvalidResponseJsonError";
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    /** At most the first 1 KiB of the body. */
+    readonly body: string,
+    readonly reason: string,
+  ) {
+    super(`the body of ${url} (HTTP ${status}) is not JSON: ${reason}`);
+  }
+}
+
+/**
+ * A request could not be sent as given: a body of a type the client cannot send, a header
+ * name or value HTTP does not allow, or an option out of range. Raised at the call, before
+ * anything goes on the wire; `value` is the offending value.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { InvalidRequestError, useHttpClient } from "@skein/http";
+ *
+ * await run(function* () {
+ *   const client = yield* useHttpClient();
+ *   try {
+ *     yield* client.post("http://127.0.0.1:8080/", { body: 42 as never });
+ *   } catch (error) {
+ *     if (error instanceof InvalidRequestError) console.log(error.message, error.value);
+ *   }
+ * });
+ * ```
+ */
+export class InvalidRequestError extends TypeError {
+  readonly code = "invalid-request";
+  override name = "InvalidRequestError";
+  constructor(
+    message: string,
+    readonly value: unknown,
+    readonly url?: string,
+  ) {
+    super(url === undefined ? message : `${message} (${url})`);
+  }
+}

@@ -2,16 +2,19 @@ import type { IncomingHttpHeaders } from "node:http";
 import { action, type Operation, sleep, useDeadline, useScope } from "@skein/core";
 import type { Dispatcher } from "undici";
 import { Attempt, type PhaseTimeouts } from "./attempt.js";
+import type { CookieJar } from "./cookie-jar.js";
+import { type CheckedBody, readBody } from "./encode-body.js";
 import {
   HttpTimeoutError,
   InvalidUrlError,
   ResponseTooLargeError,
   TooManyRedirectsError,
 } from "./errors.js";
+import { type HttpHooks, type HttpRequestInfo, runHook } from "./hooks.js";
 import { ResponseImpl } from "./response.js";
 import { backoff, parseRetryAfter, type RetryPolicy } from "./retry-policy.js";
 import { isConnectionFailure } from "./translate-error.js";
-import { isStreamed, type RequestBody, Upload } from "./upload.js";
+import { isStreamed, Upload } from "./upload.js";
 
 /** Internal. A client's settings, with every default filled in. */
 export interface ClientConfig {
@@ -21,6 +24,12 @@ export interface ClientConfig {
   maxRedirects: number;
   maxResponseBytes: number;
   reset: boolean;
+  /** `manual`: a redirect is returned as the response. */
+  redirect: "follow" | "manual";
+  /** Undo a `content-encoding` of gzip, deflate or br. */
+  decompress: boolean;
+  hooks: HttpHooks | undefined;
+  cookies: CookieJar | undefined;
 }
 
 /** Internal. One request as the caller asked for it, before redirects. */
@@ -28,7 +37,7 @@ export interface ExchangeRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body: RequestBody | undefined;
+  body: CheckedBody | undefined;
 }
 
 /** What one attempt sends: a streamed body goes as the exchange's {@link Upload}. */
@@ -63,12 +72,16 @@ export class Exchange {
       }, total);
     }
     let { method, url, headers } = this.request;
+    const read = yield* readBody(this.request.body);
+    if (read.type !== undefined && (read.forced || headers["content-type"] === undefined)) {
+      headers = { ...headers, "content-type": read.type };
+    }
     let body: WireBody;
-    if (isStreamed(this.request.body)) {
-      this.upload = new Upload(this.request.body, yield* useScope(), url.href);
+    if (isStreamed(read.body)) {
+      this.upload = new Upload(read.body, yield* useScope(), url.href);
       body = this.upload;
     } else {
-      body = this.request.body;
+      body = read.body;
     }
     let chain: string[] | undefined;
     for (;;) {
@@ -77,6 +90,7 @@ export class Exchange {
         : yield* this.sendOnce(method, url, headers, body);
       const location = response.headers.location;
       const follow =
+        this.config.redirect === "follow" &&
         REDIRECTS.has(response.status) &&
         typeof location === "string" &&
         (response.status === 303 || method === "GET" || method === "HEAD");
@@ -192,23 +206,40 @@ export class Exchange {
   ): Operation<ResponseImpl> {
     if (this.expired !== undefined) throw this.expired;
     const { config } = this;
-    const attempt = new Attempt(url.href, config.timeouts, config.maxResponseBytes);
+    let info: HttpRequestInfo | undefined;
+    const cookie = config.cookies?.header(url);
+    if (cookie !== undefined && headers.cookie === undefined) headers = { ...headers, cookie };
+    if (config.hooks?.onRequest !== undefined) {
+      info = { method, url, headers: { ...headers } };
+      yield* runHook(config.hooks.onRequest(info));
+      headers = info.headers;
+    }
+    const attempt = new Attempt(
+      url.href,
+      config.timeouts,
+      config.maxResponseBytes,
+      config.decompress && method !== "HEAD",
+    );
     this.attempt = attempt;
     attempt.arm("connect", config.timeouts.connect);
     // While the body is being sent, each chunk restarts the wait for the response headers.
     if (body instanceof Upload) body.onChunk = () => attempt.refresh();
-    config.dispatcher.dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        // undici sends any async iterable with backpressure; its types list only Readable.
-        body: body as Dispatcher.DispatchOptions["body"],
-        reset: config.reset,
-      },
-      attempt,
-    );
+    try {
+      config.dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          // undici sends any async iterable with backpressure; its types list only Readable.
+          body: body as Dispatcher.DispatchOptions["body"],
+          reset: config.reset,
+        },
+        attempt,
+      );
+    } catch (error) {
+      attempt.onResponseError(undefined as never, error as Error);
+    }
     if (attempt.status === 0 && attempt.error === undefined) {
       yield* action<void>((resolve) => {
         attempt.wake = resolve;
@@ -220,11 +251,16 @@ export class Exchange {
     if (attempt.error !== undefined) throw attempt.error;
     const response = new ResponseImpl(attempt.status, attempt.headers, url.href, attempt);
     this.response = response;
+    config.cookies?.store(url, attempt.headers);
     const announced = Number(attempt.headers["content-length"]);
     if (announced > config.maxResponseBytes) {
       const error = new ResponseTooLargeError(config.maxResponseBytes, announced, url.href);
       attempt.fail(error);
       throw error;
+    }
+    if (config.hooks?.onResponse !== undefined) {
+      info ??= { method, url, headers };
+      yield* runHook(config.hooks.onResponse(response, info));
     }
     return response;
   }

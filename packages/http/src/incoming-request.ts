@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { copyHeaders, forwardToReal } from "./forward-to-real.js";
 import { PayloadTooLargeError } from "./request-errors.js";
 
@@ -14,20 +14,34 @@ import { PayloadTooLargeError } from "./request-errors.js";
  * `headers` itself and builds the real `Request` the first time anything else is read, then
  * hands every other property and method to it.
  *
+ * The request's `signal` aborts when the client goes away before `response` was sent.
+ *
  * @param origin - the server's origin, `http://host:port`, as `new URL(...).origin` spells it
+ * @returns undefined when the request target is neither a path (origin-form) nor an absolute
+ *   http(s) URL (absolute-form, which an HTTP/1.1 server must take: its host wins over `Host`)
  */
-export function toRequest(origin: string, request: IncomingMessage, maxBodyBytes: number): Request {
+export function toRequest(
+  origin: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBodyBytes: number,
+): Request | undefined {
   const raw = request.url ?? "/";
-  if (LAZY && SIMPLE_METHODS.has(request.method ?? "")) {
+  let url: string;
+  let path: string | undefined;
+  if (raw.charCodeAt(0) === 47 /* "/" */) {
     const plain = isPlainTarget(raw);
-    return new IncomingRequest(
-      request,
-      plain ? origin + raw : new URL(origin + raw).href,
-      plain ? pathOf(raw) : undefined,
-      maxBodyBytes,
-    ) as unknown as Request;
+    url = plain ? origin + raw : new URL(origin + raw).href;
+    path = plain ? pathOf(raw) : undefined;
+  } else {
+    const absolute = URL.canParse(raw) ? new URL(raw) : undefined;
+    if (absolute?.protocol !== "http:" && absolute?.protocol !== "https:") return undefined;
+    url = absolute.href;
   }
-  return buildRequest(origin + raw, request, maxBodyBytes, undefined);
+  if (LAZY && SIMPLE_METHODS.has(request.method ?? "")) {
+    return new IncomingRequest(request, response, url, path, maxBodyBytes) as unknown as Request;
+  }
+  return buildRequest(url, request, response, maxBodyBytes, undefined);
 }
 
 /**
@@ -67,15 +81,18 @@ function pathOf(target: string): string {
 function buildRequest(
   url: string,
   request: IncomingMessage,
+  response: ServerResponse,
   maxBodyBytes: number,
   headers: Headers | undefined,
 ): Request {
   const method = request.method ?? "GET";
+  const signal = disconnectSignal(response);
   const made =
     method === "GET" || method === "HEAD"
-      ? new NativeRequest(url, { method })
+      ? new NativeRequest(url, { method, signal })
       : new NativeRequest(url, {
           method,
+          signal,
           body: bodyOf(request, maxBodyBytes),
           duplex: "half",
         } as RequestInit);
@@ -83,6 +100,30 @@ function buildRequest(
   if (headers === undefined) appendRaw(made.headers, request.rawHeaders);
   else copyHeaders(headers, made.headers);
   return made;
+}
+
+/** A signal that aborts if `response` closes before it was all sent: the client went away. */
+function disconnectSignal(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  if (response.writableFinished) return controller.signal;
+  if (response.destroyed) {
+    controller.abort(new DisconnectedError());
+    return controller.signal;
+  }
+  response.once("close", () => {
+    if (!response.writableFinished) controller.abort(new DisconnectedError());
+  });
+  return controller.signal;
+}
+
+/**
+ * The reason of a request's `signal` once its client has gone away before the response was
+ * sent (a `DOMException` named `AbortError`, as `fetch` expects, with this message).
+ */
+class DisconnectedError extends DOMException {
+  constructor() {
+    super("the client closed the connection before the response was sent", "AbortError");
+  }
 }
 
 function appendRaw(headers: Headers, raw: string[]): void {
@@ -97,14 +138,22 @@ function appendRaw(headers: Headers, raw: string[]): void {
  */
 class IncomingRequest {
   readonly #incoming: IncomingMessage;
+  readonly #response: ServerResponse;
   readonly #url: string;
   readonly #path: string | undefined;
   readonly #limit: number;
   #headers: Headers | undefined = undefined;
   #real: Request | undefined = undefined;
 
-  constructor(incoming: IncomingMessage, url: string, path: string | undefined, limit: number) {
+  constructor(
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    url: string,
+    path: string | undefined,
+    limit: number,
+  ) {
     this.#incoming = incoming;
+    this.#response = response;
     this.#url = url;
     this.#path = path;
     this.#limit = limit;
@@ -138,7 +187,13 @@ class IncomingRequest {
   static realOf(request: IncomingRequest, sync: boolean): Request {
     let real = request.#real;
     if (real === undefined) {
-      real = buildRequest(request.#url, request.#incoming, request.#limit, request.#headers);
+      real = buildRequest(
+        request.#url,
+        request.#incoming,
+        request.#response,
+        request.#limit,
+        request.#headers,
+      );
       request.#real = real;
     } else if (sync && request.#headers !== undefined && request.#headers !== real.headers) {
       copyHeaders(request.#headers, real.headers);
@@ -171,6 +226,7 @@ const LAZY = (() => {
   try {
     const probe = new IncomingRequest(
       { method: "GET", rawHeaders: ["X-Probe", "1"] } as unknown as IncomingMessage,
+      { writableFinished: true } as unknown as ServerResponse,
       "http://127.0.0.1/probe?q",
       "/probe",
       0,

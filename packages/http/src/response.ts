@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { action, type Operation, type Stream, type Subscription } from "@skein/core";
 import type { Attempt } from "./attempt.js";
 import { BodyUsedError } from "./body-errors.js";
-import { HttpStatusError } from "./errors.js";
+import { HttpStatusError, InvalidResponseJsonError } from "./errors.js";
 
 /**
  * A response whose body is still on the wire. It belongs to the scope that made the request:
@@ -100,7 +100,16 @@ export class ResponseImpl implements HttpResponse {
   }
 
   *json<T = unknown>(): Operation<T> {
-    return JSON.parse(yield* this.text()) as T;
+    const text = yield* this.text();
+    if (text.trim() === "") {
+      throw new InvalidResponseJsonError(this.url, this.status, "", "the body is empty");
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      const snippet = text.slice(0, SNIPPET_BYTES);
+      throw new InvalidResponseJsonError(this.url, this.status, snippet, (error as Error).message);
+    }
   }
 
   /** Internal. The error for a non-2xx status, with the start of the body. */
@@ -137,7 +146,8 @@ export class ResponseImpl implements HttpResponse {
     attempt.discard = true;
     attempt.take();
     if (!attempt.ended && attempt.error === undefined && !tooLong(this.headers)) {
-      attempt.arm("body", Math.min(attempt.timeouts.body, DRAIN_GRACE_MS));
+      // One bound for the whole drain: a server trickling a byte at a time cannot hold it open.
+      attempt.arm("body", Math.min(attempt.timeouts.body, DRAIN_GRACE_MS), false);
       yield* settled(attempt, () => attempt.ended || attempt.received > DRAIN_BYTES);
     }
     if (attempt.ended && attempt.error === undefined) this.state = DONE;

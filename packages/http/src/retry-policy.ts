@@ -68,9 +68,20 @@ export function backoff(policy: RetryPolicy, retry: number): number {
   return step / 2 + Math.random() * (step / 2);
 }
 
+/** The three forms of HTTP-date RFC 9110 (section 5.6.7) has a recipient accept. */
+const HTTP_DATE = [
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  // obsolete RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  // obsolete asctime: Sun Nov  6 08:49:37 1994
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
 /**
- * Internal. The delay a `Retry-After` header asks for, in milliseconds: delta-seconds or an
- * HTTP date. `undefined` when absent or unreadable.
+ * Internal. The delay a `Retry-After` header asks for, in milliseconds, as RFC 9110 (section
+ * 10.2.3) defines it: delay-seconds (a non-negative integer) or an HTTP-date. Anything else
+ * (`"1.5"`, `"-5"`, `"soon"`) is ignored: `undefined`, as when the header is absent.
  */
 export function parseRetryAfter(
   value: string | string[] | undefined,
@@ -80,7 +91,9 @@ export function parseRetryAfter(
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
+  if (!HTTP_DATE.some((form) => form.test(trimmed))) return undefined;
+  // asctime has no zone: it is GMT, which Date.parse would not assume.
+  const at = Date.parse(trimmed.endsWith("GMT") ? trimmed : `${trimmed} GMT`);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { action, type Operation, until } from "@skein/core";
+import { action, type Operation, sleep, spawn, until } from "@skein/core";
 import { FixedResponse } from "./fixed-response.js";
 import { StreamResponse } from "./stream-response.js";
 
@@ -30,6 +30,20 @@ export function sendAtOnce(reply: Response, response: ServerResponse): boolean {
   return true;
 }
 
+/**
+ * Internal. The string or bytes `reply`'s body was made from, if nobody has read it yet; for a
+ * streamed body (or one already read), undefined.
+ */
+export function wholeBodyOf(reply: Response): string | Uint8Array | undefined {
+  if (reply instanceof FixedResponse) {
+    const fixed = FixedResponse.sourceOf(reply);
+    if (fixed !== undefined) return fixed;
+  }
+  if (reply instanceof StreamResponse) return undefined;
+  const body = reply.body;
+  return body === null ? undefined : sourceOf(reply, body);
+}
+
 /** Send `reply`'s status, `headers` and the whole `body` in one write, with its length. */
 function sendWhole(
   reply: Response,
@@ -51,9 +65,23 @@ export function* sendStreamed(reply: Response, response: ServerResponse): Operat
     response.writeHead(reply.status, statusText, headers);
     response.flushHeaders();
     const subscription = yield* reply.source;
+    let wrote = true;
+    const heartbeat = reply.heartbeat;
+    const beating =
+      heartbeat === undefined
+        ? undefined
+        : yield* spawn(function* () {
+            for (;;) {
+              yield* sleep(heartbeat.ms);
+              if (!wrote && response.writableLength === 0) response.write(heartbeat.chunk);
+              wrote = false;
+            }
+          });
     for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+      wrote = true;
       if (!response.write(next.value)) yield* drained(response);
     }
+    if (beating !== undefined) yield* beating.halt();
     response.end();
     return;
   }

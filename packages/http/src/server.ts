@@ -1,23 +1,38 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { TlsOptions } from "node:tls";
 import {
   action,
+  all,
   type Operation,
   race,
   resource,
   type Scope,
   sleep,
   type Task,
+  until,
   useScope,
   withResolvers,
 } from "@skein/core";
 import { toRequest } from "./incoming-request.js";
+import { useLightweightResponse } from "./lightweight-response.js";
+import { type Middleware, withMiddleware } from "./middleware.js";
 import { problem } from "./problem.js";
 import { PayloadTooLargeError, RequestError } from "./request-errors.js";
 import type { Handler } from "./router.js";
 import { sendAtOnce, sendStreamed } from "./send-response.js";
+import { HandlerResultError } from "./server-errors.js";
+import { type ServerLimits, settleLimits } from "./server-limits.js";
+import { WebSocketResponse } from "./websocket-route.js";
 
 /**
  * Where a server reports handler failures. Each failure is reported once; the client only
@@ -36,7 +51,7 @@ export interface ServerLogger {
 
 /**
  * How a server listens. Defaults: port 0 (any free port), host 127.0.0.1, 5 s of grace at
- * shutdown, 1 MiB request bodies, errors logged with `console.error`.
+ * shutdown, errors logged with `console.error`, and the limits of {@link ServerLimits}.
  *
  * @example
  * ```ts
@@ -49,14 +64,20 @@ export interface ServerLogger {
  * };
  * ```
  */
-export interface HttpServerOptions {
+export interface HttpServerOptions extends ServerLimits {
   handler: Handler;
+  /**
+   * Make the global `Response` a lightweight stand-in while the server runs (see
+   * {@link useLightweightResponse}), so that handlers returning `new Response(text or bytes)`
+   * run as fast as with `fixedResponse`. Off by default: it replaces a global.
+   */
+  lightweightResponse?: boolean;
+  /** Run around `handler` for every request, outermost first (see {@link Middleware}). */
+  middleware?: Middleware[];
   port?: number;
   host?: string;
   /** At shutdown, how long requests in flight may take before they are halted. */
   shutdownGraceMs?: number;
-  /** Larger request bodies are refused with 413. */
-  maxBodyBytes?: number;
   logger?: ServerLogger;
   /**
    * Serve HTTPS (node:https) with these options of `tls.createServer`: at least `key` and
@@ -84,6 +105,12 @@ export interface HttpServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /**
+   * The node:http (or node:https) server underneath, for what this API does not cover
+   * (`getConnections()`, an `upgrade` listener of your own, ...). Closing it or changing its
+   * limits is the scope's job: leave those alone.
+   */
+  readonly nodeServer: Server;
 }
 
 interface ServerState {
@@ -94,6 +121,8 @@ interface ServerState {
   logger: ServerLogger;
   inFlight: number;
   closing: boolean;
+  /** The tasks of upgrade requests (WebSocket sessions), by socket, halted at shutdown. */
+  upgrades: Map<Duplex, Task<void>>;
   drained: (() => void) | undefined;
 }
 
@@ -126,20 +155,39 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
   return resource<HttpServer>(function* (provide) {
     const host = options.host ?? "127.0.0.1";
     const grace = options.shutdownGraceMs ?? 5000;
+    const limits = settleLimits(options);
+    if (options.lightweightResponse === true) yield* useLightweightResponse();
     const scope = yield* useScope();
     const state: ServerState = {
-      handler: options.handler,
+      handler: withMiddleware(options.handler, ...(options.middleware ?? [])),
       origin: "",
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      maxBodyBytes: limits.maxBodyBytes,
       logger: options.logger ?? { error: (message, error) => console.error(message, error) },
       inFlight: 0,
       closing: false,
+      upgrades: new Map(),
       drained: undefined,
     };
     const listener = (request: IncomingMessage, response: ServerResponse) =>
       accept(scope, state, request, response);
-    const server =
-      options.tls === undefined ? createServer(listener) : createHttpsServer(options.tls, listener);
+    const nodeOptions: ServerOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often node:http looks for requests past their timeouts (30 s by default, which
+      // would let slow headers stay three times longer than `headersTimeoutMs`).
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    };
+    const server: Server =
+      options.tls === undefined
+        ? createServer(nodeOptions, listener)
+        : createHttpsServer({ ...options.tls, ...nodeOptions }, listener);
+    server.timeout = limits.idleTimeoutMs;
+    server.maxConnections = limits.maxConnections;
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      acceptUpgrade(scope, state, request, socket, head),
+    );
     yield* action<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, () => resolve());
@@ -150,11 +198,14 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
     const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
     state.origin = new URL(url).origin;
     try {
-      yield* provide({ url, port, host });
+      yield* provide({ url, port, host, nodeServer: server });
     } finally {
       state.closing = true;
       const closed = withResolvers<void>();
       server.close(() => closed.resolve());
+      // WebSocket sessions close (1001) first, before node:http cuts what it takes for idle
+      // sockets; it waits for theirs to close too.
+      yield* all([...state.upgrades.values()].map((task) => task.halt()));
       server.closeIdleConnections();
       if (state.inFlight > 0) {
         const drained = withResolvers<void>();
@@ -191,6 +242,106 @@ function accept(
   response.on("close", onClose);
 }
 
+/**
+ * An upgrade request (`Connection: upgrade`): it goes through the handler as any request does;
+ * a WebSocket route's answer takes the socket over, any other answer is written to the socket,
+ * which is then closed. A socket that closes first halts the task.
+ */
+function acceptUpgrade(
+  scope: Scope,
+  state: ServerState,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  socket.on("error", () => {});
+  let task: Task<void>;
+  try {
+    task = scope.run(() => serveUpgrade(state, request, socket, head));
+  } catch {
+    socket.destroy();
+    return;
+  }
+  state.upgrades.set(socket, task);
+  socket.once("close", () => {
+    state.upgrades.delete(socket);
+    // Once upgraded, the WebSocket connection reports the close to its session itself.
+    if (!(socket as UpgradeSocket)[UPGRADED]) task.halt();
+  });
+}
+
+const UPGRADED = Symbol("upgraded");
+
+/** A socket of an upgrade request, marked once a WebSocket has taken it over. */
+interface UpgradeSocket extends Duplex {
+  [UPGRADED]?: boolean;
+}
+
+function* serveUpgrade(
+  state: ServerState,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Operation<void> {
+  try {
+    let reply: Response;
+    let incoming: Request | undefined;
+    try {
+      const refusal = refused(state, request);
+      incoming =
+        refusal === undefined
+          ? toRequest(state.origin, request, socket as unknown as ServerResponse, 0)
+          : undefined;
+      if (refusal !== undefined) reply = refusal;
+      else if (incoming === undefined) reply = badTarget(request);
+      else {
+        reply = yield* state.handler(incoming);
+        if (!(reply instanceof Response)) {
+          throw new HandlerResultError(`${request.method} ${request.url}`, reply);
+        }
+      }
+    } catch (error) {
+      reply = failed(state, request, error);
+    }
+    if (reply instanceof WebSocketResponse && incoming !== undefined && !state.closing) {
+      yield* reply.accept(
+        request,
+        socket,
+        head,
+        incoming,
+        () => (state.closing ? 1001 : 1000),
+        () => {
+          (socket as UpgradeSocket)[UPGRADED] = true;
+        },
+      );
+    } else {
+      yield* writeRaw(reply, socket);
+    }
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Write `reply` (a whole body, or none) to a socket that node:http has let go of, and end it. */
+function* writeRaw(reply: Response, socket: Duplex): Operation<void> {
+  const body =
+    reply.body === null ? new Uint8Array(0) : new Uint8Array(yield* until(reply.arrayBuffer()));
+  let head = `HTTP/1.1 ${reply.status} ${reply.statusText || STATUS_CODES[reply.status] || ""}\r\n`;
+  for (const [name, value] of reply.headers) {
+    if (name !== "connection" && name !== "content-length") head += `${name}: ${value}\r\n`;
+  }
+  head += `content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head, "latin1"), body]));
+  yield* action<void>((resolve) => {
+    socket.once("finish", resolve);
+    socket.once("close", resolve);
+    return () => {
+      socket.off("finish", resolve);
+      socket.off("close", resolve);
+    };
+  });
+}
+
 const TASK = Symbol("task");
 
 /** A response with the task answering it, for {@link onClose}. */
@@ -209,9 +360,18 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
   try {
     let reply: Response;
     try {
-      reply =
-        tooLarge(state, request) ??
-        (yield* state.handler(toRequest(state.origin, request, state.maxBodyBytes)));
+      const refusal = refused(state, request);
+      if (refusal !== undefined) reply = refusal;
+      else {
+        const incoming = toRequest(state.origin, request, response, state.maxBodyBytes);
+        if (incoming === undefined) reply = badTarget(request);
+        else {
+          reply = yield* state.handler(incoming);
+          if (!(reply instanceof Response)) {
+            throw new HandlerResultError(`${request.method} ${request.url}`, reply);
+          }
+        }
+      }
     } catch (error) {
       reply = failed(state, request, error);
     }
@@ -231,11 +391,24 @@ function* serve(state: ServerState, request: IncomingMessage, response: ServerRe
   }
 }
 
-/** A 413 for a request that announces a body larger than the server takes. */
-function tooLarge(state: ServerState, request: IncomingMessage): Response | undefined {
+/** The methods `OPTIONS *` lists, and which a `Request` can carry. */
+const SERVER_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+/**
+ * The answer to a request no handler can see: one a web `Request` cannot hold (`TRACE`,
+ * `TRACK`: the fetch standard forbids them), `OPTIONS *` (about the server, not a resource),
+ * or a body announced larger than the server takes.
+ */
+function refused(state: ServerState, request: IncomingMessage): Response | undefined {
   const method = request.method;
   // GET and HEAD bodies are never read, and node:http builds `headers` only when asked.
   if (method === "GET" || method === "HEAD") return undefined;
+  if (method === "TRACE" || method === "TRACK") {
+    return problem(501, "method-not-implemented", `this server does not implement ${method}`);
+  }
+  if (method === "OPTIONS" && request.url === "*") {
+    return new Response(null, { status: 204, headers: { allow: SERVER_METHODS } });
+  }
   if (!(Number(request.headers["content-length"]) > state.maxBodyBytes)) return undefined;
   request.resume();
   return problem(
@@ -244,6 +417,14 @@ function tooLarge(state: ServerState, request: IncomingMessage): Response | unde
     `the request body is larger than ${state.maxBodyBytes} bytes`,
     { connection: "close" },
   );
+}
+
+/** A 400 for a request target that is neither a path nor an absolute http(s) URL. */
+function badTarget(request: IncomingMessage): Response {
+  request.resume();
+  return problem(400, "bad-request-target", "the request target is not a path or an http URL", {
+    connection: "close",
+  });
 }
 
 /** The response for a handler that threw: a `RequestError`'s status, otherwise a logged 500. */

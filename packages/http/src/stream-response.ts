@@ -8,6 +8,8 @@ export class StreamResponse extends Response {
   constructor(
     readonly source: Stream<Uint8Array | string, unknown>,
     init?: ResponseInit,
+    /** Written after this long without a chunk, to keep proxies and idle timeouts away. */
+    readonly heartbeat?: { ms: number; chunk: string },
   ) {
     super(null, init);
   }
@@ -63,8 +65,49 @@ export interface ServerSentEvent {
 }
 
 /**
+ * Options of {@link sse}. `heartbeatMs` (15000): a comment line (`:`) is sent at the end of
+ * each such period in which no event went out (so silence lasts less than twice that), so that proxies and the server's own `idleTimeoutMs` keep the
+ * connection open; 0 turns it off.
+ *
+ * @example
+ * ```ts
+ * import type { SseOptions } from "@skein/http";
+ *
+ * const options: SseOptions = { heartbeatMs: 5000 };
+ * ```
+ */
+export interface SseOptions {
+  heartbeatMs?: number;
+}
+
+/**
+ * The `Last-Event-ID` a reconnecting `EventSource` sends: the `id` of the last event it got,
+ * from which the handler can resume. Undefined on a first connection.
+ *
+ * @example
+ * ```ts
+ * import { createRouter, lastEventId, sse } from "@skein/http";
+ * import { createChannel } from "@skein/core";
+ *
+ * const router = createRouter().get("/feed", function* (request) {
+ *   const from = Number(lastEventId(request) ?? -1) + 1;
+ *   const events = createChannel<{ id: string; data: number }, void>();
+ *   console.log(`resuming at ${from}`);
+ *   return sse(events);
+ * });
+ * ```
+ *
+ * @param request - the request of the event stream
+ * @returns the id, or undefined
+ */
+export function lastEventId(request: Request): string | undefined {
+  return request.headers.get("last-event-id") ?? undefined;
+}
+
+/**
  * A `text/event-stream` response from a Skein stream of events. The stream is read by the
- * request's task, so when the client goes away its producer is halted.
+ * request's task, so when the client goes away its producer is halted. A comment line goes out
+ * after `heartbeatMs` without an event.
  *
  * @example
  * ```ts
@@ -86,9 +129,15 @@ export interface ServerSentEvent {
  *
  * @param events - the events to send
  * @param init - status and extra headers
+ * @param options - see {@link SseOptions}
  * @returns a `Response` for `useHttpServer` to send
  */
-export function sse(events: Stream<ServerSentEvent, unknown>, init: ResponseInit = {}): Response {
+export function sse(
+  events: Stream<ServerSentEvent, unknown>,
+  init: ResponseInit = {},
+  options: SseOptions = {},
+): Response {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
   const headers = new Headers(init.headers);
   headers.set("content-type", "text/event-stream; charset=utf-8");
   headers.set("cache-control", "no-cache");
@@ -103,7 +152,8 @@ export function sse(events: Stream<ServerSentEvent, unknown>, init: ResponseInit
       };
     },
   };
-  return new StreamResponse(source, { ...init, headers });
+  const heartbeat = heartbeatMs > 0 ? { ms: heartbeatMs, chunk: ":\n\n" } : undefined;
+  return new StreamResponse(source, { ...init, headers }, heartbeat);
 }
 
 /** Internal. The wire form of one event. */

@@ -2,6 +2,8 @@ import type { PhaseTimeouts } from "./attempt.js";
 import {
   ConnectError,
   HttpTimeoutError,
+  InvalidRequestError,
+  MalformedResponseError,
   RequestBodyError,
   ResponseTooLargeError,
   SocketError,
@@ -48,18 +50,20 @@ function isTlsCode(code: string): boolean {
   return CERTIFICATE_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_");
 }
 
-const SOCKET_CODES = new Set([
-  "UND_ERR_SOCKET",
-  "ECONNRESET",
-  "EPIPE",
-  "ECONNABORTED",
-  "UND_ERR_CLOSED",
-  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
-]);
-
-/** Internal. Turn what undici or the socket threw into one of this package's typed errors. */
-export function translateError(error: unknown, url: string, timeouts: PhaseTimeouts): unknown {
+/**
+ * Internal. Turn what undici or the socket threw into one of this package's typed errors;
+ * `status` is the response's, when its headers had arrived (0 before). Anything unknown is
+ * a {@link SocketError} carrying it as `cause`: nothing untyped reaches the caller.
+ */
+export function translateError(
+  error: unknown,
+  url: string,
+  timeouts: PhaseTimeouts,
+  status = 0,
+): Error {
   if (
+    error instanceof MalformedResponseError ||
+    error instanceof InvalidRequestError ||
     error instanceof HttpTimeoutError ||
     error instanceof ResponseTooLargeError ||
     error instanceof TooManyRedirectsError ||
@@ -70,7 +74,22 @@ export function translateError(error: unknown, url: string, timeouts: PhaseTimeo
     return error;
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return error;
+  const seen = status === 0 ? undefined : status;
+  if ((error as Error | null)?.name === "HTTPParserError" || String(code).startsWith("HPE_")) {
+    return new MalformedResponseError(
+      url,
+      typeof code === "string" ? code : "HPE_INVALID",
+      error,
+      seen,
+    );
+  }
+  if (typeof code !== "string") return new SocketError(url, error);
+  if (code === "UND_ERR_HEADERS_OVERFLOW") {
+    return new MalformedResponseError(url, "headers-too-large", error, seen);
+  }
+  if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
+    return new InvalidRequestError((error as Error).message, error, url);
+  }
   if (code === "UND_ERR_CONNECT_TIMEOUT")
     return new HttpTimeoutError("connect", timeouts.connect, url);
   if (code === "UND_ERR_HEADERS_TIMEOUT")
@@ -79,8 +98,7 @@ export function translateError(error: unknown, url: string, timeouts: PhaseTimeo
   if (isTlsCode(code)) return new TlsError(url, code, error);
   if (CONNECT_CODES.has(code)) return new ConnectError(url, error);
   if (code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH") return new RequestBodyError(url, error);
-  if (SOCKET_CODES.has(code)) return new SocketError(url, error);
-  return error;
+  return new SocketError(url, error);
 }
 
 /** Internal. Whether a request that failed this way may be sent again. */

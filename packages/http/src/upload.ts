@@ -24,7 +24,10 @@ export type StreamedBody =
   | Readable;
 
 /**
- * What a request can send: a string (UTF-8), bytes, or a {@link StreamedBody}.
+ * What a request can send: a string (UTF-8), bytes (a `Uint8Array`, any typed array, a
+ * `DataView` or an `ArrayBuffer`), a `Blob`, `FormData` (sent as `multipart/form-data`),
+ * `URLSearchParams` (sent as a form), or a {@link StreamedBody}. A `Blob` and `FormData` are
+ * read into memory before sending; stream a large file instead.
  *
  * @example
  * ```ts
@@ -37,10 +40,18 @@ export type StreamedBody =
  * const body: RequestBody = lines();
  * ```
  */
-export type RequestBody = string | Uint8Array | StreamedBody;
+export type RequestBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | Blob
+  | FormData
+  | URLSearchParams
+  | StreamedBody;
 
-/** Internal. Whether `body` is sent as it is produced rather than in one piece. */
-export function isStreamed(body: RequestBody | undefined): body is StreamedBody {
+/** Internal. Whether `body` (as `readBody` left it) is sent as it is produced. */
+export function isStreamed(body: unknown): body is StreamedBody {
   return body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array);
 }
 

@@ -11,6 +11,7 @@ import { semaphoreRow } from "./semaphore.js";
 import { spawnJoinRow } from "./spawn-join.js";
 import { syncStepsRow } from "./sync-steps.js";
 import { untilRow } from "./until.js";
+import { webSocketEchoRow } from "./websocket-echo.js";
 import { workersRow } from "./workers.js";
 
 /** Every row of the table, in order. New rows are added here. */
@@ -26,6 +27,7 @@ export const rows: Row[] = [
   cpuOffloadRow,
   httpClientRow,
   httpServerRow,
+  webSocketEchoRow,
   crawlRow,
   postgresRow,
 ];
