@@ -1,6 +1,8 @@
 import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
+import type { PoolStats } from "./pool-stats.js";
+import type { Result } from "./result.js";
 import {
   type CompiledQuery,
   compile,
@@ -11,7 +13,7 @@ import {
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
-  run(query: CompiledQuery): Operation<Row[]>;
+  run(query: CompiledQuery): Operation<Result<Row>>;
   /** A cursor inside the session's open transaction. */
   cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
   /** Set once the connection is known to be gone: nothing more may be sent on it. */
@@ -21,9 +23,12 @@ export interface Session {
 /** Internal. What each engine provides; `createDb` builds the public API over it. */
 export interface Backend {
   readonly kind: "server" | "pglite";
+  /** See {@link Db.target}. */
+  readonly target: string;
+  stats(): PoolStats;
   /** Whether `SET LOCAL statement_timeout` is enforced (not in PGlite). */
   readonly statementTimeouts: boolean;
-  run(query: CompiledQuery): Operation<Row[]>;
+  run(query: CompiledQuery): Operation<Result<Row>>;
   cursor(query: CompiledQuery, batch: number): Stream<Row, void>;
   /** Hold one connection while `body` runs. */
   session<T>(body: (session: Session) => Operation<T>): Operation<T>;
@@ -69,6 +74,16 @@ function beginOf(options: TransactionOptions): string {
 
 const statement = (text: string): CompiledQuery => ({ text, params: [] });
 
+function scriptOf(script: string): CompiledQuery {
+  if (typeof script !== "string" || script.trim().length === 0) {
+    throw new InvalidArgumentError("exec() expects SQL text with at least one statement", script);
+  }
+  if (script.includes("\0")) {
+    throw new InvalidArgumentError("SQL text cannot hold a NUL character", script);
+  }
+  return statement(script);
+}
+
 function* quietly(session: Session, text: string): Operation<void> {
   if (session.broken) return;
   try {
@@ -90,18 +105,27 @@ function createTransaction(
     }
   };
   return {
-    query<T extends object>(query: Fragment): Operation<T[]> {
+    query<T extends object>(query: Fragment): Operation<Result<T>> {
       const statement = compiled(query);
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* session.run(statement)) as T[];
+          return (yield* session.run(statement)) as Result<T>;
         },
       };
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       guard();
       return session.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
+    },
+    exec(script: string): Operation<void> {
+      const statement = scriptOf(script);
+      return {
+        *[Symbol.iterator]() {
+          guard();
+          yield* session.run(statement);
+        },
+      };
     },
     transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
       return {
@@ -190,9 +214,22 @@ export function transact<R>(
   };
 }
 
+/** The longest identifier Postgres keeps (NAMEDATALEN - 1 bytes); longer ones are cut. */
+const MAX_IDENTIFIER_BYTES = 63;
+
 function channelOf(channel: string): string {
   if (typeof channel !== "string" || channel.length === 0) {
     throw new InvalidArgumentError("a channel must be a non-empty string", channel);
+  }
+  if (channel.includes("\0")) {
+    throw new InvalidArgumentError("a channel name cannot hold a NUL character", channel);
+  }
+  if (Buffer.byteLength(channel) > MAX_IDENTIFIER_BYTES) {
+    // LISTEN would cut it and listen on another name; pg_notify() would refuse it.
+    throw new InvalidArgumentError(
+      `a channel name is at most ${MAX_IDENTIFIER_BYTES} bytes of UTF-8`,
+      channel,
+    );
   }
   return channel;
 }
@@ -207,11 +244,21 @@ export function createDb(backend: Backend): Db {
   const compiled = createCompiler();
   return {
     backend: backend.kind,
-    query<T extends object>(query: Fragment): Operation<T[]> {
-      return backend.run(compiled(query)) as Operation<T[]>;
+    target: backend.target,
+    stats: () => backend.stats(),
+    query<T extends object>(query: Fragment): Operation<Result<T>> {
+      return backend.run(compiled(query)) as Operation<Result<T>>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
+    },
+    exec(script: string): Operation<void> {
+      const statement = scriptOf(script);
+      return {
+        *[Symbol.iterator]() {
+          yield* backend.run(statement);
+        },
+      };
     },
     transaction: (body, options) => transact(backend, body, options, compiled),
     listen: (channel) => backend.listen(channelOf(channel)),

@@ -1,4 +1,6 @@
 import type { Operation, Stream } from "@skein/core";
+import type { PoolStats } from "./pool-stats.js";
+import type { Result } from "./result.js";
 import type { Fragment } from "./sql.js";
 
 /**
@@ -78,15 +80,25 @@ export interface TransactionOptions {
  */
 export interface Queryable {
   /**
-   * Run one statement and return its rows. Halting it cancels the statement on the server and
+   * Run one statement and return its rows, with its `command` and `rowCount` (see
+   * {@link Result}). Halting it cancels the statement on the server and
    * waits until the connection is ready again.
    */
-  query<T extends object = Row>(query: Fragment): Operation<T[]>;
+  query<T extends object = Row>(query: Fragment): Operation<Result<T>>;
   /**
    * Stream a query's rows, fetching `batch` rows at a time only as fast as they are consumed.
    * The connection is held while the subscription is alive.
    */
   cursor<T extends object = Row>(query: Fragment, options?: CursorOptions): Stream<T, void>;
+  /**
+   * The escape hatch: run `script`, SQL text of any number of statements, as it is (a
+   * migration file, say). It is sent whole, without parameters, in the simple protocol: the
+   * statements run in one implicit transaction unless the script has its own `BEGIN`/`COMMIT`.
+   * **Only ever pass trusted text**: nothing in it is quoted, so text built from input is SQL
+   * injection. Inside {@link Db.transaction} the script must not end the transaction itself.
+   * Halting it cancels it like a query.
+   */
+  exec(script: string): Operation<void>;
 }
 
 /**
@@ -126,6 +138,13 @@ export interface Transaction extends Queryable {
 export interface Db extends Queryable {
   /** Which engine answers: `"server"` (postgres.js) or `"pglite"` (embedded). */
   readonly backend: "server" | "pglite";
+  /**
+   * Where the data lives, for logs: `"postgres://user@host:port/database"` (never the
+   * password), `"pglite:memory"` or `"pglite:<dataDir>"`.
+   */
+  readonly target: string;
+  /** How many connections are idle and busy, and how many callers wait for one, right now. */
+  stats(): PoolStats;
   /**
    * Run `body` in a transaction on one connection: commit when it returns, roll back when it
    * throws or is halted. Work the body spawns ends before the commit.

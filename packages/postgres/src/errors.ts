@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+
 /**
  * A stable name for the SQLSTATE classes and codes applications most often branch on. Codes
  * not listed fall back to their class name (`"integrity_constraint_violation"`), then to
@@ -32,6 +34,7 @@ export type PostgresErrorKind =
   | "invalid_transaction_state"
   | "connection_exception"
   | "insufficient_resources"
+  | "feature_not_supported"
   | "other";
 
 const KINDS_BY_CODE: Readonly<Record<string, PostgresErrorKind>> = {
@@ -50,6 +53,9 @@ const KINDS_BY_CODE: Readonly<Record<string, PostgresErrorKind>> = {
 };
 
 const KINDS_BY_CLASS: Readonly<Record<string, PostgresErrorKind>> = {
+  // Also "cached plan must not change result type": a prepared statement whose table changed
+  // inside a transaction (outside one, postgres.js prepares it again by itself).
+  "0A": "feature_not_supported",
   "08": "connection_exception",
   "22": "data_exception",
   "23": "integrity_constraint_violation",
@@ -288,5 +294,73 @@ export class NotSupportedError extends Error {
   constructor(backend: string, what: string) {
     super(`${what} is not supported by the ${backend} backend`);
     this.backend = backend;
+  }
+}
+
+/**
+ * Who holds a PGlite data directory, as its lock file says: the process id, the host name, and
+ * the process's start time (clock ticks since boot, where `/proc` exists) to tell a reused pid
+ * apart.
+ *
+ * @example
+ * ```ts
+ * import type { LockHolder } from "@skein/postgres";
+ *
+ * const holder: LockHolder = { pid: 4242, host: "build-7", started: "18342" };
+ * ```
+ */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  started?: string | undefined;
+}
+
+/**
+ * A PGlite data directory is open already, in this process or another: PGlite has no locking
+ * of its own, and two handles on one directory each see only their own writes and lose each
+ * other's. `code` is `"PG_DATA_DIR_LOCKED"`; `holder` names the process holding it (`undefined`
+ * for a lock file that cannot be read), `lockFile` is where that is written.
+ *
+ * @example
+ * ```ts
+ * import { DataDirLockedError, usePglite } from "@skein/postgres";
+ * import { run } from "@skein/core";
+ *
+ * await run(function* () {
+ *   try {
+ *     yield* usePglite({ dataDir: "./.data" });
+ *   } catch (error) {
+ *     if (error instanceof DataDirLockedError) console.log(error.holder?.pid, error.holder?.host);
+ *   }
+ * });
+ * ```
+ */
+export class DataDirLockedError extends Error {
+  override name = "DataDirLockedError";
+  readonly code = "PG_DATA_DIR_LOCKED";
+  /** The data directory asked for. */
+  readonly dataDir: string;
+  /** The lock file beside it. */
+  readonly lockFile: string;
+  /** Who holds it. */
+  readonly holder: LockHolder | undefined;
+
+  /**
+   * @param dataDir - the data directory asked for
+   * @param lockFile - its lock file
+   * @param holder - who holds it, when the lock file says
+   */
+  constructor(dataDir: string, lockFile: string, holder: LockHolder | undefined) {
+    super(
+      holder === undefined
+        ? `the PGlite data directory ${dataDir} is locked (${lockFile} cannot be read)`
+        : `the PGlite data directory ${dataDir} is in use by process ${holder.pid} on ${holder.host}${holder.pid === process.pid && holder.host === hostname() ? " (this process: another handle is open)" : ""}; one handle at a time may open it (lock file ${lockFile})`,
+    );
+    this.dataDir = dataDir;
+    this.lockFile = lockFile;
+    this.holder =
+      holder === undefined
+        ? undefined
+        : { pid: holder.pid, host: holder.host, started: holder.started };
   }
 }

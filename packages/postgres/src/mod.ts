@@ -9,15 +9,21 @@ export type {
 } from "./db.js";
 export {
   ConnectionError,
+  DataDirLockedError,
   InvalidArgumentError,
+  type LockHolder,
   NotSupportedError,
   PoolTimeoutError,
   PostgresError,
   type PostgresErrorFields,
   type PostgresErrorKind,
 } from "./errors.js";
-export type { PostgresOptions } from "./options.js";
+export type { Notice } from "./notice.js";
+export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";
+export type { PoolStats } from "./pool-stats.js";
+export type { Result } from "./result.js";
+export type { SessionSettings } from "./session-settings.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";
 export { usePostgres } from "./use-postgres.js";

@@ -1,7 +1,7 @@
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { InvalidArgumentError } from "./errors.js";
-import { resolveServerSettings, wantsServer } from "./options.js";
+import { emptyVariables, resolveServerSettings, wantsServer } from "./options.js";
 
 describe("resolveServerSettings()", () => {
   const env = {
@@ -54,5 +54,70 @@ describe("resolveServerSettings()", () => {
     } catch (error) {
       expect((error as InvalidArgumentError).value).toBe("mysql://x");
     }
+  });
+
+  it("takes an empty DATABASE_URL or PGHOST as unset instead of choosing in-memory PGlite", function* () {
+    // DATABASE_URL= in a .env file used to stop the lookup, and PGlite was picked.
+    expect(wantsServer({ env: { DATABASE_URL: "", PGHOST: "db" } })).toBe(true);
+    expect(wantsServer({ env: { DATABASE_URL: "", PGHOST: "" } })).toBe(false);
+    expect(wantsServer({ env: {}, url: "" })).toBe(false);
+    const settings = resolveServerSettings({ env: { DATABASE_URL: "", PGHOST: "db", PGPORT: "" } });
+    expect([settings.host, settings.port]).toEqual(["db", 5432]);
+    expect(emptyVariables({ env: { DATABASE_URL: "", PGHOST: "db", PGUSER: "" } })).toEqual([
+      "DATABASE_URL",
+      "PGUSER",
+    ]);
+  });
+
+  it("reads an IPv6 host without its brackets", function* () {
+    const settings = resolveServerSettings({ env: {}, url: "postgres://postgres@[::1]:5432/test" });
+    expect([settings.host, settings.port, settings.database]).toEqual(["::1", 5432, "test"]);
+  });
+
+  it("lets the URL's query parameters win over its authority, as libpq does", function* () {
+    const settings = resolveServerSettings({
+      env: {},
+      url: "postgres://a@h:1/d?host=%2Fvar%2Frun%2Fpostgresql&port=6543&user=u&dbname=db&options=-c%20search_path%3Dapp&application_name=crawler",
+    });
+    expect(settings).toMatchObject({
+      host: "/var/run/postgresql",
+      port: 6543,
+      user: "u",
+      database: "db",
+      serverOptions: "-c search_path=app",
+      applicationName: "crawler",
+    });
+    const hostless = resolveServerSettings({ env: {}, url: "postgres://u@/db?host=/tmp" });
+    expect([hostless.host, hostless.user, hostless.database]).toEqual(["/tmp", "u", "db"]);
+    const bare = resolveServerSettings({ env: { PGHOST: "env-host" }, url: "postgresql:///db" });
+    expect([bare.host, bare.database]).toEqual(["env-host", "db"]);
+  });
+
+  it("accepts every libpq sslmode and rejects others with the offending value", function* () {
+    const modes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
+    const resolved = modes.map((mode) => resolveServerSettings({ env: { PGSSLMODE: mode } }).ssl);
+    expect(resolved).toEqual([false, "allow", "prefer", "require", "verify-ca", "verify-full"]);
+    try {
+      resolveServerSettings({ env: {}, url: "postgres://h/d?sslmode=sometimes" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).value).toBe("sometimes");
+    }
+  });
+
+  it("rejects a session setting whose name is not a setting's name, with the name", function* () {
+    for (const name of ["search_path; drop table x", "", "a b"]) {
+      try {
+        resolveServerSettings({ env: {}, session: { [name]: "x" } });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect((error as InvalidArgumentError).value).toBe(name);
+      }
+    }
+    expect(resolveServerSettings({ env: {}, session: { "app.tenant": 7 } }).session).toEqual([
+      ["app.tenant", "7"],
+    ]);
   });
 });

@@ -1,11 +1,15 @@
+import type { ConnectionOptions } from "node:tls";
 import { InvalidArgumentError } from "./errors.js";
+import type { Notice } from "./notice.js";
 import type { PgliteSettings } from "./pglite-settings.js";
+import { type SessionSettings, sessionEntries } from "./session-settings.js";
 
 /**
  * Options for {@link usePostgres}. For every connection setting the first of these wins: the
  * explicit option, then the URL (`url`, else `DATABASE_URL`), then the `PG*` environment
  * variables (`PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE`,
- * `PGAPPNAME`), then the default written on the option. Durations are milliseconds.
+ * `PGAPPNAME`), then the default written on the option. Durations are milliseconds. A variable
+ * set to the empty string (`DATABASE_URL=` in a `.env` file) counts as unset.
  *
  * Without `embedded`, the server backend is used when a URL, a `host`, or any of
  * `DATABASE_URL`, `PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER` is set; otherwise an in-memory
@@ -24,7 +28,11 @@ import type { PgliteSettings } from "./pglite-settings.js";
  * ```
  */
 export interface PostgresOptions {
-  /** `postgres://user:password@host:port/database?sslmode=require`. Default: `DATABASE_URL`. */
+  /**
+   * `postgres://user:password@host:port/database?sslmode=require`. As in libpq, the query's
+   * `host` (a directory for a Unix socket), `port`, `user`, `password`, `dbname`, `sslmode`,
+   * `application_name` and `options` win over the rest of the URL. Default: `DATABASE_URL`.
+   */
   url?: string;
   /** Default `"localhost"`. */
   host?: string;
@@ -36,8 +44,13 @@ export interface PostgresOptions {
   user?: string;
   /** Default: none. */
   password?: string;
-  /** TLS: `false`, `true`/`"require"` (encrypted, unverified), `"verify-full"`. Default false. */
-  ssl?: boolean | "require" | "prefer" | "verify-full";
+  /**
+   * TLS, as libpq's `sslmode`: `false` (`"disable"`), `"allow"`, `"prefer"`, `true`/`"require"`
+   * (encrypted, unverified), `"verify-ca"` (the certificate must chain to a trusted CA),
+   * `"verify-full"` (and name the host); or Node's `tls.connect()` options, for example
+   * `{ ca: readFileSync("root.crt") }` to trust a private CA. Default false.
+   */
+  ssl?: boolean | SslMode | ConnectionOptions;
   /** Connections in the pool. Default 10. */
   max?: number;
   /** Close a connection idle this long. Default `Infinity` (never). */
@@ -73,9 +86,31 @@ export interface PostgresOptions {
    * ignored; `acquireTimeout` still applies.
    */
   embedded?: boolean | { dataDir?: string; settings?: PgliteSettings };
+  /**
+   * Session settings every new connection starts with (`search_path`, `role`, `timezone`...);
+   * see `SessionSettings`. Default none.
+   */
+  session?: SessionSettings;
+  /**
+   * Called with each notice or warning the server sends (`RAISE NOTICE`, "does not exist,
+   * skipping"). Default: notices are dropped.
+   */
+  onNotice?: (notice: Notice) => void;
   /** Where `DATABASE_URL` and `PG*` are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * libpq's `sslmode` values other than `disable`.
+ *
+ * @example
+ * ```ts
+ * import type { SslMode } from "@skein/postgres";
+ *
+ * const mode: SslMode = "verify-full";
+ * ```
+ */
+export type SslMode = "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 
 /** Internal. Server settings after applying the precedence rules. */
 export interface ServerSettings {
@@ -84,7 +119,9 @@ export interface ServerSettings {
   database: string;
   user: string;
   password: string | undefined;
-  ssl: boolean | "require" | "prefer" | "verify-full";
+  ssl: boolean | SslMode | ConnectionOptions;
+  /** The URL's `options` parameter, sent to the server at startup (`-c search_path=app`). */
+  serverOptions: string | undefined;
   max: number;
   idleTimeout: number;
   connectTimeout: number;
@@ -93,10 +130,47 @@ export interface ServerSettings {
   applicationName: string;
   prepare: boolean;
   pipeline: number;
+  onNotice: ((notice: Notice) => void) | undefined;
+  session: [string, string][];
 }
 
-function envOf(options: PostgresOptions): Readonly<Record<string, string | undefined>> {
-  return options.env ?? process.env;
+/** The variables `usePostgres()` reads from the environment. */
+const VARIABLES = [
+  "DATABASE_URL",
+  "PGHOST",
+  "PGPORT",
+  "PGDATABASE",
+  "PGUSER",
+  "PGPASSWORD",
+  "PGSSLMODE",
+  "PGAPPNAME",
+  "USER",
+] as const;
+
+type Variables = Partial<Record<(typeof VARIABLES)[number], string>>;
+
+/** A value that says nothing: an empty string (`DATABASE_URL=` in a `.env`) is unset. */
+const given = <T>(value: T | undefined): T | undefined => (value === "" ? undefined : value);
+
+function envOf(options: PostgresOptions): Variables {
+  const source = options.env ?? process.env;
+  const env: Variables = {};
+  for (const name of VARIABLES) {
+    const value = given(source[name]);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+/**
+ * Internal. The variables that are set but empty, and so taken as unset.
+ *
+ * @param options - the caller's options
+ * @returns their names
+ */
+export function emptyVariables(options: PostgresOptions): string[] {
+  const source = options.env ?? process.env;
+  return VARIABLES.filter((name) => name !== "USER" && source[name] === "");
 }
 
 /**
@@ -109,8 +183,8 @@ export function wantsServer(options: PostgresOptions): boolean {
   if (options.embedded) return false;
   const env = envOf(options);
   return Boolean(
-    options.url ??
-      options.host ??
+    given(options.url) ??
+      given(options.host) ??
       env.DATABASE_URL ??
       env.PGHOST ??
       env.PGPORT ??
@@ -127,11 +201,24 @@ function duration(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+const SSL_MODES = new Set(["allow", "prefer", "require", "verify-ca", "verify-full"]);
+
 function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
   if (mode === undefined) return undefined;
   if (mode === "disable") return false;
-  if (mode === "require" || mode === "prefer" || mode === "verify-full") return mode;
-  throw new InvalidArgumentError(`unsupported sslmode "${mode}"`, mode);
+  if (SSL_MODES.has(mode)) return mode as SslMode;
+  throw new InvalidArgumentError(
+    `unsupported sslmode "${mode}"; expected disable, allow, prefer, require, verify-ca or verify-full`,
+    mode,
+  );
+}
+
+/** The stand-in host of a URL written without one. */
+const NO_HOST = "skein-no-host.invalid";
+
+/** A URL's host without the brackets of an IPv6 literal (`[::1]` is `::1`). */
+function hostOf(hostname: string): string {
+  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
 /**
@@ -142,11 +229,16 @@ function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
  */
 export function resolveServerSettings(options: PostgresOptions): ServerSettings {
   const env = envOf(options);
-  const href = options.url ?? env.DATABASE_URL;
+  const href = given(options.url) ?? env.DATABASE_URL;
   let url: URL | undefined;
   if (href !== undefined) {
+    // libpq takes a URL without a host (`postgres://user@/db?host=/run/postgresql`), which
+    // WHATWG URL rejects: it is parsed with a stand-in host, then the host is taken as absent.
+    const hostless = /^postgres(ql)?:\/\/([^/?#]*@)?(?=[/?#]|$)/i.exec(href);
     try {
-      url = new URL(href);
+      url = new URL(
+        hostless === null ? href : `${hostless[0]}${NO_HOST}${href.slice(hostless[0].length)}`,
+      );
     } catch {
       throw new InvalidArgumentError("url must be a postgres:// URL", href);
     }
@@ -156,6 +248,8 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
   }
   const fromUrl = (value: string | undefined) =>
     value === undefined || value === "" ? undefined : decodeURIComponent(value);
+  // libpq reads the query's parameters after the authority, so they win over it.
+  const param = (name: string) => given(url?.searchParams.get(name) ?? undefined);
   const max = options.max ?? 10;
   if (!Number.isInteger(max) || max < 1) {
     throw new InvalidArgumentError("max must be a positive integer", options.max);
@@ -165,34 +259,40 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
   if (!Number.isInteger(pipeline) || pipeline < 1 || pipeline > 100) {
     throw new InvalidArgumentError("pipeline must be an integer from 1 to 100", options.pipeline);
   }
-  const portText = fromUrl(url?.port) ?? env.PGPORT;
+  const portText = param("port") ?? fromUrl(url?.port) ?? env.PGPORT;
   const port = options.port ?? (portText === undefined ? 5432 : Number(portText));
   if (!Number.isInteger(port) || port <= 0) {
     throw new InvalidArgumentError("port must be a positive integer", port);
   }
-  const user = options.user ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres";
+  const user =
+    options.user ?? param("user") ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres";
+  const urlHost =
+    url === undefined || url.hostname === "" || url.hostname === NO_HOST
+      ? undefined
+      : hostOf(url.hostname);
   return {
-    host: options.host ?? fromUrl(url?.hostname) ?? env.PGHOST ?? "localhost",
+    host: given(options.host) ?? param("host") ?? fromUrl(urlHost) ?? env.PGHOST ?? "localhost",
     port,
-    database: options.database ?? fromUrl(url?.pathname.slice(1)) ?? env.PGDATABASE ?? user,
+    database:
+      options.database ??
+      param("dbname") ??
+      fromUrl(url?.pathname.slice(1)) ??
+      env.PGDATABASE ??
+      user,
     user,
-    password: options.password ?? fromUrl(url?.password) ?? env.PGPASSWORD,
-    ssl:
-      options.ssl ??
-      sslOf(url?.searchParams.get("sslmode") ?? undefined) ??
-      sslOf(env.PGSSLMODE) ??
-      false,
+    password: options.password ?? param("password") ?? fromUrl(url?.password) ?? env.PGPASSWORD,
+    ssl: options.ssl ?? sslOf(param("sslmode")) ?? sslOf(env.PGSSLMODE) ?? false,
+    serverOptions: param("options"),
     max,
     idleTimeout: duration("idleTimeout", options.idleTimeout, Infinity),
     connectTimeout: duration("connectTimeout", options.connectTimeout, 30_000),
     acquireTimeout: duration("acquireTimeout", options.acquireTimeout, Infinity),
     statementTimeout: duration("statementTimeout", options.statementTimeout, 0),
     applicationName:
-      options.applicationName ??
-      url?.searchParams.get("application_name") ??
-      env.PGAPPNAME ??
-      "skein",
+      options.applicationName ?? param("application_name") ?? env.PGAPPNAME ?? "skein",
     prepare: options.prepare ?? true,
     pipeline,
+    onNotice: options.onNotice,
+    session: sessionEntries(options.session),
   };
 }

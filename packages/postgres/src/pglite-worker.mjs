@@ -4,15 +4,31 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, types } from "@electric-sql/pglite";
 import { INITDB_ARGS, loadTemplate, TemplateFS, unpackTemplate } from "./pglite-template.mjs";
 
 const port = parentPort;
-const listeners = new Map();
+// Subscriber id to its channel, and each channel's subscribers. PGlite's own listen() puts the
+// channel into `LISTEN ${channel}` unquoted; this issues LISTEN with the name quoted as an
+// identifier and dispatches notifications by the exact channel name.
+const subscriptions = new Map();
+const channels = new Map();
+
+const quoted = (name) => `"${name.replaceAll('"', '""')}"`;
+
+// int8 comes back as a string, as on the server (postgres.js): a number loses precision past
+// 2^53 and a bigint is refused by JSON.stringify. The array parser is PGlite's own.
+const INT8_ARRAY = 1016;
+const keep = (text) => text;
+const PARSERS = {
+  [types.INT8]: keep,
+  [INT8_ARRAY]: (text) => types.arrayParser(text, keep, INT8_ARRAY),
+};
 
 // `initdb` (for scripts/pglite-template.mjs) makes a new database without the template.
 function open({ dataDir, startArgs, initdb }) {
   const options = {
+    parsers: PARSERS,
     initDbStartParams: INITDB_ARGS,
     startParams: [...PGlite.defaultStartParams, ...startArgs],
   };
@@ -73,26 +89,62 @@ function fieldsOf(error) {
   };
 }
 
+function onNotice(notice) {
+  const text = (value) => (typeof value === "string" ? value : undefined);
+  port.postMessage({
+    type: "notice",
+    notice: {
+      severity: text(notice.severity) ?? "NOTICE",
+      code: text(notice.code) ?? "00000",
+      message: text(notice.message) ?? "",
+      detail: text(notice.detail),
+      hint: text(notice.hint),
+    },
+  });
+}
+
+// The rows with the command tag's first word and its count, as the main thread hands them out.
+function resultOf(result) {
+  if (result === undefined) return { rows: [], command: "", rowCount: null };
+  return {
+    rows: result.rows,
+    command: result.command ?? "",
+    rowCount: typeof result.rowCount === "number" ? result.rowCount : null,
+  };
+}
+
 async function handle(db, message) {
   switch (message.type) {
     case "query": {
+      const options = { onNotice };
       if (message.params.length === 0) {
-        const results = await db.exec(message.text);
-        return results.length === 0 ? [] : results[results.length - 1].rows;
+        const results = await db.exec(message.text, options);
+        return resultOf(results[results.length - 1]);
       }
-      return (await db.query(message.text, message.params)).rows;
+      return resultOf(await db.query(message.text, message.params, options));
     }
     case "listen": {
-      const unlisten = await db.listen(message.channel, (payload) =>
-        port.postMessage({ type: "notify", subscriber: message.subscriber, payload }),
-      );
-      listeners.set(message.subscriber, unlisten);
+      const { channel, subscriber } = message;
+      let subscribers = channels.get(channel);
+      if (subscribers === undefined) {
+        await db.exec(`listen ${quoted(channel)}`);
+        subscribers = new Set();
+        channels.set(channel, subscribers);
+      }
+      subscribers.add(subscriber);
+      subscriptions.set(subscriber, channel);
       return null;
     }
     case "unlisten": {
-      const unlisten = listeners.get(message.subscriber);
-      listeners.delete(message.subscriber);
-      if (unlisten) await unlisten();
+      const channel = subscriptions.get(message.subscriber);
+      subscriptions.delete(message.subscriber);
+      const subscribers = channels.get(channel);
+      if (subscribers === undefined) return null;
+      subscribers.delete(message.subscriber);
+      if (subscribers.size === 0) {
+        channels.delete(channel);
+        await db.exec(`unlisten ${quoted(channel)}`);
+      }
       return null;
     }
     case "close":
@@ -108,11 +160,19 @@ async function main() {
   let keepWal;
   try {
     db = await open(workerData);
+    for (const [name, value] of workerData.session ?? []) {
+      await db.query("select set_config($1, $2, false)", [name, value]);
+    }
     keepWal = await walKeeper(db);
   } catch (error) {
     port.postMessage({ type: "failed", error: fieldsOf(error) });
     return;
   }
+  db.onNotification((channel, payload) => {
+    for (const subscriber of channels.get(channel) ?? []) {
+      port.postMessage({ type: "notify", subscriber, payload });
+    }
+  });
   let chain = Promise.resolve();
   port.on("message", (message) => {
     chain = chain.then(async () => {

@@ -8,6 +8,7 @@ import {
   scoped,
   spawn,
   suspend,
+  until,
   withResolvers,
 } from "@skein/core";
 import { describe, it } from "@skein/core/test";
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { caught, describeDb } from "../test/suite.js";
 import {
   type Db,
+  type Notice,
   NotSupportedError,
   PoolTimeoutError,
   sql,
@@ -54,9 +56,14 @@ describeDb({
 });
 
 describe("usePglite()", () => {
-  it("is what usePostgres() picks when nothing is configured", function* () {
-    const db = yield* usePostgres({ env: {}, acquireTimeout: 50 });
+  it("is what usePostgres() picks when nothing is configured, and says so", function* () {
+    const warned = new Promise<Error>((resolve) => process.once("warning", resolve));
+    const db = yield* usePostgres({ env: { DATABASE_URL: "" }, acquireTimeout: 50 });
     expect(db.backend).toBe("pglite");
+    expect(db.target).toBe("pglite:memory");
+    const warning = (yield* until(warned)) as Error & { code?: string };
+    expect(warning.code).toBe("SKEIN_PG_IN_MEMORY");
+    expect(warning.message).toContain("DATABASE_URL set but empty");
     const held = withResolvers<void>();
     const holder = yield* spawn(() =>
       db.transaction(function* () {
@@ -72,6 +79,36 @@ describe("usePglite()", () => {
     const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
     expect(row?.ok).toBe(1);
     expect(() => db.copyTo(sql`copy (select 1) to stdout`)).toThrow(NotSupportedError);
+  });
+
+  it("starts its session with the session settings", function* () {
+    const db = yield* usePglite({
+      session: { search_path: "skein_nowhere, public", work_mem: "8MB" },
+    });
+    const [row] = yield* db.query<{ sp: string; wm: string }>(
+      sql`select current_setting('search_path') as sp, current_setting('work_mem') as wm`,
+    );
+    expect(row).toEqual({ sp: "skein_nowhere, public", wm: "8MB" });
+  });
+
+  it("hands the notices a statement raises to onNotice", function* () {
+    const notices: Notice[] = [];
+    const db = yield* usePglite({ onNotice: (notice) => notices.push(notice) });
+    yield* db.query(sql`drop table if exists ${sql.id("never_there")}`);
+    yield* db.exec(`do $$ begin raise warning 'careful' using hint = 'look'; end $$`);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        severity: "NOTICE",
+        code: "00000",
+        message: expect.stringContaining("never_there"),
+      }),
+      expect.objectContaining({
+        severity: "WARNING",
+        code: "01000",
+        message: "careful",
+        hint: "look",
+      }),
+    ]);
   });
 
   it("checkpoints by itself, so that a database in memory does not keep all its WAL", function* () {

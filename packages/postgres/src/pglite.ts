@@ -8,6 +8,7 @@ import {
   until,
 } from "@skein/core";
 import { type Backend, createDb, type Session } from "./backend.js";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { Db, Row } from "./db.js";
 import {
   ConnectionError,
@@ -15,7 +16,10 @@ import {
   PostgresError,
   type PostgresErrorFields,
 } from "./errors.js";
+import type { Notice } from "./notice.js";
 import { type PgliteSettings, pgliteStartArgs } from "./pglite-settings.js";
+import { createResult, type Result } from "./result.js";
+import { type SessionSettings, sessionEntries } from "./session-settings.js";
 import { createSlots } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -45,14 +49,26 @@ export interface PgliteOptions {
    * `shared_buffers` when the data you keep querying is larger than it.
    */
   settings?: PgliteSettings;
+  /** Session settings to start with (`search_path`, `timezone`...). Default none. */
+  session?: SessionSettings;
+  /** Called with each notice or warning a statement raises. Default: dropped. */
+  onNotice?: (notice: Notice) => void;
 }
 
-type Reply =
+/** What the worker answers a query with. */
+interface Reply {
+  rows: Row[];
+  command: string;
+  rowCount: number | null;
+}
+
+type Message =
   | { type: "ready" }
   | { type: "failed"; error: PostgresErrorFields }
   | { type: "result"; id: number; value: unknown }
   | { type: "error"; id: number; error: PostgresErrorFields }
-  | { type: "notify"; subscriber: number; payload: string };
+  | { type: "notify"; subscriber: number; payload: string }
+  | { type: "notice"; notice: Notice };
 
 interface Call {
   resolve(value: unknown): void;
@@ -61,6 +77,8 @@ interface Call {
 }
 
 const noop = (): void => {};
+
+const dataDirPath = (dataDir: string): string => dataDir.replace(/^file:\/\//, "");
 
 function errorOf(fields: PostgresErrorFields, text: string): Error {
   if (typeof fields.code === "string") return new PostgresError(fields, text);
@@ -95,9 +113,20 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const acquireTimeout = options.acquireTimeout ?? Infinity;
   const inMemory = options.dataDir === undefined || options.dataDir.startsWith("memory://");
   const startArgs = pgliteStartArgs(options.settings, inMemory);
+  const session = sessionEntries(options.session);
   return resource<Db>(function* (provide) {
+    // PGlite has no lock of its own: two handles on one directory lose each other's writes.
+    const lock = inMemory ? undefined : lockDataDir(dataDirPath(options.dataDir as string));
+    try {
+      return yield* open(provide);
+    } finally {
+      lock?.release();
+    }
+  });
+
+  function* open(provide: (db: Db) => Operation<void>): Operation<void> {
     const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
-      workerData: { dataDir: options.dataDir, startArgs },
+      workerData: { dataDir: options.dataDir, startArgs, session },
     });
     const calls = new Map<number, Call>();
     const subscribers = new Map<number, (payload: string) => void>();
@@ -116,7 +145,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       for (const call of calls.values()) call.reject(lost);
       calls.clear();
     };
-    worker.on("message", (reply: Reply) => {
+    worker.on("message", (reply: Message) => {
       switch (reply.type) {
         case "ready":
           ready?.resolve();
@@ -126,6 +155,9 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
           return;
         case "notify":
           subscribers.get(reply.subscriber)?.(reply.payload);
+          return;
+        case "notice":
+          options.onNotice?.(reply.notice);
           return;
         default: {
           const call = calls.get(reply.id);
@@ -149,7 +181,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
     };
     // PGlite cannot be interrupted: a halted caller still waits for the statement to end, so
     // the session is free and in a known state when it is handed on.
-    function* exec(query: CompiledQuery): Operation<Row[]> {
+    function* exec(query: CompiledQuery): Operation<Result<Row>> {
       const reply = send({ type: "query", text: query.text, params: query.params }, query.text);
       let settled = false;
       reply.then(
@@ -161,7 +193,8 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
         },
       );
       try {
-        return (yield* until(reply)) as Row[];
+        const { rows, command, rowCount } = (yield* until(reply)) as Reply;
+        return createResult(rows, command, rowCount);
       } finally {
         if (!settled) yield* until(reply.then(noop, noop));
       }
@@ -218,6 +251,8 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
     const backend: Backend = {
       kind: "pglite",
+      stats: () => slots.stats(),
+      target: inMemory ? "pglite:memory" : `pglite:${options.dataDir}`,
       statementTimeouts: false,
       *run(query) {
         const release = yield* hold();
@@ -283,5 +318,5 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       yield* until(worker.terminate().then(noop, noop));
       yield* until(exited);
     }
-  });
+  }
 }

@@ -1,5 +1,6 @@
 import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
+import type { PoolStats } from "./pool-stats.js";
 import type { Connection } from "./server-query.js";
 import type { Lease } from "./slots.js";
 
@@ -23,6 +24,8 @@ export interface Pool {
   hold(): Operation<Lease<Connection>>;
   /** Give back a connection taken with {@link Pool.share}. */
   release(connection: Connection): void;
+  /** How many connections are idle and busy, and how many callers wait. */
+  stats(): PoolStats;
 }
 
 interface Waiter {
@@ -147,5 +150,15 @@ export function createPool(
       };
     },
   };
-  return { share: () => sharing, tryShare, hold: () => holding, release };
+  const stats = (): PoolStats => {
+    let idle = 0;
+    for (const connection of connections) if (connection.load === 0) idle++;
+    return {
+      size: connections.length,
+      idle,
+      busy: connections.length - idle,
+      waiting: waiters.length,
+    };
+  };
+  return { share: () => sharing, tryShare, hold: () => holding, release, stats };
 }

@@ -8,9 +8,9 @@ import {
   type Subscription,
   until,
 } from "@skein/core";
-import type postgres from "postgres";
+import type { Row } from "./db.js";
 import { InvalidArgumentError } from "./errors.js";
-import { cancel, translate } from "./server-query.js";
+import { type Connection, cancel, SETTLE_MS, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -27,20 +27,42 @@ function unparameterized(query: CompiledQuery): string {
 }
 
 /**
+ * How long a COPY may take to end after it was stopped: an aborted COPY FROM first makes the
+ * server read what was already sent.
+ */
+const COPY_SETTLE_MS = 5 * SETTLE_MS;
+
+/**
+ * Wait, at most {@link COPY_SETTLE_MS}, until the connection is ready for the next query; past
+ * the bound the client is replaced. postgres.js settles a COPY's query as soon as it hands out
+ * the stream, so the wait is for a statement queued behind the COPY on the same client. Every
+ * exit of a COPY ends here: none hands on a connection still busy with it, none waits forever.
+ */
+function* settle(connection: Connection): Operation<void> {
+  const barrier = connection.sql.unsafe("select 1");
+  if (!(yield* until(within(barrier.then(noop, noop), COPY_SETTLE_MS)))) {
+    yield* connection.reset();
+  }
+}
+
+/**
  * Internal. The chunks of a `COPY ... TO STDOUT`, read only as fast as they are consumed.
+ * Ending the subscription early cancels the statement; the connection is handed back only once
+ * the statement has settled (or the client has been replaced).
  *
- * @param acquire - lends a connection
+ * @param acquire - lends a connection to hold alone
  * @param query - the COPY statement
  * @returns the stream of chunks
  */
 export function copyTo(
-  acquire: () => Operation<Lease<postgres.Sql>>,
+  acquire: () => Operation<Lease<Connection>>,
   query: CompiledQuery,
 ): Stream<Uint8Array, void> {
   const text = unparameterized(query);
   return resource<Subscription<Uint8Array, void>>(function* (provide) {
-    const { value: client, release } = yield* acquire();
-    const pending = client.unsafe(text);
+    const { value: connection, release } = yield* acquire();
+    const pending = connection.sql.unsafe<Row[]>(text);
+    connection.running.add(pending);
     let readable: Readable | undefined;
     let done = false;
     try {
@@ -67,15 +89,17 @@ export function copyTo(
         },
       });
     } finally {
-      if (readable !== undefined && !done) {
-        yield* until(cancel(pending));
-        readable.destroy();
-        yield* until(finished(readable).then(noop, noop));
-      } else if (readable === undefined) {
-        yield* until(cancel(pending));
-        yield* until(pending.then(noop, noop));
+      try {
+        if (!done) {
+          // The patched driver drops the data still on its way once the stream is destroyed.
+          readable?.destroy();
+          yield* until(within(cancel(pending), SETTLE_MS));
+        }
+        yield* settle(connection);
+      } finally {
+        connection.running.delete(pending);
+        release();
       }
-      release();
     }
   });
 }
@@ -94,23 +118,26 @@ function* drained(writable: Writable): Operation<void> {
 
 /**
  * Internal. Feed a `COPY ... FROM STDIN` from `source`, waiting for the socket to drain
- * whenever it is full. Ending early (error or halt) aborts the COPY, so nothing is written.
+ * whenever it is full. Ending early (error or halt) aborts the COPY, so nothing is written;
+ * the connection is handed back only once the statement has settled (or the client has been
+ * replaced).
  *
- * @param acquire - lends a connection
+ * @param acquire - lends a connection to hold alone
  * @param query - the COPY statement
  * @param source - the chunks to send
  * @returns an operation that completes when the server has taken all rows
  */
 export function copyFrom(
-  acquire: () => Operation<Lease<postgres.Sql>>,
+  acquire: () => Operation<Lease<Connection>>,
   query: CompiledQuery,
   source: Stream<Uint8Array | string, unknown>,
 ): Operation<void> {
   const text = unparameterized(query);
   return {
     *[Symbol.iterator]() {
-      const { value: client, release } = yield* acquire();
-      const pending = client.unsafe(text);
+      const { value: connection, release } = yield* acquire();
+      const pending = connection.sql.unsafe<Row[]>(text);
+      connection.running.add(pending);
       let writable: Writable | undefined;
       let done = false;
       try {
@@ -135,14 +162,17 @@ export function copyFrom(
         }
         done = true;
       } finally {
-        if (writable !== undefined && !done) {
-          if (!writable.destroyed) writable.destroy(new Error("COPY aborted by the client"));
-          yield* until(finished(writable).then(noop, noop));
-        } else if (writable === undefined) {
-          yield* until(cancel(pending));
-          yield* until(pending.then(noop, noop));
+        try {
+          if (!done) {
+            if (writable === undefined) yield* until(within(cancel(pending), SETTLE_MS));
+            // CopyFail: the server rolls the statement back and answers with an error.
+            else if (!writable.destroyed) writable.destroy(new Error("COPY aborted by the client"));
+          }
+          yield* settle(connection);
+        } finally {
+          connection.running.delete(pending);
+          release();
         }
-        release();
       }
     },
   };

@@ -6,13 +6,10 @@ import {
   type Subscription,
   until,
 } from "@skein/core";
-import type postgres from "postgres";
 import type { Row } from "./db.js";
-import { cancel, isFatal, translate } from "./server-query.js";
+import { type Connection, cancel, isFatal, SETTLE_MS, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
-
-const noop = (): void => {};
 
 /**
  * Internal. Stream a query's rows through postgres.js's cursor: the server sends `batch` rows,
@@ -27,13 +24,14 @@ const noop = (): void => {};
  * @returns the stream
  */
 export function serverCursor(
-  acquire: () => Operation<Lease<postgres.Sql>>,
+  acquire: () => Operation<Lease<Connection>>,
   query: CompiledQuery,
   batch: number,
   onFatal?: () => void,
 ): Stream<Row, void> {
   return resource<Subscription<Row, void>>(function* (provide) {
-    const { value: target, release } = yield* acquire();
+    const { value: connection, release } = yield* acquire();
+    const target = connection.sql;
     let rows: Row[] = [];
     let index = 0;
     let more: ((value?: unknown) => void) | undefined;
@@ -90,8 +88,9 @@ export function serverCursor(
         const resume = more;
         more = undefined;
         if (resume !== undefined) resume(target.CLOSE);
-        else yield* until(cancel(pending));
-        yield* until(settled.then(noop, noop));
+        else yield* until(within(cancel(pending), SETTLE_MS));
+        // Bounded: a statement the driver never settles would hold the connection forever.
+        if (!(yield* until(within(settled, SETTLE_MS)))) yield* connection.reset();
       }
       release();
     }

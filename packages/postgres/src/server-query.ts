@@ -2,6 +2,7 @@ import { type Operation, sleep, until } from "@skein/core";
 import type postgres from "postgres";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
+import { createResult, type Result } from "./result.js";
 import type { Statement } from "./sql.js";
 
 /** Internal. A query as postgres.js hands it out. */
@@ -48,8 +49,11 @@ export class Collateral extends Error {
   }
 }
 
-/** How long a halted query may take to settle after its cancel before its client is reset. */
-const SETTLE_MS = 2_000;
+/**
+ * Internal. How long a halted query may take to settle after its cancel before its client is
+ * reset; every other wait of a cleanup is bounded by it too.
+ */
+export const SETTLE_MS = 2_000;
 
 const CONNECTION_CODES = new Set([
   "CONNECTION_CLOSED",
@@ -148,12 +152,26 @@ export function cancel(pending: { cancel(): unknown }): Promise<void> {
   return Promise.resolve(canceller(pending)).then(noop, noop);
 }
 
-function rowsOf(result: unknown): Row[] {
-  const rows = result as Row[];
-  const last = rows[rows.length - 1];
+type DriverResult = Row[] & { command?: string; count?: number | null };
+
+/**
+ * The package's result for postgres.js's: a plain array (postgres.js's is a subclass with its
+ * own fields) whose `command` is the tag's first word, as PGlite reports it.
+ */
+function resultOf(result: unknown): Result<Row> {
+  let found = result as DriverResult;
+  const last = found[found.length - 1];
   // Several statements without parameters: postgres.js returns one result per statement.
-  if (Array.isArray(last) && "command" in last && "count" in last) return last as Row[];
-  return rows;
+  if (Array.isArray(last) && "command" in last && "count" in last) found = last as DriverResult;
+  const rows = new Array<Row>(found.length);
+  for (let i = 0; i < found.length; i++) rows[i] = found[i] as Row;
+  const command = found.command ?? "";
+  const space = command.indexOf(" ");
+  return createResult(
+    rows,
+    space === -1 ? command : command.slice(0, space),
+    typeof found.count === "number" ? found.count : null,
+  );
 }
 
 /** The server's error for a statement stopped by a cancel request (not by statement_timeout). */
@@ -166,10 +184,15 @@ function cancelledByRequest(error: unknown): boolean {
 }
 
 /**
- * Whether `done` settles within `ms`. A plain timer: this runs in the cleanup of a halted task,
- * where `moveOnAfter()` under an enclosing deadline that has already fired would wait forever.
+ * Internal. Whether `done` settles within `ms`. A plain timer: this runs in the cleanup of a
+ * halted task, where `moveOnAfter()` under an enclosing deadline that has already fired would
+ * wait forever.
+ *
+ * @param done - what to wait for
+ * @param ms - the bound
+ * @returns true when `done` settled in time
  */
-function within(done: Promise<void>, ms: number): Promise<boolean> {
+export function within(done: Promise<void>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(resolve, ms, false);
@@ -219,10 +242,13 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
     target.cancels++;
     target.cancelling++;
     try {
-      for (let tries = 0; !settled && running() && tries < SETTLE_MS / RESEND_MS; tries++) {
+      // The whole loop is bounded: a cancel request whose connection stalls never finishes.
+      const giveUp = performance.now() + SETTLE_MS;
+      while (!settled && running() && performance.now() < giveUp) {
         const request = cancelWith(canceller, pending);
         requests.push(request);
-        yield* until(Promise.race([request, done]));
+        const left = Math.max(0, giveUp - performance.now());
+        yield* until(within(Promise.race([request, done]), left));
         if (!settled) yield* until(within(done, RESEND_MS));
       }
       // The server has signalled the backend once it closes the request's socket.
@@ -273,7 +299,7 @@ export function* runQuery(
   query: Statement,
   onFatal?: () => void,
   shared = false,
-): Operation<Row[]> {
+): Operation<Result<Row>> {
   const params = query.params as postgres.ParameterOrJSON<never>[];
   const pending =
     query.prepare === true
@@ -290,7 +316,7 @@ export function* runQuery(
     const result = yield* until(pending);
     settled = true;
     target.ready = true;
-    return rowsOf(result);
+    return resultOf(result);
   } catch (error) {
     settled = true;
     const translated = translate(error, query.text);

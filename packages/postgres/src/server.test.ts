@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
@@ -19,6 +20,7 @@ import { caught, describeDb, idsOf, nameOf, RUN, useTable } from "../test/suite.
 import {
   ConnectionError,
   type Db,
+  type Notice,
   PoolTimeoutError,
   PostgresError,
   type PostgresOptions,
@@ -404,6 +406,83 @@ if (!configured && inCi) {
       expect(yield* slow).toEqual([{ v: "slow" }]);
       const [after] = yield* activity(admin, app);
       expect(after?.state).toBe("idle");
+    });
+
+    it("gives a prepared statement invalidated inside a transaction a kind, and prepares it again outside one", function* () {
+      const { db } = yield* useServer({ max: 1 });
+      // A temporary table of the session, read with a template of values only: prepared.
+      yield* db.query(sql`create temp table skein_replan (id int)`);
+      const read = (on: Db | Transaction) =>
+        on.query(sql`select * from skein_replan where id > ${0}`);
+      yield* read(db);
+      yield* db.query(sql`alter table skein_replan add column extra int`);
+      // Outside a transaction the driver prepares the statement again.
+      expect([...(yield* read(db))]).toEqual([]);
+      const error = yield* caught(
+        db.transaction(function* (tx) {
+          yield* read(tx);
+          yield* tx.query(sql`alter table skein_replan add column more int`);
+          yield* read(tx);
+        }),
+      );
+      expect(error).toBeInstanceOf(PostgresError);
+      expect([(error as PostgresError).code, (error as PostgresError).kind]).toEqual([
+        "0A000",
+        "feature_not_supported",
+      ]);
+    });
+
+    it("hands the notices a statement raises to onNotice", function* () {
+      const notices: Notice[] = [];
+      const { db } = yield* useServer({ onNotice: (notice) => notices.push(notice) });
+      yield* db.query(sql`drop table if exists ${sql.id("never_there")}`);
+      yield* db.exec(`do $$ begin raise warning 'careful' using hint = 'look'; end $$`);
+      expect(notices).toEqual([
+        expect.objectContaining({
+          severity: "NOTICE",
+          code: "00000",
+          message: expect.stringContaining("never_there"),
+        }),
+        expect.objectContaining({
+          severity: "WARNING",
+          code: "01000",
+          message: "careful",
+          hint: "look",
+        }),
+      ]);
+    });
+
+    it("starts every connection with the session settings", function* () {
+      const session = { search_path: "skein_nowhere, public", work_mem: "8MB" };
+      const { db } = yield* useServer({ max: 3, session });
+      const rows = yield* all(
+        Array.from({ length: 6 }, () =>
+          db.query<{ pid: number; sp: string; wm: string }>(
+            sql`select pg_backend_pid() as pid, current_setting('search_path') as sp,
+                       current_setting('work_mem') as wm from pg_sleep(${0.05})`,
+          ),
+        ),
+      );
+      expect(new Set(rows.map(([row]) => row?.pid)).size).toBe(3);
+      for (const [row] of rows) expect([row?.sp, row?.wm]).toEqual([session.search_path, "8MB"]);
+    });
+
+    it("names where it connected, never with the password", function* () {
+      const { db } = yield* useServer({ password: "hunter2" });
+      expect(db.target).toMatch(/^postgres:\/\/[^:@]+@[^/]+:\d+\/\w+$/);
+      expect(db.target).not.toContain("hunter2");
+    });
+
+    it("connects over a Unix socket named by the URL's host parameter", function* () {
+      if (!existsSync("/var/run/postgresql/.s.PGSQL.5432")) return;
+      const { db } = yield* useServer({
+        url: `postgres://${env.PGUSER ?? "postgres"}@/${env.PGDATABASE ?? "test"}?host=/var/run/postgresql`,
+        host: "",
+      });
+      const [row] = yield* db.query<{ unix: boolean }>(
+        sql`select inet_client_addr() is null as unix`,
+      );
+      expect(row?.unix).toBe(true);
     });
 
     it("reports a refused connection as a ConnectionError", function* () {

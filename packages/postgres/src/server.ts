@@ -10,17 +10,63 @@ import postgres from "postgres";
 import { type Backend, createDb, type Session } from "./backend.js";
 import type { Db } from "./db.js";
 import { ConnectionError } from "./errors.js";
+import { noticeOf } from "./notice.js";
 import type { ServerSettings } from "./options.js";
 import { createPool } from "./pool.js";
 import { copyFrom, copyTo } from "./server-copy.js";
 import { serverCursor } from "./server-cursor.js";
-import { Collateral, type Connection, failClosed, runQuery, translate } from "./server-query.js";
+import {
+  Collateral,
+  type Connection,
+  failClosed,
+  runQuery,
+  SETTLE_MS,
+  translate,
+  within,
+} from "./server-query.js";
 import type { Lease } from "./slots.js";
 
 const noop = (): void => {};
 
 /** How often a pipelined query stopped by another query's cancel is sent in all. */
 const COLLATERAL_ATTEMPTS = 3;
+
+const BYTEA_OID = 17;
+
+/**
+ * bytea as a plain `Uint8Array`, as PGlite gives it, where postgres.js gives a `Buffer` (whose
+ * methods and `toJSON()` differ); a view, not a copy.
+ */
+const BYTEA = {
+  to: BYTEA_OID,
+  from: [BYTEA_OID],
+  serialize: (bytes: Uint8Array) =>
+    `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`,
+  parse: (text: string) => {
+    const bytes = Buffer.from(text.slice(2), "hex");
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+};
+
+const JSON_OIDS = [114, 3802];
+
+/**
+ * json and jsonb as PGlite sends them: a string parameter is JSON text already, where
+ * postgres.js encoded it once more (`${JSON.stringify(x)}::jsonb` stored a JSON string).
+ */
+const JSON_TYPE = {
+  to: 114,
+  from: JSON_OIDS,
+  serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+  parse: (text: string) => JSON.parse(text) as unknown,
+};
+
+/** postgres.js's `ssl` for libpq's `sslmode`; it has no `verify-ca` of its own. */
+function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
+  if (ssl === "verify-ca")
+    return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+  return ssl;
+}
 
 function connect(settings: ServerSettings): Connection {
   const closed = new Set<() => void>();
@@ -31,18 +77,21 @@ function connect(settings: ServerSettings): Connection {
       database: settings.database,
       username: settings.user,
       ...(settings.password === undefined ? {} : { password: settings.password }),
-      ssl: settings.ssl,
+      ssl: tlsOf(settings.ssl),
       max: 1,
       prepare: settings.prepare,
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
-      onnotice: noop,
+      onnotice: (notice) => settings.onNotice?.(noticeOf(notice)),
+      types: { bytea: BYTEA, json: JSON_TYPE },
       onclose: () => {
         // A client replaced by reset() closes late: its close says nothing of the new one.
         if (connection.sql === sql) onClose();
       },
       connection: {
+        ...Object.fromEntries(settings.session),
         application_name: settings.applicationName,
+        ...(settings.serverOptions === undefined ? {} : { options: settings.serverOptions }),
         ...(settings.statementTimeout > 0 ? { statement_timeout: settings.statementTimeout } : {}),
       },
     });
@@ -93,10 +142,11 @@ export function useServer(settings: ServerSettings): Operation<Db> {
     const listener = connect(settings).sql;
     const pool = createPool(clients, settings.pipeline, settings.acquireTimeout);
     const acquire = pool.hold;
-    const acquireSql = () => lent(acquire());
 
     const backend: Backend = {
       kind: "server",
+      target: targetOf(settings),
+      stats: () => pool.stats(),
       statementTimeouts: true,
       *run(query) {
         // Without parameters postgres.js uses the simple protocol, whose text may hold several
@@ -122,7 +172,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
           }
         }
       },
-      cursor: (query, batch) => serverCursor(acquireSql, query, batch),
+      cursor: (query, batch) => serverCursor(acquire, query, batch),
       *session(body) {
         const lease = yield* acquire();
         try {
@@ -132,8 +182,8 @@ export function useServer(settings: ServerSettings): Operation<Db> {
         }
       },
       listen: (channel) => listen(listener, channel),
-      copyTo: (query) => copyTo(acquireSql, query),
-      copyFrom: (query, source) => copyFrom(acquireSql, query, source),
+      copyTo: (query) => copyTo(acquire, query),
+      copyFrom: (query, source) => copyFrom(acquire, query, source),
     };
     try {
       yield* provide(createDb(backend));
@@ -147,18 +197,17 @@ export function useServer(settings: ServerSettings): Operation<Db> {
   });
 }
 
-function lent(lease: Operation<Lease<Connection>>): Operation<Lease<postgres.Sql>> {
-  return {
-    *[Symbol.iterator]() {
-      const held = yield* lease;
-      return { value: held.value.sql, release: () => held.release() };
-    },
-  };
+function targetOf(settings: ServerSettings): string {
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  if (host.startsWith("/")) {
+    return `postgres://${settings.user}@/${settings.database}?host=${host}&port=${settings.port}`;
+  }
+  return `postgres://${settings.user}@${host}:${settings.port}/${settings.database}`;
 }
 
 function* held<T>(client: Connection, body: (session: Session) => Operation<T>): Operation<T> {
-  const lease: Lease<postgres.Sql> = { value: client.sql, release: noop };
-  const own: Operation<Lease<postgres.Sql>> = {
+  const lease: Lease<Connection> = { value: client, release: noop };
+  const own: Operation<Lease<Connection>> = {
     *[Symbol.iterator]() {
       return lease;
     },
@@ -217,7 +266,8 @@ function listen(client: postgres.Sql, channel: string): Stream<string, never> {
     try {
       yield* provide(queue);
     } finally {
-      yield* until(active.unlisten().then(noop, noop));
+      // Bounded: a listener connection that stalls must not hold the scope's end forever.
+      yield* until(within(active.unlisten().then(noop, noop), SETTLE_MS));
     }
   });
 }

@@ -1,5 +1,6 @@
 import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
+import type { PoolStats } from "./pool-stats.js";
 
 /** Internal. One slot taken from {@link Slots}: its value and the function that gives it back. */
 export interface Lease<T> {
@@ -14,6 +15,8 @@ export interface Slots<T> {
    * task halted before it resumed is given back here.
    */
   acquire(timeoutMs: number): Operation<Lease<T>>;
+  /** How many values are lent out and free, and how many callers wait. */
+  stats(): PoolStats;
 }
 
 interface Waiter<T> {
@@ -51,6 +54,12 @@ export function createSlots<T>(values: readonly T[]): Slots<T> {
     };
   };
   return {
+    stats: () => ({
+      size: values.length,
+      idle: free.length,
+      busy: values.length - free.length,
+      waiting: waiters.size,
+    }),
     acquire(timeoutMs) {
       return {
         *[Symbol.iterator]() {

@@ -73,4 +73,16 @@ describe("sql", () => {
       params: [1, 2],
     });
   });
+
+  it("rejects an identifier with a NUL byte before it reaches the server", function* () {
+    for (const make of [() => sql.id("a\0b"), () => sql.values([{ "x\0": 1 }])]) {
+      try {
+        make();
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect((error as InvalidArgumentError).value).toContain("\0");
+      }
+    }
+  });
 });

@@ -87,6 +87,10 @@ function quote(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
     throw new InvalidArgumentError("sql.id() expects non-empty strings", name);
   }
+  if (name.includes("\0")) {
+    // Postgres cannot hold NUL in text; the server would refuse the whole statement.
+    throw new InvalidArgumentError("an identifier cannot hold a NUL character", name);
+  }
   return `"${name.replaceAll('"', '""')}"`;
 }
 

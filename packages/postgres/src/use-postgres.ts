@@ -1,6 +1,11 @@
 import type { Operation } from "@skein/core";
 import type { Db } from "./db.js";
-import { type PostgresOptions, resolveServerSettings, wantsServer } from "./options.js";
+import {
+  emptyVariables,
+  type PostgresOptions,
+  resolveServerSettings,
+  wantsServer,
+} from "./options.js";
 import { usePglite } from "./pglite.js";
 import { useServer } from "./server.js";
 
@@ -33,11 +38,20 @@ import { useServer } from "./server.js";
  */
 export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
   if (!wantsServer(options)) {
+    if (!options.embedded) {
+      const empty = emptyVariables(options);
+      process.emitWarning(
+        `@skein/postgres: no server configured${empty.length > 0 ? ` (${empty.join(", ")} set but empty, so taken as unset)` : ""}: using an in-memory PGlite database, gone when the scope ends. Pass { embedded: true } to choose it and silence this.`,
+        { code: "SKEIN_PG_IN_MEMORY" },
+      );
+    }
     const embedded = typeof options.embedded === "object" ? options.embedded : {};
     return usePglite({
       ...(embedded.dataDir === undefined ? {} : { dataDir: embedded.dataDir }),
       ...(embedded.settings === undefined ? {} : { settings: embedded.settings }),
       ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
+      ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+      ...(options.session === undefined ? {} : { session: options.session }),
     });
   }
   return useServer(resolveServerSettings(options));

@@ -11,7 +11,7 @@ import {
 } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
-import { type Db, PostgresError, sql } from "../src/mod.js";
+import { type Db, type Fragment, InvalidArgumentError, PostgresError, sql } from "../src/mod.js";
 
 /** A backend the shared suite runs against. */
 export interface SuiteBackend {
@@ -81,6 +81,102 @@ export function describeDb(backend: SuiteBackend): void {
       expect(rows).toEqual([{ n: 42, s: "it's" }]);
     });
 
+    it("maps every type of the documented table to the same JavaScript value", function* () {
+      const db = yield* backend.open();
+      const big = "9223372036854775807";
+      const cases: [string, Fragment, unknown][] = [
+        ["int2", sql`select 7::int2 as v`, 7],
+        ["int4", sql`select ${-7}::int4 as v`, -7],
+        ["int8", sql`select 1::int8 as v`, "1"],
+        ["int8 past 2^53", sql`select ${big}::int8 as v`, big],
+        ["count(*)", sql`select count(*) as v from generate_series(1, 3)`, "3"],
+        ["int8[]", sql`select array[1, null, ${big}]::int8[] as v`, ["1", null, big]],
+        [
+          "int4[]",
+          sql`select array[[1, null], [null, 2]]::int4[] as v`,
+          [
+            [1, null],
+            [null, 2],
+          ],
+        ],
+        [
+          "text[]",
+          sql`select array['a"b', null, 'NULL', '']::text[] as v`,
+          ['a"b', null, "NULL", ""],
+        ],
+        ["float8", sql`select 1.5::float8 as v`, 1.5],
+        ["numeric", sql`select 1.10::numeric as v`, "1.10"],
+        ["bool", sql`select ${true}::bool as v`, true],
+        ["text", sql`select ${"it's"}::text as v`, "it's"],
+        [
+          "uuid",
+          sql`select '00000000-0000-0000-0000-000000000001'::uuid as v`,
+          "00000000-0000-0000-0000-000000000001",
+        ],
+        ["date", sql`select '2024-01-02'::date as v`, new Date("2024-01-02T00:00:00Z")],
+        [
+          "timestamptz",
+          sql`select '2024-01-02 03:04:05+02'::timestamptz as v`,
+          new Date("2024-01-02T01:04:05Z"),
+        ],
+        ["interval", sql`select '1 day 2 hours'::interval as v`, "1 day 02:00:00"],
+        ["json", sql`select '{"a":[1,2]}'::json as v`, { a: [1, 2] }],
+        ["jsonb", sql`select ${JSON.stringify({ b: null })}::jsonb as v`, { b: null }],
+        ["jsonb object parameter", sql`select ${{ a: [1, "x"] }}::jsonb as v`, { a: [1, "x"] }],
+        ["bytea", sql`select '\\x00ff'::bytea as v`, new Uint8Array([0, 255])],
+        [
+          "bytea parameter",
+          sql`select ${new Uint8Array([1, 2])}::bytea as v`,
+          new Uint8Array([1, 2]),
+        ],
+        ["null", sql`select null::text as v`, null],
+      ];
+      for (const [name, query, expected] of cases) {
+        const [row] = yield* db.query<{ v: unknown }>(query);
+        expect({ name, v: row?.v }).toEqual({ name, v: expected });
+        if (expected instanceof Uint8Array)
+          expect(Object.getPrototypeOf(row?.v)).toBe(Uint8Array.prototype);
+      }
+      // Every value serializes: no bigint reaches the caller.
+      const rows = yield* db.query(sql`select ${big}::int8 as v, array[${big}::int8] as w`);
+      expect(JSON.parse(JSON.stringify(rows))).toEqual([{ v: big, w: [big] }]);
+    });
+
+    it("returns the same result shape, with a typed command and rowCount, for every kind of statement", function* () {
+      const db = yield* backend.open();
+      const table = nameOf("shape");
+      const created = yield* db.query(
+        sql`create table ${sql.id(table)} (id int primary key, v text)`,
+      );
+      yield* ensure(() => db.query(sql`drop table if exists ${sql.id(table)}`));
+      expect([created.command, created.rowCount, [...created]]).toEqual(["CREATE", null, []]);
+      const inserted = yield* db.query(
+        sql`insert into ${sql.id(table)} ${sql.values([{ id: 1 }, { id: 2 }, { id: 3 }], ["id"])}`,
+      );
+      expect([inserted.command, inserted.rowCount]).toEqual(["INSERT", 3]);
+      const updated = yield* db.query(sql`update ${sql.id(table)} set v = ${"x"} where id > ${1}`);
+      expect([updated.command, updated.rowCount, updated.length]).toEqual(["UPDATE", 2, 0]);
+      const returned = yield* db.query<{ id: number }>(
+        sql`delete from ${sql.id(table)} where id = ${3} returning id`,
+      );
+      expect([returned.command, returned.rowCount, [...returned]]).toEqual([
+        "DELETE",
+        1,
+        [{ id: 3 }],
+      ]);
+      const selected = yield* db.query(sql`select id from ${sql.id(table)} order by id`);
+      expect([selected.command, selected.rowCount]).toEqual(["SELECT", 2]);
+      expect(Object.getPrototypeOf(selected)).toBe(Array.prototype);
+      expect(Object.keys(selected)).toEqual(["0", "1"]);
+      expect(JSON.stringify(selected)).toBe('[{"id":1},{"id":2}]');
+      const none = yield* db.query(sql`delete from ${sql.id(table)} where id = ${99}`);
+      expect([none.command, none.rowCount]).toEqual(["DELETE", 0]);
+      const inTx = yield* db.transaction((tx) =>
+        tx.query(sql`update ${sql.id(table)} set v = ${"y"}`),
+      );
+      expect([inTx.command, inTx.rowCount]).toEqual(["UPDATE", 2]);
+    });
+
     it("inserts with sql.values and reads back with sql.in", function* () {
       const db = yield* backend.open();
       const table = yield* useTable(db);
@@ -104,6 +200,36 @@ export function describeDb(backend: SuiteBackend): void {
       expect(failure.constraint).toBe(`${table}_pkey`);
       expect(failure.detail).toContain("(id)=(1)");
       expect(failure.query).toContain("values ($1)");
+    });
+
+    it("runs a trusted multi-statement script with exec(), all or nothing", function* () {
+      const db = yield* backend.open();
+      const table = nameOf("script");
+      const fn = nameOf("script_fn");
+      yield* ensure(() => db.query(sql`drop table if exists ${sql.id(table)}`));
+      yield* ensure(() => db.query(sql`drop function if exists ${sql.id(fn)}()`));
+      yield* db.exec(`
+        create table "${table}" (id int primary key);
+        insert into "${table}" values (1), (2);
+        create function "${fn}"() returns int language plpgsql as $$ begin return 7; end; $$;
+      `);
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      const [row] = yield* db.query<{ v: number }>(sql`select ${sql.id(fn)}() as v`);
+      expect(row?.v).toBe(7);
+      const error = yield* caught(
+        db.exec(`insert into "${table}" values (3); insert into "${table}" values (1);`),
+      );
+      expect((error as PostgresError).kind).toBe("unique_violation");
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      const undone = yield* caught(
+        db.transaction(function* (tx) {
+          yield* tx.exec(`insert into "${table}" values (4); insert into "${table}" values (5);`);
+          throw new Error("undo");
+        }),
+      );
+      expect((undone as Error).message).toBe("undo");
+      expect(yield* idsOf(db, table)).toEqual([1, 2]);
+      expect(() => db.exec("  ")).toThrow(InvalidArgumentError);
     });
 
     it("commits a transaction whose body returns", function* () {
@@ -257,6 +383,44 @@ export function describeDb(backend: SuiteBackend): void {
       expect(yield* subscription.next()).toEqual({ done: false, value: "second" });
     });
 
+    it("quotes hostile and mixed-case channel names: each gets its own notifications and none runs as SQL", function* () {
+      const db = yield* backend.open();
+      const pwned = `pwned_${RUN}`;
+      const names = [
+        `Jobs_${RUN}`,
+        `jobs_${RUN}`,
+        `jobs-queue-${RUN}`,
+        `order.created.${RUN}`,
+        `x; create table ${pwned}(); --`,
+        `a"b ${RUN}`,
+        "constructor",
+        `ünï ${RUN}`,
+      ];
+      const subscriptions = [];
+      for (const name of names) subscriptions.push(yield* db.listen(name));
+      for (const name of names) yield* db.notify(name, `to ${name}`);
+      for (const [index, subscription] of subscriptions.entries()) {
+        expect(yield* subscription.next()).toEqual({ done: false, value: `to ${names[index]}` });
+      }
+      // Nothing else was delivered to any of them: a marker sent last to each arrives next.
+      for (const name of names) yield* db.notify(name, "end");
+      for (const subscription of subscriptions) {
+        expect(yield* subscription.next()).toEqual({ done: false, value: "end" });
+      }
+      const [found] = yield* db.query<{ table: string | null }>(
+        sql`select to_regclass(${pwned})::text as table`,
+      );
+      expect(found?.table).toBeNull();
+    });
+
+    it("rejects a channel name with a NUL byte or longer than 63 bytes before it reaches the server", function* () {
+      const db = yield* backend.open();
+      for (const name of ["a\0b", "x".repeat(64), "é".repeat(32)]) {
+        expect(() => db.listen(name)).toThrow(InvalidArgumentError);
+        expect(() => db.notify(name, "")).toThrow(InvalidArgumentError);
+      }
+    });
+
     it("hands a listener's payloads to a worker loop", function* () {
       const db = yield* backend.open();
       const channel = `skein_${RUN}_jobs`;
@@ -289,6 +453,26 @@ export function describeDb(backend: SuiteBackend): void {
       const ms = Number.parseInt(setting, 10) * (setting.endsWith("ms") ? 1 : 1000);
       expect(ms).toBeGreaterThan(3_000);
       expect(ms).toBeLessThanOrEqual(5_000);
+    });
+
+    it("reports its connections as busy while a transaction holds one, and idle again after", function* () {
+      const db = yield* backend.open();
+      const before = db.stats();
+      expect(before.idle).toBe(before.size);
+      expect([before.busy, before.waiting]).toEqual([0, 0]);
+      const held = withResolvers<void>();
+      const release = withResolvers<void>();
+      const holder = yield* spawn(() =>
+        db.transaction(function* () {
+          held.resolve();
+          yield* release.operation;
+        }),
+      );
+      yield* held.operation;
+      expect(db.stats()).toEqual({ ...before, idle: before.size - 1, busy: 1 });
+      release.resolve();
+      yield* holder;
+      expect(db.stats()).toEqual(before);
     });
 
     it("halting a waiting query leaves the database usable", function* () {

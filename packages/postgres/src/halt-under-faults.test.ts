@@ -1,0 +1,48 @@
+import { all, each, type Operation, sleep, spawn, timeout } from "@skein/core";
+import { describe, it } from "@skein/core/test";
+import { expect } from "vitest";
+import { useFaultProxy } from "../test/fault-proxy.js";
+import { serverConfigured } from "../test/server.js";
+import { caught, nameOf } from "../test/suite.js";
+import { sql, usePostgres } from "./mod.js";
+
+/** How long a halt may take to settle, faults and all: the package's own bounds are 2 s and 10 s. */
+const HALT_BOUND_MS = 15_000;
+
+describe.runIf(serverConfigured)("halting under network faults", () => {
+  it("settles a halted cursor and transaction within the bound when the connection stalls upstream", function* () {
+    // Found by a halt-anywhere property test: each resent cancel request waited up to 2 s for a
+    // connection that never answered, 20 times over, so the halt took more than 25 s.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("stall"),
+      max: 2,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select 1`);
+    proxy.inject({ direction: "up", at: 0, kind: "stall" });
+    const work = yield* spawn(() =>
+      all([
+        caught(
+          (function* (): Operation<void> {
+            for (const _ of yield* each(
+              db.cursor(sql`select g from generate_series(1, ${3000}) g`),
+            )) {
+              yield* each.next();
+            }
+          })(),
+        ),
+        caught(db.transaction((tx) => tx.query(sql`select ${1}::int as one`))),
+      ]),
+    );
+    // The moment to halt at: both are waiting on the stalled network by then.
+    yield* sleep(250);
+    yield* timeout(HALT_BOUND_MS, work.halt());
+    expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
+  });
+});
