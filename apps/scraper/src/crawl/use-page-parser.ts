@@ -1,4 +1,5 @@
-import { type Operation, resource, transfer, useWorkerPool } from "@skein/core";
+import { type Operation, resource } from "@skein/core";
+import { transfer, useWorkerPool } from "@skein/core/node";
 import { extractBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
 
