@@ -8,7 +8,7 @@ PNPM="npx -y pnpm@10.34.8"
 rm -rf "$here/packs" "$here/node_modules" "$here/dist"
 mkdir -p "$here/packs"
 for pkg in packages/core packages/http packages/postgres apps/scraper; do
-  (cd "$root/$pkg" && rm -rf dist && npx tsc -p tsconfig.build.json && $PNPM pack --pack-destination "$here/packs" >/dev/null)
+  (cd "$root/$pkg" && rm -rf dist && $PNPM run build >/dev/null && $PNPM pack --pack-destination "$here/packs" >/dev/null)
 done
 cd "$here"
 npm install --no-package-lock --legacy-peer-deps --no-audit --no-fund --loglevel=error
