@@ -22,6 +22,7 @@ const WITHOUT_EFFECTION = new Set([
   "http-server",
   "websocket-echo",
   "crawl",
+  "crawl-heavy",
   "postgres",
 ]);
 

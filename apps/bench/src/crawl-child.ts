@@ -24,10 +24,14 @@ async function skein(): Promise<number> {
       const store = yield* createCrawlStore(yield* useDatabase(dir ?? db));
       const result = yield* crawl({
         store,
-        name: `bench-${origin}`,
+        // A server database keeps earlier runs' crawls, and a port comes round again.
+        name: `bench-${origin}-${process.pid}-${Date.now()}`,
         seeds: [start],
         concurrency,
         perHost: concurrency,
+        ...(process.env.SKEIN_PARSER === undefined
+          ? {}
+          : { parser: JSON.parse(process.env.SKEIN_PARSER) }),
       });
       return result.finished;
     });
@@ -56,7 +60,14 @@ async function plain(): Promise<number> {
   const visit = async (url: string): Promise<void> => {
     let response: Response | undefined;
     for (let attempt = 0; attempt <= 3; attempt++) {
-      response = await fetch(url, { headers: { "user-agent": USER_AGENT } });
+      try {
+        response = await fetch(url, { headers: { "user-agent": USER_AGENT } });
+      } catch (error) {
+        // A kept-alive socket the server closed meanwhile: retried, as skein-scrape does.
+        if (attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 << attempt));
+        continue;
+      }
       if (response.status !== 429 && response.status < 500) break;
       await response.arrayBuffer();
       const wait = Number(response.headers.get("retry-after") ?? 0) * 1000 || 100 << attempt;

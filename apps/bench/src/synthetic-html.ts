@@ -1,4 +1,5 @@
-const WORDS = [
+/** Internal. The words synthetic pages are written in. */
+export const WORDS = [
   "lorem",
   "ipsum",
   "dolor",
@@ -22,7 +23,7 @@ const WORDS = [
 ];
 
 /** Internal. A small deterministic generator (mulberry32), so every run scans the same pages. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

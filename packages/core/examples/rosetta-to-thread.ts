@@ -1,6 +1,7 @@
 // asyncio.to_thread / run_in_executor: CPU-bound work runs in a worker thread, and halting the
 // operation (here, a timeout) terminates that thread even in the middle of a synchronous loop.
-import { main, moveOnAfter, toThread, useWorkerPool } from "@skein/core";
+import { main, moveOnAfter } from "@skein/core";
+import { toThread, useWorkerPool } from "@skein/core/node";
 
 function countPrimes(limit: number): number {
   let count = 0;

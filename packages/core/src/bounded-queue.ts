@@ -98,6 +98,9 @@ class PutWait<T> extends InstructionOperation<void> implements WaitLink<PutWait<
   cancel(): void {
     this.state.putters.remove(this);
   }
+  describeWait(): string {
+    return `bounded queue put (full, ${this.state.capacity} items)`;
+  }
 }
 
 /** Internal. A task waiting for an item (or the end) from an empty queue. */
@@ -127,6 +130,9 @@ class TakeWait<T>
   }
   cancel(): void {
     this.state.takers.remove(this);
+  }
+  describeWait(): string {
+    return "bounded queue take (empty)";
   }
 }
 

@@ -23,6 +23,25 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
+ * Anything {@link call} can evaluate: a function returning a promise, an operation or a plain
+ * value. Take one where users should be able to pass a plain function.
+ *
+ * @example
+ * ```ts
+ * import { type Callable, call, type Operation, run } from "@skein/core";
+ *
+ * function* hello(to: Callable<string>): Operation<string> {
+ *   return `hello ${yield* call(to)}`;
+ * }
+ * await run(() => hello(async () => "world")); // "hello world"
+ * ```
+ */
+export type Callable<
+  T extends Operation<unknown> | PromiseLike<unknown> | unknown,
+  TArgs extends unknown[] = [],
+> = (...args: TArgs) => T;
+
+/**
  * Call a function from an operation: if it returns an operation it is run, a promise is
  * awaited, and any other value is returned as is. It runs in the current scope.
  *

@@ -1,9 +1,31 @@
 import { expect } from "vitest";
 import { createChannel } from "./channel.js";
+import { createSignal } from "./signal.js";
 import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 
 describe("createChannel()", () => {
+  it("does not send to a subscription its serially re-subscribing consumer has moved on from", function* () {
+    // The consumer takes one message per fresh subscription and never reads an old one again.
+    // When send() did not pause the sender, messages 2 and 3 went to the first subscription
+    // before the consumer had subscribed again, and the consumer waited forever.
+    const channel = createChannel<number, void>();
+    const subscribed = createSignal<void, never>();
+    const ready = yield* subscribed;
+    yield* spawn(function* () {
+      yield* ready.next();
+      for (const n of [1, 2, 3]) yield* channel.send(n);
+    });
+    const seen: number[] = [];
+    while (seen.length < 3) {
+      const subscription = yield* channel;
+      subscribed.send();
+      const next = yield* subscription.next();
+      seen.push(next.value as number);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it("delivers messages sent after a subscriber subscribed", function* () {
     const channel = createChannel<number, string>();
     yield* channel.send(0);

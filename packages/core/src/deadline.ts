@@ -1,6 +1,7 @@
 import type { Instruction } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
 import { DeadlineContext, limit, TIMED_OUT } from "./time-limit.js";
+import { useTimekeeper } from "./timekeeper.js";
 import { TimeoutError } from "./timeout.js";
 import type { Operation } from "./types.js";
 
@@ -29,7 +30,7 @@ export function useDeadline(): Operation<number> {
 
 function* remaining(): Generator<Instruction, number, unknown> {
   const at = (yield* DeadlineContext.get()) ?? Infinity;
-  return at === Infinity ? Infinity : Math.max(0, at - Date.now());
+  return at === Infinity ? Infinity : Math.max(0, at - (yield* useTimekeeper()).now());
 }
 
 /**
@@ -63,7 +64,7 @@ function* byDeadline<T>(
   atEpochMs: number,
   operation: Operation<T>,
 ): Generator<Instruction, T, unknown> {
-  const budget = Math.max(0, atEpochMs - Date.now());
+  const budget = Math.max(0, atEpochMs - (yield* useTimekeeper()).now());
   const result = yield* limit(atEpochMs, operation);
   if (result === TIMED_OUT) throw new TimeoutError(budget);
   return result;

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { createChannel } from "./channel.js";
 import { each, IterationError } from "./each.js";
 import { ensure } from "./ensure.js";
+import { MissingContextError } from "./errors.js";
 import { on } from "./events.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
@@ -135,7 +136,31 @@ describe("each()", () => {
     expect((error as IterationError).code).toBe("iteration");
   });
 
-  it("throws an IterationError from each.next() outside of a loop", function* () {
+  it("throws a MissingContextError with a clear message from each.next() outside of any loop", function* () {
+    let error: unknown;
+    try {
+      yield* each.next();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MissingContextError);
+    expect(error).toMatchObject({
+      name: "MissingContextError",
+      code: "missing-context",
+      message: "each.next() was called outside of an each() loop",
+    });
+  });
+
+  it("throws an IterationError from each.next() after the loop in its scope has ended", function* () {
+    const channel = createChannel<number, void>();
+    const stream = tracked(channel);
+    yield* spawn(function* () {
+      yield* stream.subscribed.operation;
+      yield* channel.close();
+    });
+    for (const _ of yield* each(stream)) {
+      yield* each.next();
+    }
     let error: unknown;
     try {
       yield* each.next();

@@ -1,6 +1,7 @@
 import { createContext } from "./context.js";
 import type { Instruction } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
+import { MissingContextError } from "./errors.js";
 import { useScope } from "./scope.js";
 import { spawn } from "./spawn.js";
 import type { Operation, Stream, Subscription } from "./types.js";
@@ -15,17 +16,26 @@ interface Loop<T> {
 
 const EachStack = createContext<Loop<unknown>[]>("@skein/each");
 
-/** Thrown when `each.next()` is missing or misplaced in an `each()` loop.
+/** Thrown when `each.next()` is missing at the end of an iteration of an `each()` loop, or
+ * called again after the loop in its scope has ended. (Called where no `each()` loop was ever
+ * started, it throws a `MissingContextError`, as in effection.)
  *
  * @example
  * ```ts
- * import { each, IterationError, run } from "@skein/core";
+ * import { createChannel, each, IterationError, run, spawn } from "@skein/core";
  *
  * await run(function* () {
+ *   const channel = createChannel<number, void>();
+ *   yield* spawn(function* () {
+ *     yield* channel.send(1);
+ *     yield* channel.send(2);
+ *   });
  *   try {
- *     yield* each.next();
+ *     for (const _ of yield* each(channel)) {
+ *       // no `yield* each.next()` here
+ *     }
  *   } catch (error) {
- *     console.log(error instanceof IterationError); // true: not inside a loop
+ *     console.log(error instanceof IterationError); // true
  *   }
  * });
  * ```
@@ -33,6 +43,14 @@ const EachStack = createContext<Loop<unknown>[]>("@skein/each");
 export class IterationError extends Error {
   readonly code = "iteration";
   override name = "IterationError";
+}
+
+/** `each.next()` where no `each()` loop has run: effection's error kind, with a clearer message. */
+class NotInLoopError extends MissingContextError {
+  constructor() {
+    super(EachStack.name);
+    this.message = "each.next() was called outside of an each() loop";
+  }
 }
 
 /**
@@ -129,7 +147,8 @@ each.next = function next(): Operation<void> {
 };
 
 function* advance(): Generator<Instruction, void, unknown> {
-  const stack = (yield* EachStack.get()) ?? [];
+  const stack = yield* EachStack.get();
+  if (stack === undefined) throw new NotInLoopError();
   const loop = stack[stack.length - 1];
   if (loop === undefined) {
     throw new IterationError("each.next() was called outside of an each() loop");

@@ -33,6 +33,24 @@ export interface EmitterLike {
   off(event: string | symbol, listener: (...args: any[]) => void): unknown;
 }
 
+/**
+ * The event names a typed `EventTarget` declares in its `addEventListener` overloads, for
+ * autocompletion of {@link on} and {@link once} names.
+ *
+ * @example
+ * ```ts
+ * import type { EventList } from "@skein/core";
+ *
+ * type Names = EventList<WebSocket>; // "open" | "message" | "close" | "error" ...
+ * ```
+ */
+export type EventList<T> = T extends {
+  addEventListener(type: infer P, ...args: any): void;
+  addEventListener(type: infer _P2, ...args: any): void;
+}
+  ? P & string
+  : never;
+
 type FN = (...args: any[]) => any;
 
 /** The event type for `name` on `T`: the DOM's `on<name>` typing, or `Event`/`unknown[]`.

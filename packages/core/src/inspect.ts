@@ -1,5 +1,6 @@
-import { type ChildNode, type ScopeNode, TaskImpl } from "./engine/task.js";
+import { type ChildNode, type ScopeNode, SUSPENDED, TaskImpl, UNWOUND } from "./engine/task.js";
 import { global } from "./scope.js";
+import { waitOf } from "./waiting-for.js";
 
 /**
  * One node of the live task tree from {@link inspect}.
@@ -22,11 +23,12 @@ export interface TaskTree {
   /** Milliseconds since the node was created. */
   readonly ageMs: number;
   readonly children: readonly TaskTree[];
+  /**
+   * What a suspended task waits on, when known: `sleep until …`, `semaphore (…)`, `task …`,
+   * `promise`, or what a `waitingFor()` around the wait says (an HTTP request, a query).
+   */
+  readonly waitingOn?: string;
 }
-
-// Mirrors the task states of engine/task.ts.
-const SUSPENDED = 2;
-const UNWOUND = 4;
 
 function stateOf(task: TaskImpl): TaskTree["state"] {
   if (task.halted || task.state >= UNWOUND) return "halting";
@@ -63,6 +65,7 @@ function nodeOf(scope: ScopeNode, now: number): TaskTree {
     name: scope.name || kind,
     kind,
     state: stateOf(scope),
+    ...waitingOn(scope),
     ageMs: now - scope.createdAt,
     children,
   };
@@ -105,8 +108,17 @@ function formatAge(ms: number): string {
   return `${(ms / 60_000).toFixed(1)}min`;
 }
 
+function waitingOn(task: TaskImpl): { waitingOn?: string } {
+  if (task.state !== SUSPENDED) return {};
+  const wait = waitOf(task);
+  return wait === undefined ? {} : { waitingOn: wait };
+}
+
 function describe(node: TaskTree): string {
-  const age = node.kind === "scope" ? "" : `, ${formatAge(node.ageMs)}`;
+  const age =
+    node.kind === "scope"
+      ? ""
+      : `, ${formatAge(node.ageMs)}${node.waitingOn === undefined ? "" : `, waiting on ${node.waitingOn}`}`;
   const kind = node.kind === "task" || node.name === node.kind ? "" : `${node.kind}, `;
   return `${node.name} (${kind}${node.state}${age})`;
 }

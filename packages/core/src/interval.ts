@@ -1,10 +1,12 @@
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
+import { realTimekeeper, type TimerHandle, useTimekeeper } from "./timekeeper.js";
 import type { Stream } from "./types.js";
 
 /**
- * A stream that produces an item every `ms` milliseconds while subscribed; the timer is cleared
- * when the subscription's scope ends.
+ * A stream that produces an item every `ms` milliseconds (on the scope's {@link Timekeeper})
+ * while subscribed; the timer is cleared when the subscription's scope ends.
  *
  * @example
  * ```ts
@@ -24,12 +26,28 @@ import type { Stream } from "./types.js";
  */
 export function interval(ms: number): Stream<void, never> {
   return resource(function* (provide) {
+    yield* label(`interval(${ms})`);
     const signal = createSignal<void, never>();
-    const id = setInterval(() => signal.send(), ms);
+    const time = yield* useTimekeeper();
+    if (time === realTimekeeper) {
+      const id = setInterval(() => signal.send(), ms);
+      try {
+        yield* provide(yield* signal);
+      } finally {
+        clearInterval(id);
+      }
+      return;
+    }
+    let timer: TimerHandle;
+    const tick = (): void => {
+      timer = time.setTimer(ms, tick);
+      signal.send();
+    };
+    timer = time.setTimer(ms, tick);
     try {
       yield* provide(yield* signal);
     } finally {
-      clearInterval(id);
+      timer.cancel();
     }
   });
 }

@@ -1,6 +1,7 @@
 import { assertDuration } from "./assert-number.js";
-import { systemClock } from "./clock.js";
+import { type Clock, systemClock } from "./clock.js";
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
+import { useTimekeeper } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -66,20 +67,22 @@ interface Entry {
 export function createKeyedRateLimiter<K = string>(
   options: KeyedRateLimiterOptions,
 ): KeyedRateLimiter<K> {
-  const { idleMs, clock = systemClock } = options;
+  const { idleMs } = options;
+  let clock: Clock | undefined = options.clock;
+  const now = (): number => (clock ?? systemClock).now();
   assertDuration("idleMs", idleMs);
   const capacity = options.burst ?? Math.ceil(options.rate);
   createRateLimiter(options);
   const entries = new Map<K, Entry>();
-  let lastSweep = clock.now();
+  let lastSweep = now();
 
-  function sweep(now: number): void {
-    if (now - lastSweep < idleMs) return;
-    lastSweep = now;
+  function sweep(at: number): void {
+    if (at - lastSweep < idleMs) return;
+    lastSweep = at;
     for (const [key, entry] of entries) {
       const { limiter } = entry;
       if (
-        now - entry.lastUsed >= idleMs &&
+        at - entry.lastUsed >= idleMs &&
         limiter.pending === 0 &&
         limiter.available() >= capacity
       ) {
@@ -89,14 +92,14 @@ export function createKeyedRateLimiter<K = string>(
   }
 
   function entryOf(key: K): Entry {
-    const now = clock.now();
-    sweep(now);
+    const at = now();
+    sweep(at);
     let entry = entries.get(key);
     if (entry === undefined) {
-      entry = { limiter: createRateLimiter(options), lastUsed: now };
+      entry = { limiter: createRateLimiter({ ...options, clock }), lastUsed: at };
       entries.set(key, entry);
     }
-    entry.lastUsed = now;
+    entry.lastUsed = at;
     return entry;
   }
 
@@ -104,11 +107,15 @@ export function createKeyedRateLimiter<K = string>(
     acquire(key: K, tokens?: number): Operation<void> {
       return {
         *[Symbol.iterator]() {
+          if (clock === undefined) {
+            clock = yield* useTimekeeper();
+            lastSweep = clock.now();
+          }
           const entry = entryOf(key);
           try {
             yield* entry.limiter.acquire(tokens);
           } finally {
-            entry.lastUsed = clock.now();
+            entry.lastUsed = now();
           }
         },
       };

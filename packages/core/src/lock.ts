@@ -1,4 +1,4 @@
-import { createSemaphore } from "./semaphore.js";
+import { semaphoreOf } from "./semaphore.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -18,6 +18,24 @@ export interface Lock {
   acquire(): Operation<void>;
   /** Run `operation` holding the lock; it is released when the operation ends in any way. */
   withLock<T>(operation: () => Operation<T>): Operation<T>;
+  /** Whether it is held and how many tasks wait for it. */
+  statistics(): LockStatistics;
+}
+
+/**
+ * What {@link Lock.statistics} reports.
+ *
+ * @example
+ * ```ts
+ * import { createLock, type LockStatistics } from "@skein/core";
+ *
+ * const stats: LockStatistics = createLock().statistics();
+ * console.log(stats); // { locked: false, waiting: 0 }
+ * ```
+ */
+export interface LockStatistics {
+  readonly locked: boolean;
+  readonly waiting: number;
 }
 
 /**
@@ -43,12 +61,16 @@ export interface Lock {
  * @returns the lock
  */
 export function createLock(): Lock {
-  const semaphore = createSemaphore(1);
+  const semaphore = semaphoreOf("lock", 1);
   return {
     get locked() {
       return semaphore.available === 0;
     },
     acquire: () => semaphore.acquire(),
     withLock: (operation) => semaphore.withPermit(operation),
+    statistics: () => ({
+      locked: semaphore.available === 0,
+      waiting: semaphore.statistics().waiting,
+    }),
   };
 }

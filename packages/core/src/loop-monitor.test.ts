@@ -1,7 +1,9 @@
 import { expect, vi } from "vitest";
+import { label } from "./label.js";
 import { useLoopMonitor } from "./loop-monitor.js";
 import { scoped } from "./scoped.js";
 import { sleep } from "./sleep.js";
+import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 
 function block(ms: number): void {
@@ -24,6 +26,35 @@ describe("useLoopMonitor()", () => {
     expect(stall!.at).toBeGreaterThanOrEqual(blockedAt - 1);
     expect(stall!.durationMs).toBeGreaterThanOrEqual(150);
     expect(stall!.durationMs).toBeLessThan(1000);
+  });
+
+  it("names the task whose synchronous work caused the stall", function* () {
+    yield* label("monitored");
+    const stalls = yield* useLoopMonitor({ thresholdMs: 100 });
+    const subscription = yield* stalls;
+    const hog = yield* spawn(
+      function* () {
+        yield* sleep(1);
+        block(200);
+      },
+      { name: "hog" },
+    );
+    const { value: stall } = yield* subscription.next();
+    expect(stall!.task).toBe("monitored > hog");
+    yield* hog;
+  });
+
+  it("names no task when the time went to a plain callback", function* () {
+    const stalls = yield* useLoopMonitor({ thresholdMs: 100 });
+    const subscription = yield* stalls;
+    const timer = setTimeout(() => block(200), 1);
+    try {
+      const { value: stall } = yield* subscription.next();
+      expect(stall!.durationMs).toBeGreaterThanOrEqual(100);
+      expect(stall!.task).toBeUndefined();
+    } finally {
+      clearTimeout(timer);
+    }
   });
 
   it("stops its unreferenced timer when its scope ends", function* () {

@@ -1,3 +1,6 @@
+import { scheduler } from "./engine/scheduler.js";
+import { type ScopeNode, TaskImpl } from "./engine/task.js";
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
 import type { Operation, Stream } from "./types.js";
@@ -18,6 +21,12 @@ export interface LoopStall {
   readonly durationMs: number;
   /** When the stall began (estimated), in epoch milliseconds. */
   readonly at: number;
+  /**
+   * The task that was running, when a single step of a Skein task took at least half the stall:
+   * its path of names from the root (`"crawler > parse"`). Absent when the time went elsewhere
+   * (a plain callback, a module load).
+   */
+  readonly task?: string;
 }
 
 /**
@@ -39,8 +48,8 @@ export interface LoopMonitorOptions {
  * Watch the event loop for synchronous work that blocks it, like asyncio's slow-callback
  * warnings in debug mode. Nothing is watched unless you use it. A timer fires every quarter of the
  * threshold (at most every 50 ms) and reports how late it ran; it does not keep the process alive
- * and stops when the scope ends. Stalls do not name the task that caused them: when the timer
- * notices, that task has already yielded.
+ * and stops when the scope ends. While a monitor runs, the engine times each step of a task,
+ * so a stall caused by one task's synchronous work names that task (`stall.task`).
  *
  * @example
  * ```ts
@@ -72,14 +81,22 @@ export function useLoopMonitor(
   }
   const period = Math.max(1, Math.min(thresholdMs / 4, 50));
   return resource<Stream<LoopStall, never>>(function* (provide) {
+    yield* label("loop monitor");
     const stalls = createSignal<LoopStall, never>();
     let last = performance.now();
+    scheduler.watchSteps(true);
     const timer = setInterval(() => {
       const now = performance.now();
       const late = now - last - period;
       last = now;
+      const longest = scheduler.takeLongestStep();
       if (late >= thresholdMs) {
-        stalls.send({ durationMs: late, at: performance.timeOrigin + now - late });
+        const at = performance.timeOrigin + now - late;
+        if (longest !== undefined && longest.ms >= late / 2) {
+          stalls.send({ durationMs: late, at, task: pathOf(longest.task) });
+        } else {
+          stalls.send({ durationMs: late, at });
+        }
       }
     }, period);
     timer.unref();
@@ -87,6 +104,17 @@ export function useLoopMonitor(
       yield* provide(stalls);
     } finally {
       clearInterval(timer);
+      scheduler.watchSteps(false);
     }
   });
+}
+
+/** The names from the root down to `task`, as `inspect()` shows them. */
+function pathOf(task: TaskImpl): string {
+  const names: string[] = [];
+  for (let s: ScopeNode | undefined = task; s !== undefined; s = s.parent) {
+    if (s instanceof TaskImpl)
+      names.unshift(s.name ?? (s.priority < s.depth ? "resource" : "task"));
+  }
+  return names.join(" > ");
 }

@@ -1,4 +1,5 @@
 import { createContext } from "./context.js";
+import { haltedItself } from "./engine/task.js";
 import { run } from "./run.js";
 import { suspend } from "./suspend.js";
 import type { Operation, Task } from "./types.js";
@@ -98,7 +99,9 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
     if (leaving) task.halt();
     await task;
   } catch (error) {
-    if (!(error instanceof Error && error.name === "HaltError")) {
+    // Only main's own halt (exit() or a signal) is a clean ending; a HaltError that escaped the
+    // body (say from joining a child that was halted) is a failure like any other.
+    if (task === undefined || !haltedItself(task)) {
       result = { status: 1, error };
     }
   } finally {

@@ -1,7 +1,7 @@
 import { assertDuration } from "./assert-number.js";
 import type { Instruction } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { limit, TIMED_OUT } from "./time-limit.js";
+import { limitAfter, TIMED_OUT } from "./time-limit.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -44,6 +44,6 @@ function* movingOn<T>(
   ms: number,
   operation: Operation<T>,
 ): Generator<Instruction, MoveOnResult<T>, unknown> {
-  const result = yield* limit(Date.now() + ms, operation);
+  const result = yield* limitAfter(ms, operation);
   return result === TIMED_OUT ? { timedOut: true } : { timedOut: false, value: result };
 }

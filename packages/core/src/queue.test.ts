@@ -41,6 +41,45 @@ describe("createQueue()", () => {
     expect(yield* queue.next()).toEqual({ done: false, value: "for the next consumer" });
   });
 
+  it("keeps an item handed to a consumer that is halted before it runs", function* () {
+    const queue = createQueue<string, void>();
+    const waiting = withResolvers<void>();
+    const received: string[] = [];
+    const consumer = yield* spawn(function* () {
+      waiting.resolve();
+      const item = yield* queue.next();
+      received.push(item.value as string);
+    });
+    yield* waiting.operation;
+    // The consumer is now waiting: the item goes to it, and it is halted before it can run.
+    queue.add("first");
+    const halting = consumer.halt();
+    queue.add("second");
+    yield* halting;
+    expect(received).toEqual([]);
+    expect(yield* queue.next()).toEqual({ done: false, value: "first" });
+    expect(yield* queue.next()).toEqual({ done: false, value: "second" });
+  });
+
+  it("hands a kept item to the next consumer already waiting", function* () {
+    const queue = createQueue<string, void>();
+    const firstWaiting = withResolvers<void>();
+    const secondWaiting = withResolvers<void>();
+    const first = yield* spawn(function* () {
+      firstWaiting.resolve();
+      yield* queue.next();
+    });
+    yield* firstWaiting.operation;
+    const second = yield* spawn(function* () {
+      secondWaiting.resolve();
+      return yield* queue.next();
+    });
+    yield* secondWaiting.operation;
+    queue.add("only");
+    yield* first.halt();
+    expect(yield* second).toEqual({ done: false, value: "only" });
+  });
+
   it("hands out 100k queued items in the order added, then the close value", function* () {
     const queue = createQueue<number, string>();
     const n = 100_000;

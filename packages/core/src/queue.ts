@@ -1,4 +1,4 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { type Instruction, InstructionOperation } from "./engine/instruction.js";
 import { NEXT, type TaskImpl } from "./engine/task.js";
 import type { Operation, Subscription } from "./types.js";
 
@@ -18,14 +18,17 @@ export interface Queue<T, TClose> extends Subscription<T, TClose> {
   close(value: TClose): void;
 }
 
-class Consumer {
+class Consumer<T, TClose> {
   constructor(
+    readonly next: Next<T, TClose>,
     readonly task: TaskImpl,
     readonly epoch: number,
-    readonly consumers: Set<Consumer>,
   ) {}
   cancel(): void {
-    this.consumers.delete(this);
+    this.next.state.consumers.delete(this);
+  }
+  describeWait(): string {
+    return "queue (empty)";
   }
 }
 
@@ -39,6 +42,11 @@ class Fifo<T> {
 
   push(item: T): void {
     this.items.push(item);
+  }
+
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
   }
 
   shift(): T | undefined {
@@ -57,22 +65,71 @@ class Fifo<T> {
   }
 }
 
-class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
-  constructor(
-    private items: Fifo<IteratorResult<T, TClose>>,
-    private consumers: Set<Consumer>,
-  ) {
-    super();
+/** Internal. What a queue holds: waiting items, or consumers waiting for one. */
+class QueueState<T, TClose> {
+  readonly items = new Fifo<IteratorResult<T, TClose>>();
+  readonly consumers = new Set<Consumer<T, TClose>>();
+
+  enqueue(item: IteratorResult<T, TClose>): void {
+    for (const consumer of this.consumers) {
+      this.consumers.delete(consumer);
+      consumer.next.deliver(consumer, item);
+      return;
+    }
+    this.items.push(item);
   }
+
+  /** An item handed to a consumer that was halted before it ran goes back to the front. */
+  giveBack(item: IteratorResult<T, TClose>): void {
+    for (const consumer of this.consumers) {
+      this.consumers.delete(consumer);
+      consumer.next.deliver(consumer, item);
+      return;
+    }
+    this.items.unshift(item);
+  }
+}
+
+class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
+  /** Handed over but not yet received by the consumer's code. */
+  private declare delivered: IteratorResult<T, TClose> | undefined;
+
+  constructor(readonly state: QueueState<T, TClose>) {
+    super();
+    this.delivered = undefined;
+  }
+
   enter(task: TaskImpl): void {
-    const item = this.items.shift();
+    const item = this.state.items.shift();
     if (item !== undefined) {
       task.resume(NEXT, item);
       return;
     }
-    const consumer = new Consumer(task, task.epoch, this.consumers);
-    this.consumers.add(consumer);
+    const consumer = new Consumer(this, task, task.epoch);
+    this.state.consumers.add(consumer);
     task.teardown = consumer;
+  }
+
+  deliver(consumer: Consumer<T, TClose>, item: IteratorResult<T, TClose>): void {
+    this.delivered = item;
+    consumer.task.resumeAt(consumer.epoch, NEXT, item);
+  }
+
+  override next(value?: unknown): IteratorResult<Instruction, IteratorResult<T, TClose>> {
+    const result = super.next(value);
+    // The consumer's code has the item now.
+    if (result.done) this.delivered = undefined;
+    return result;
+  }
+
+  /** The consumer was halted between the hand-over and its next step: keep the item. */
+  override return(value?: unknown): IteratorResult<Instruction, IteratorResult<T, TClose>> {
+    const delivered = this.delivered;
+    if (delivered !== undefined) {
+      this.delivered = undefined;
+      this.state.giveBack(delivered);
+    }
+    return super.return(value);
   }
 }
 
@@ -96,19 +153,10 @@ class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
  * @returns the queue
  */
 export function createQueue<T, TClose>(): Queue<T, TClose> {
-  const items = new Fifo<IteratorResult<T, TClose>>();
-  const consumers = new Set<Consumer>();
-  const enqueue = (item: IteratorResult<T, TClose>) => {
-    for (const consumer of consumers) {
-      consumers.delete(consumer);
-      consumer.task.resumeAt(consumer.epoch, NEXT, item);
-      return;
-    }
-    items.push(item);
-  };
+  const state = new QueueState<T, TClose>();
   return {
-    add: (value) => enqueue({ done: false, value }),
-    close: (value) => enqueue({ done: true, value }),
-    next: (): Operation<IteratorResult<T, TClose>> => new Next(items, consumers),
+    add: (value) => state.enqueue({ done: false, value }),
+    close: (value) => state.enqueue({ done: true, value }),
+    next: (): Operation<IteratorResult<T, TClose>> => new Next(state),
   };
 }

@@ -1,4 +1,6 @@
 import { expect } from "vitest";
+import { EmptyRaceError } from "./errors.js";
+import { caught } from "./fixtures/caught.js";
 import { race } from "./race.js";
 import { sleep } from "./sleep.js";
 import { suspend } from "./suspend.js";
@@ -73,5 +75,13 @@ describe("race()", () => {
       })(),
     ]);
     expect(winner).toBe("sync");
+  });
+
+  it("throws an EmptyRaceError for no operations instead of never settling", function* () {
+    const operations: Operation<string>[] = [];
+    const error = yield* caught(race(operations));
+    expect(error).toBeInstanceOf(EmptyRaceError);
+    expect((error as EmptyRaceError).code).toBe("empty-race");
+    expect((error as EmptyRaceError).operations).toBe(operations);
   });
 });

@@ -1,5 +1,6 @@
 import { Deferred } from "./engine/future.js";
 import { trapped } from "./engine/trap-scope.js";
+import { EmptyRaceError } from "./errors.js";
 import { spawn } from "./spawn.js";
 import type { Operation, Yielded } from "./types.js";
 
@@ -19,18 +20,22 @@ import type { Operation, Yielded } from "./types.js";
  * ```
  *
  * @param operations - the contestants
- * @returns the winner's value
+ * @returns the winner's value; throws an `EmptyRaceError` when `operations` is empty
  */
 export function race<T extends Operation<unknown>>(
   operations: readonly T[],
 ): Operation<Yielded<T>> {
   return trapped(function* () {
+    const entrants = operations.slice();
+    if (entrants.length === 0) throw new EmptyRaceError(operations);
     const winner = new Deferred<Yielded<T>>();
-    for (const operation of operations.slice()) {
+    for (const operation of entrants) {
       yield* spawn(function* candidate() {
         try {
           winner.resolve((yield* operation) as Yielded<T>);
         } catch (error) {
+          // A loser's cleanup that throws after the race is decided is a failure of its own.
+          if (winner.settled) throw error;
           winner.reject(error);
         }
       });

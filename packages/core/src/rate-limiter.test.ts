@@ -89,9 +89,14 @@ describe("createRateLimiter()", () => {
   });
 
   it("waits on the real clock by default", function* () {
-    const limiter = createRateLimiter({ rate: 1_000, per: 1_000, burst: 1 });
-    for (let i = 0; i < 3; i++) yield* limiter.acquire();
-    expect(limiter.available()).toBeLessThan(1);
+    const limiter = createRateLimiter({ rate: 100, per: 1_000, burst: 1 });
+    yield* limiter.acquire();
+    const start = performance.now();
+    yield* limiter.acquire();
+    // One token per 10 ms and none left: the second acquire cannot return before the real
+    // clock has moved on by about that much (a lower bound; timers never fire early by more
+    // than their millisecond rounding).
+    expect(performance.now() - start).toBeGreaterThanOrEqual(9);
   });
 
   it("throws a TypeError naming a bad option and its value", function* () {

@@ -3,6 +3,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { Lazy } from "./engine/lazy.js";
 import { sleep as realSleep } from "./sleep.js";
+import { useTimekeeper } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 import { type WithResolvers, withResolvers } from "./with-resolvers.js";
 
@@ -27,7 +28,7 @@ export interface RateLimiterOptions {
   per?: number;
   /** How many tokens the bucket holds (and starts with); a positive integer. Default: `ceil(rate)`. */
   burst?: number;
-  /** Where time comes from. Default {@link systemClock}. */
+  /** Where time comes from. Default: the scope's timekeeper at the first `acquire()` (real time unless a test installed a virtual clock). */
   clock?: Clock;
   /** How to wait for tokens. Default {@link sleep}; a test passes one that moves its clock. */
   sleep?: (ms: number) => Operation<void>;
@@ -79,18 +80,21 @@ export interface RateLimiter {
  * @returns the limiter
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { rate, per = 1_000, clock = systemClock, sleep = realSleep } = options;
+  const { rate, per = 1_000, sleep = realSleep } = options;
+  // Without a clock given, the first acquire() takes the scope's timekeeper (a test's virtual
+  // clock, or the real one); until then the wall clock answers.
+  let clock: Clock | undefined = options.clock;
   assertPositive("rate", rate);
   assertPositive("per", per);
   const burst = options.burst ?? Math.ceil(rate);
   assertPositiveInteger("burst", burst);
 
   let tokens = burst;
-  let last = clock.now();
+  let last = (clock ?? systemClock).now();
   const line: WithResolvers<void>[] = [];
 
   function refill(): void {
-    const now = clock.now();
+    const now = (clock ?? systemClock).now();
     if (now > last) {
       tokens = Math.min(burst, tokens + ((now - last) * rate) / per);
       last = now;
@@ -114,6 +118,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   function* acquire(wanted: number): Generator<any, void> {
+    if (clock === undefined) {
+      clock = yield* useTimekeeper();
+      last = clock.now();
+    }
     if (line.length === 0 && take(wanted)) return;
     const turn = withResolvers<void>();
     line.push(turn);

@@ -182,4 +182,27 @@ describe("resource()", () => {
     );
     expect(error?.message).toBe("teardown failed");
   });
+
+  it("a resource that provides after its caller was halted during setup ends without an error", function* () {
+    const setupStarted = withResolvers<void>();
+    const setupMayEnd = withResolvers<void>();
+    let provided = false;
+    const caller = yield* spawn(function* () {
+      try {
+        yield* resource<void>(function* (provide) {
+          setupStarted.resolve();
+          yield* setupMayEnd.operation;
+          provided = true;
+          yield* provide();
+        });
+      } finally {
+        // The setup ends while the halted caller cleans up, before the resource is halted.
+        setupMayEnd.resolve();
+        yield* sleep(1);
+      }
+    });
+    yield* setupStarted.operation;
+    yield* caller.halt();
+    expect(provided).toBe(true);
+  });
 });

@@ -20,15 +20,20 @@ export type Provide<T> = (value: T) => Operation<void>;
 
 class Provided<T> extends InstructionOperation<void> {
   constructor(
-    private owner: { task: TaskImpl | undefined },
+    private owner: { task: TaskImpl | undefined; provided: boolean },
     private provided: T,
   ) {
     super();
   }
   enter(): void {
-    const res = this.owner.task!;
+    const owner = this.owner;
+    if (owner.provided) throw new Error("provide() may be called only once per resource");
+    owner.provided = true;
+    const res = owner.task!;
     const caller = res.provideTo;
-    if (caller === undefined) throw new Error("provide() may be called only once per resource");
+    // The caller stopped waiting (it was halted while the resource started): nobody takes the
+    // value, and the resource waits here until its scope ends and halts it.
+    if (caller === undefined) return;
     res.provideTo = undefined;
     caller.resumeAt(res.provideEpoch, NEXT, this.provided);
   }
@@ -39,7 +44,10 @@ class Resource<T> extends InstructionOperation<T> {
     super();
   }
   enter(caller: TaskImpl): void {
-    const holder: { task: TaskImpl | undefined } = { task: undefined };
+    const holder: { task: TaskImpl | undefined; provided: boolean } = {
+      task: undefined,
+      provided: false,
+    };
     const provide: Provide<T> = (value) => new Provided(holder, value);
     const body = this.body;
     const res = caller.scope.create(() => body(provide), true);

@@ -17,7 +17,39 @@ export function Ok<T>(value?: T): Result<T | undefined> {
 }
 
 /**
- * A failed {@link Result}.
+ * The error of an {@link Err} made from a thrown value that is not an `Error` (a string, a
+ * number, a plain object): its message is the value as a string, and `cause` is the value itself.
+ *
+ * @example
+ * ```ts
+ * import { Err, ThrownValueError } from "@skein/core";
+ *
+ * const result = Err("boom");
+ * if (!result.ok && result.error instanceof ThrownValueError) {
+ *   console.log(result.error.cause); // "boom"
+ * }
+ * ```
+ */
+export class ThrownValueError extends Error {
+  readonly code = "thrown-value";
+  override name = "ThrownValueError";
+  constructor(value: unknown) {
+    super(describe(value), { cause: value });
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    // An object without a prototype has no toString.
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A failed {@link Result}. A thrown value that is not an `Error` is wrapped in a
+ * {@link ThrownValueError} whose `cause` is the value, so `error` is always an `Error`.
  *
  * @example
  * ```ts
@@ -27,11 +59,12 @@ export function Ok<T>(value?: T): Result<T | undefined> {
  * ```
  */
 export function Err<T>(error: unknown): Result<T> {
-  return { ok: false, error: error as Error };
+  return { ok: false, error: error instanceof Error ? error : new ThrownValueError(error) };
 }
 
 /**
- * The value of a result, or its error thrown.
+ * The value of a result, or its error thrown (for a {@link ThrownValueError}, the value it wraps,
+ * so what was thrown is thrown again).
  *
  * @example
  * ```ts
@@ -42,5 +75,5 @@ export function Err<T>(error: unknown): Result<T> {
  */
 export function unbox<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  throw result.error;
+  throw result.error instanceof ThrownValueError ? result.error.cause : result.error;
 }

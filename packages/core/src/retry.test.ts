@@ -4,6 +4,7 @@ import { retry, retryAttempts } from "./retry.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
+import { type TaskGroupError, taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
 import { timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
@@ -176,5 +177,63 @@ describe("retry()", () => {
   it("records nothing on errors that did not come from retry", function* () {
     expect(retryAttempts(new Error("plain"))).toBeUndefined();
     expect(retryAttempts("text")).toBeUndefined();
+  });
+
+  it("a retried task group can still be halted after one retry", function* () {
+    const retried = withResolvers<void>();
+    let runs = 0;
+    let cleaned = 0;
+    const task = yield* spawn(() =>
+      retry(
+        () =>
+          taskGroup(function* (group) {
+            runs++;
+            if (runs === 1) {
+              yield* group.spawn(function* () {
+                throw new Error("crash");
+              });
+            } else retried.resolve();
+            try {
+              yield* suspend();
+            } finally {
+              cleaned++;
+            }
+          }),
+        { sleep: recorder().sleep },
+      ),
+    );
+    yield* retried.operation;
+    yield* task.halt();
+    expect(runs).toBe(2);
+    expect(cleaned).toBe(2);
+  });
+
+  it("a halt whose cleanup throws ends the retry instead of starting it over", function* () {
+    const started = withResolvers<void>();
+    let attempts = 0;
+    const task = yield* spawn(() =>
+      retry(
+        () =>
+          taskGroup(function* (group) {
+            attempts++;
+            yield* group.spawn(function* () {
+              try {
+                started.resolve();
+                yield* suspend();
+              } finally {
+                // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+                throw new Error("cleanup failed");
+              }
+            });
+          }),
+        { sleep: recorder().sleep },
+      ),
+    );
+    yield* started.operation;
+    const error = yield* caught(task.halt());
+    expect(attempts).toBe(1);
+    expect((error as TaskGroupError).errors.map((e) => (e as Error).message)).toEqual([
+      "cleanup failed",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { type BackoffOptions, createBackoff } from "./backoff.js";
 import { useDeadline } from "./deadline.js";
+import { halting } from "./engine/halting.js";
 import type { Instruction } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
 import { scoped } from "./scoped.js";
@@ -108,7 +109,11 @@ function* attempting<T>(
     try {
       return yield* scoped(operation);
     } catch (error) {
-      if (attempt >= attempts || (retryIf !== undefined && !retryIf(error, attempt))) {
+      if (
+        attempt >= attempts ||
+        (retryIf !== undefined && !retryIf(error, attempt)) ||
+        (yield* halting())
+      ) {
         throw recordAttempts(error, attempt);
       }
       const delayMs = delay(attempt);

@@ -1,9 +1,11 @@
 import { expect } from "vitest";
 import { HaltError } from "./errors.js";
+import { runProgram } from "./fixtures/program.js";
 import { run } from "./run.js";
 import { sleep } from "./sleep.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
+import type { Task } from "./types.js";
 import { until } from "./until.js";
 import { withResolvers } from "./with-resolvers.js";
 
@@ -53,5 +55,63 @@ describe("run()", () => {
     );
     expect(error).toBeInstanceOf(HaltError);
     expect(log).toEqual(["cleanup", "halted"]);
+  });
+
+  describe("a failure nobody awaits", () => {
+    const PROGRAM = new URL("./fixtures/unobserved-program.ts", import.meta.url);
+
+    it("surfaces as an unhandled rejection when the task of run() is never awaited", function* () {
+      const { status, stderr } = yield* runProgram(PROGRAM, "run");
+      expect(stderr).toContain("nobody awaited this failure");
+      expect(status).toBe(1);
+    }, 30_000);
+
+    it("surfaces as an unhandled rejection when the task of scope.run() is never awaited", function* () {
+      const { status, stderr } = yield* runProgram(PROGRAM, "scope");
+      expect(stderr).toContain("nobody awaited this failure");
+      expect(status).toBe(1);
+    }, 30_000);
+
+    it("stays quiet when the task is awaited", function* () {
+      const { status, stdout, stderr } = yield* runProgram(PROGRAM, "awaited");
+      expect(stdout).toBe("caught: nobody awaited this failure\n");
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+    }, 30_000);
+
+    it("stays quiet when another task joins it", function* () {
+      const { status, stdout, stderr } = yield* runProgram(PROGRAM, "joined");
+      expect(stdout).toBe("joined: nobody awaited this failure\n");
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+    }, 30_000);
+  });
+
+  it("is AsyncDisposable: await using halts the task at block exit, and halt() after is harmless", function* () {
+    const events: string[] = [];
+    const started = withResolvers<void>();
+    let disposed: Task<void> | undefined;
+    yield* until(
+      (async () => {
+        {
+          await using task = run(function* () {
+            try {
+              started.resolve();
+              yield* suspend();
+            } finally {
+              events.push("task cleanup");
+            }
+          });
+          await run(() => started.operation);
+          events.push("block ending");
+          disposed = task;
+        }
+        events.push("block exited");
+        await disposed!.halt();
+        await disposed![Symbol.asyncDispose]();
+        events.push("halted again");
+      })(),
+    );
+    expect(events).toEqual(["block ending", "task cleanup", "block exited", "halted again"]);
   });
 });

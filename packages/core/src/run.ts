@@ -1,3 +1,4 @@
+import { offerInspectHook } from "./inspect-hook.js";
 import { global } from "./scope.js";
 import type { Operation, Task } from "./types.js";
 
@@ -19,5 +20,6 @@ import type { Operation, Task } from "./types.js";
  * @returns the running {@link Task}
  */
 export function run<T>(operation: () => Operation<T>): Task<T> {
+  offerInspectHook();
   return global.run(operation);
 }

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import { createContext } from "./context.js";
-import { ScopeClosedError } from "./engine/task.js";
 import { ensure } from "./ensure.js";
 import { HaltError } from "./errors.js";
+import { ScopeClosedError } from "./mod.js";
 import { createScope, useScope } from "./scope.js";
 import { scoped } from "./scoped.js";
 import { sleep } from "./sleep.js";

@@ -86,6 +86,10 @@ class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
     return this.ended.settled;
   }
 
+  requestHalt(): void {
+    void this.halt();
+  }
+
   halt(): Future<void> {
     if (!this.started) {
       this.started = true;

@@ -24,15 +24,61 @@ export interface Semaphore {
   acquire(): Operation<void>;
   /** Run `operation` holding a permit; the permit is returned when it ends in any way. */
   withPermit<T>(operation: () => Operation<T>): Operation<T>;
+  /** Permits in all, as created or last resized. */
+  readonly permits: number;
+  /**
+   * Change how many permits there are in all. Growing hands the new permits to waiters at once;
+   * shrinking below what is held takes effect as holders give theirs back.
+   */
+  resize(permits: number): void;
+  /** Counts for monitoring: permits in all, free, held, and tasks waiting. */
+  statistics(): SemaphoreStatistics;
+}
+
+/**
+ * What {@link Semaphore.statistics} reports.
+ *
+ * @example
+ * ```ts
+ * import { createSemaphore, type SemaphoreStatistics } from "@skein/core";
+ *
+ * const stats: SemaphoreStatistics = createSemaphore(2).statistics();
+ * console.log(stats); // { permits: 2, available: 2, held: 0, waiting: 0 }
+ * ```
+ */
+export interface SemaphoreStatistics {
+  readonly permits: number;
+  readonly available: number;
+  readonly held: number;
+  readonly waiting: number;
 }
 
 /** Internal. The permits and the queue of tasks waiting for one. */
 class Permits {
   readonly waiters = new WaitList<PermitWait>();
-  constructor(public available: number) {}
+  /** What to call it in a wait description. */
+  kind = "semaphore";
+  /** Free permits; negative after shrinking below what is held. */
+  available: number;
+  constructor(public total: number) {
+    this.available = total;
+  }
+
+  resize(total: number): void {
+    this.available += total - this.total;
+    this.total = total;
+    while (this.available > 0 && this.waiters.size > 0) {
+      this.available--;
+      this.waiters.shift()!.grant();
+    }
+  }
 
   /** Hand the permit to the longest waiter, or put it back. */
   release(): void {
+    if (this.available < 0) {
+      this.available++;
+      return;
+    }
     const next = this.waiters.shift();
     if (next === undefined) this.available++;
     else next.grant();
@@ -67,6 +113,12 @@ class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWa
 
   cancel(): void {
     this.permits.waiters.remove(this);
+  }
+
+  describeWait(): string {
+    const { permits } = this;
+    const held = permits.total - permits.available;
+    return `${permits.kind} (${held} of ${permits.total} held, ${permits.waiters.size} waiting)`;
   }
 }
 
@@ -109,15 +161,37 @@ function* holding<T>(
  * @returns the semaphore
  */
 export function createSemaphore(permits: number): Semaphore {
+  return semaphoreOf("semaphore", permits);
+}
+
+/** Internal. A semaphore that wait descriptions call `kind` (`"lock"` for a lock). */
+export function semaphoreOf(kind: string, permits: number): Semaphore {
   assertPositiveInteger("createSemaphore()", "permits", permits);
   const state = new Permits(permits);
+  state.kind = kind;
   const withPermit = <T>(operation: () => Operation<T>): Operation<T> =>
     new Lazy(holding<T>, state, operation, undefined);
   return {
     get available() {
-      return state.available;
+      return Math.max(0, state.available);
+    },
+    get permits() {
+      return state.total;
     },
     acquire: () => resource<void>((provide) => withPermit(() => provide())),
     withPermit,
+    resize(permits: number): void {
+      assertPositiveInteger("resize()", "permits", permits);
+      state.resize(permits);
+    },
+    statistics(): SemaphoreStatistics {
+      const available = Math.max(0, state.available);
+      return {
+        permits: state.total,
+        available,
+        held: state.total - state.available,
+        waiting: state.waiters.size,
+      };
+    },
   };
 }

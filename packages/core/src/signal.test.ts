@@ -1,6 +1,7 @@
 import { expect } from "vitest";
+import { createQueue } from "./queue.js";
 import { scoped } from "./scoped.js";
-import { createSignal } from "./signal.js";
+import { createSignal, InvalidQueueFactoryError, SignalQueueFactory } from "./signal.js";
 import { spawn } from "./spawn.js";
 import { describe, it } from "./test/mod.js";
 
@@ -51,5 +52,51 @@ describe("createSignal()", () => {
     } finally {
       clearTimeout(timer);
     }
+  });
+
+  it("makes each subscription's queue with the SignalQueueFactory of the subscribing scope", function* () {
+    const signal = createSignal<number, void>();
+    const made: string[] = [];
+    const plain = yield* signal;
+    const evens = yield* scoped(function* () {
+      yield* SignalQueueFactory.set(<T, TClose>() => {
+        made.push("filtering");
+        const queue = createQueue<T, TClose>();
+        return { ...queue, add: (n: T) => ((n as number) % 2 === 0 ? queue.add(n) : undefined) };
+      });
+      // A resource outlives scoped() only through its value; read inside instead.
+      const subscription = yield* signal;
+      for (const n of [1, 2, 3, 4]) signal.send(n);
+      signal.close();
+      const seen: number[] = [];
+      for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+        seen.push(next.value);
+      }
+      return seen;
+    });
+    expect(made).toEqual(["filtering"]);
+    expect(evens).toEqual([2, 4]);
+    expect(yield* plain.next()).toEqual({ done: false, value: 1 });
+  });
+
+  it("hands the subscriber only next(), not its queue's add and close", function* () {
+    const signal = createSignal<number, void>();
+    const subscription = yield* signal;
+    expect(Object.keys(subscription)).toEqual(["next"]);
+  });
+
+  it("throws an InvalidQueueFactoryError when SignalQueueFactory holds no function", function* () {
+    const signal = createSignal<number, void>();
+    const error = yield* scoped(function* () {
+      yield* SignalQueueFactory.set(42 as never);
+      try {
+        yield* signal;
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    });
+    expect(error).toBeInstanceOf(InvalidQueueFactoryError);
+    expect(error).toMatchObject({ code: "invalid-queue-factory", value: 42 });
   });
 });

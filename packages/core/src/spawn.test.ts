@@ -172,6 +172,19 @@ describe("spawn()", () => {
     expect(caught).toBeInstanceOf(HaltError);
     expect(log).toEqual(["parent finally", "child finally"]);
   });
+
+  it("task.halt used unbound halts its own task, not the one that calls it", function* () {
+    const target = yield* spawn(() => suspend());
+    const halter = yield* spawn(target.halt);
+    yield* halter;
+    let outcome: unknown;
+    try {
+      yield* target;
+    } catch (error) {
+      outcome = error;
+    }
+    expect(outcome).toBeInstanceOf(HaltError);
+  });
 });
 
 function* catchError(operation: Operation<unknown>): Operation<Error | undefined> {

@@ -1,4 +1,5 @@
 import type { Instruction } from "./engine/instruction.js";
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import type { Operation, Stream, Subscription } from "./types.js";
 import { until } from "./until.js";
@@ -50,6 +51,7 @@ export function subscribe<T, TReturn>(
  */
 export function stream<T, TReturn = void>(iterable: AsyncIterable<T, TReturn>): Stream<T, TReturn> {
   return resource<Subscription<T, TReturn>>(function* (provide) {
+    yield* label("stream");
     const iterator = iterable[Symbol.asyncIterator]();
     let finished = false;
     function* read(): Generator<Instruction, IteratorResult<T, TReturn>, unknown> {

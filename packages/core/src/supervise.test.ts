@@ -5,6 +5,7 @@ import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { SupervisorError, supervise } from "./supervise.js";
 import { suspend } from "./suspend.js";
+import { taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
 import { withResolvers } from "./with-resolvers.js";
 
@@ -141,5 +142,55 @@ describe("supervise()", () => {
     expect(() => supervise(op, { maxRestarts: 1.5 })).toThrow(/maxRestarts.*1\.5/);
     expect(() => supervise(op, { within: 0 })).toThrow(/within.*got 0/);
     expect(() => supervise(op, { restart: "sometimes" as "always" })).toThrow(/restart.*sometimes/);
+  });
+
+  it("a supervised task group can still be halted after one restart", function* () {
+    const restarted = withResolvers<void>();
+    let runs = 0;
+    let cleaned = 0;
+    const task = yield* spawn(() =>
+      supervise(
+        () =>
+          taskGroup(function* (group) {
+            runs++;
+            if (runs === 1) {
+              yield* group.spawn(function* () {
+                throw new Error("crash");
+              });
+            } else restarted.resolve();
+            try {
+              yield* suspend();
+            } finally {
+              cleaned++;
+            }
+          }),
+        { backoff: { initial: 0, jitter: "none" } },
+      ),
+    );
+    yield* restarted.operation;
+    yield* task.halt();
+    expect(runs).toBe(2);
+    expect(cleaned).toBe(2);
+  });
+
+  it("a halt whose cleanup throws ends the supervision instead of restarting", function* () {
+    const started = withResolvers<void>();
+    let runs = 0;
+    const task = yield* spawn(() =>
+      supervise(function* () {
+        runs++;
+        try {
+          started.resolve();
+          yield* suspend();
+        } finally {
+          // biome-ignore lint/correctness/noUnsafeFinally: a cleanup that fails
+          throw new Error("cleanup failed");
+        }
+      }),
+    );
+    yield* started.operation;
+    const error = yield* caught(task.halt());
+    expect(runs).toBe(1);
+    expect((error as Error).message).toBe("cleanup failed");
   });
 });

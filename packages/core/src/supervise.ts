@@ -1,8 +1,10 @@
 import { assertPositive } from "./assert-number.js";
 import { type BackoffOptions, createBackoff } from "./backoff.js";
-import { type Clock, systemClock } from "./clock.js";
+import type { Clock } from "./clock.js";
+import { halting } from "./engine/halting.js";
 import { scoped } from "./scoped.js";
 import { sleep as realSleep } from "./sleep.js";
+import { useTimekeeper } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -84,7 +86,7 @@ export interface SuperviseOptions {
   backoff?: BackoffOptions;
   /** Called before each wait. */
   onRestart?: (info: RestartInfo) => void;
-  /** Where time comes from, for the window. Default {@link systemClock}. */
+  /** Where time comes from, for the window. Default: the scope's timekeeper (real time unless a test installed a virtual clock). */
   clock?: Clock;
   /** How to wait. Default {@link sleep}. */
   sleep?: (ms: number) => Operation<void>;
@@ -122,7 +124,6 @@ export function supervise<T>(
     maxRestarts = 3,
     within = 60_000,
     onRestart,
-    clock = systemClock,
     sleep = realSleep,
   } = options;
   if (restart !== "on-failure" && restart !== "always") {
@@ -135,6 +136,7 @@ export function supervise<T>(
   const delay = createBackoff(options.backoff);
   return {
     *[Symbol.iterator]() {
+      const clock = options.clock ?? (yield* useTimekeeper());
       const recent: { at: number; failed: boolean; error: unknown }[] = [];
       for (;;) {
         let exit: { failed: boolean; error: unknown };
@@ -143,6 +145,8 @@ export function supervise<T>(
           if (restart === "on-failure") return value;
           exit = { failed: false, error: undefined };
         } catch (error) {
+          // Cleanup failing during a halt ends the supervision; it is not a crash to restart.
+          if (yield* halting()) throw error;
           exit = { failed: true, error };
         }
         const now = clock.now();

@@ -1,5 +1,7 @@
 import { expect } from "vitest";
 import { createEvent } from "./event.js";
+import { sleep } from "./sleep.js";
+import { spawn } from "./spawn.js";
 import { supervisorGroup } from "./supervisor-group.js";
 import { suspend } from "./suspend.js";
 import { describe, it } from "./test/mod.js";
@@ -93,5 +95,39 @@ describe("supervisorGroup()", () => {
     expect(() => supervisorGroup({} as { onError(error: unknown): void }, function* () {})).toThrow(
       /options.onError must be a function, received undefined/,
     );
+  });
+
+  it("a task that caught the error onError threw can still be halted, and its finally runs", function* () {
+    const log: string[] = [];
+    const recovered = createEvent();
+    const task = yield* spawn(function* () {
+      try {
+        yield* supervisorGroup(
+          {
+            onError(error) {
+              throw error;
+            },
+          },
+          function* (group) {
+            yield* group.spawn(function* () {
+              yield* sleep(1);
+              throw new Error("x");
+            });
+            yield* suspend();
+          },
+        );
+      } catch (error) {
+        log.push(`caught ${(error as Error).message}`);
+      }
+      try {
+        recovered.set();
+        yield* suspend();
+      } finally {
+        log.push("finally");
+      }
+    });
+    yield* recovered.wait();
+    yield* task.halt();
+    expect(log).toEqual(["caught x", "finally"]);
   });
 });

@@ -1,10 +1,13 @@
 import { expect } from "vitest";
 import { createEvent } from "./event.js";
+import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
 import { TaskGroupError, taskGroup } from "./task-group.js";
 import { describe, it } from "./test/mod.js";
+import { TimeoutError, timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
+import { withResolvers } from "./with-resolvers.js";
 
 function* failure(operation: Operation<unknown>): Operation<unknown> {
   try {
@@ -82,19 +85,26 @@ describe("taskGroup()", () => {
   it("halts a sibling woken with the first failure before it can fail too, as asyncio cancels it", function* () {
     const gate = createEvent();
     const resumed: string[] = [];
+    const waiting: string[] = [];
+    const bothWaiting = withResolvers<void>();
     const error = (yield* failure(
       taskGroup(function* (group) {
         for (const name of ["a", "b"]) {
           yield* group.spawn(function* () {
+            waiting.push(name);
+            if (waiting.length === 2) bothWaiting.resolve();
             yield* gate.wait();
             resumed.push(name);
             throw new Error(name);
           });
         }
+        // Both children wait on the gate before it opens, so one set() wakes both.
+        yield* bothWaiting.operation;
         gate.set();
       }),
     )) as TaskGroupError;
     // Both were woken by one set(); the first failure halts the other at its wait.
+    expect(waiting).toEqual(["a", "b"]);
     expect(resumed).toEqual(["a"]);
     expect(error.errors.map((e) => (e as Error).message)).toEqual(["a"]);
   });
@@ -139,5 +149,52 @@ describe("taskGroup()", () => {
     yield* started.wait();
     yield* task.halt();
     expect(childHalted).toBe(true);
+  });
+
+  it("a task that caught a TaskGroupError can still be halted, and its finally runs", function* () {
+    const log: string[] = [];
+    const recovered = createEvent();
+    const task = yield* spawn(function* () {
+      try {
+        yield* taskGroup(function* (group) {
+          yield* group.spawn(function* () {
+            yield* sleep(1);
+            throw new Error("x");
+          });
+          yield* suspend();
+        });
+      } catch (error) {
+        log.push(`caught ${(error as TaskGroupError).errors.length}`);
+      }
+      try {
+        recovered.set();
+        yield* suspend();
+      } finally {
+        log.push("finally");
+      }
+    });
+    yield* recovered.wait();
+    yield* task.halt();
+    expect(log).toEqual(["caught 1", "finally"]);
+  });
+
+  it("a timeout around a caught TaskGroupError still fires", function* () {
+    const error = yield* failure(
+      timeout(
+        5,
+        (function* () {
+          try {
+            yield* taskGroup(function* (group) {
+              yield* group.spawn(function* () {
+                throw new Error("x");
+              });
+              yield* suspend();
+            });
+          } catch {}
+          yield* suspend();
+        })(),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
   });
 });

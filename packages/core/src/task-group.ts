@@ -1,6 +1,7 @@
 import { type Instruction, InstructionOperation } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
 import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
+import { startChild, type TaskStatus } from "./task-status.js";
 import type { Operation, Task } from "./types.js";
 
 /**
@@ -20,6 +21,17 @@ import type { Operation, Task } from "./types.js";
 export interface TaskGroup {
   /** Start `operation` as a child of the group; the group does not end before it does. */
   spawn<T>(operation: () => Operation<T>): Operation<Task<T>>;
+  /**
+   * Start a child and wait until it calls `status.started(value)` (Trio's `nursery.start`);
+   * returns that value. A failure before then is thrown here, not into the group.
+   */
+  start<V, T = unknown>(operation: (status: TaskStatus<V>) => Operation<T>): Operation<V>;
+  /**
+   * Halt the body and every child, from inside or outside the group (Trio's
+   * `nursery.cancel_scope.cancel()`); called from the body itself, it takes effect at the body's
+   * next yield. The group then returns `undefined` without an error.
+   */
+  cancel(): void;
 }
 
 /**
@@ -67,6 +79,8 @@ class GroupScope extends ScopeNode {
   constructor(
     private task: TaskImpl,
     private onError: ((error: unknown) => void) | undefined,
+    /** The group's generator frame: an unwind for a child's failure stops there. */
+    readonly frame: object | undefined,
   ) {
     super(task.scope);
   }
@@ -81,7 +95,12 @@ class GroupScope extends ScopeNode {
       }
     }
     this.record(error);
-    if (this.errors.length === 1 && !this.exiting) this.task.unwind();
+    if (this.errors.length === 1 && !this.exiting) this.task.unwind(this);
+  }
+
+  /** Internal. `group.cancel()`: unwind the body to the group's frame; children are halted. */
+  cancel(): void {
+    if (!this.exiting) this.task.unwind(this);
   }
 
   override release(child: ChildNode): void {
@@ -154,12 +173,14 @@ class JoinGroup extends InstructionOperation<void> {
   }
 }
 
+/** Opens the group's scope; it also carries the group's generator frame, set once it exists. */
 class EnterGroup extends InstructionOperation<GroupScope> {
+  frame: object | undefined = undefined;
   constructor(private onError: ((error: unknown) => void) | undefined) {
     super();
   }
   enter(task: TaskImpl): void {
-    task.resume(NEXT, new GroupScope(task, this.onError));
+    task.resume(NEXT, new GroupScope(task, this.onError, this.frame));
   }
 }
 
@@ -180,12 +201,33 @@ class ExitGroup extends InstructionOperation<unknown> {
  * and halted when it fails. Without `onError`, a child's failure fails the group (grouped in a
  * `TaskGroupError`); with it, the failure is reported and the siblings go on.
  */
-export function* runGroup<T>(
+export function runGroup<T>(
   body: (group: TaskGroup) => Operation<T>,
   onError: ((error: unknown) => void) | undefined,
+): Iterator<Instruction, T, unknown> {
+  const enter = new EnterGroup(onError);
+  const frame = groupFrame(body, enter, onError === undefined);
+  enter.frame = frame;
+  return frame;
+}
+
+function* groupFrame<T>(
+  body: (group: TaskGroup) => Operation<T>,
+  enter: EnterGroup,
+  grouped: boolean,
 ): Generator<Instruction, T, unknown> {
-  const scope = yield* new EnterGroup(onError);
-  const group: TaskGroup = { spawn: (operation) => scope.spawn(operation) };
+  const scope = yield* enter;
+  const group: TaskGroup = {
+    spawn: (operation) => scope.spawn(operation),
+    start: <V, T>(operation: (status: TaskStatus<V>) => Operation<T>) =>
+      new Lazy(
+        startChild<V, T>,
+        (child: () => Operation<T | undefined>) => scope.spawn(child),
+        operation,
+        undefined,
+      ),
+    cancel: () => scope.cancel(),
+  };
   try {
     const value = yield* body(group);
     yield* scope.join();
@@ -194,7 +236,7 @@ export function* runGroup<T>(
     scope.record(error);
   } finally {
     // biome-ignore lint/correctness/noUnsafeFinally: the group decides how its scope ends
-    return (yield* scope.exit(onError === undefined)) as T;
+    return (yield* scope.exit(grouped)) as T;
   }
 }
 

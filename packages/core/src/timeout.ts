@@ -1,7 +1,7 @@
 import { assertDuration } from "./assert-number.js";
 import type { Instruction } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { limit, TIMED_OUT } from "./time-limit.js";
+import { limitAfter, TIMED_OUT } from "./time-limit.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -62,7 +62,7 @@ export function timeout<T>(ms: number, operation: Operation<T>): Operation<T> {
 }
 
 function* timed<T>(ms: number, operation: Operation<T>): Generator<Instruction, T, unknown> {
-  const result = yield* limit(Date.now() + ms, operation);
+  const result = yield* limitAfter(ms, operation);
   if (result === TIMED_OUT) throw new TimeoutError(ms);
   return result;
 }

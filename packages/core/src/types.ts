@@ -34,7 +34,8 @@ export interface Future<T> extends Promise<T>, Operation<T> {}
 
 /**
  * A handle on a running operation. Await it (or `yield*` it) for its result; `halt()` it to
- * cancel it and wait for its cleanup. A halted task rejects with a `HaltError`.
+ * cancel it and wait for its cleanup. A halted task rejects with a `HaltError`. A task is also
+ * `AsyncDisposable`: `await using task = run(...)` halts it when the block exits.
  *
  * @example
  * ```ts
@@ -47,6 +48,11 @@ export interface Future<T> extends Promise<T>, Operation<T> {}
 export interface Task<T> extends Future<T> {
   /** Cancel the task; the returned future settles once all of its cleanup has run. */
   halt(): Future<void>;
+  /**
+   * Halt the task and wait for its cleanup, as `halt()` does; settles at once for a task that
+   * has already ended. So calling `halt()` after an `await using` block is harmless.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -78,6 +84,11 @@ export interface Scope {
   delete<T>(context: Context<T>): boolean;
   /** Whether this scope itself (not a parent) has a value for `context`. */
   hasOwn<T>(context: Context<T>): boolean;
+  /**
+   * Surround `api`'s members with `middlewares` for this scope and the scopes below it (those
+   * that exist already too); see `createApi()` in `@skein/core/experimental`.
+   */
+  around<A>(api: Api<A>, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void;
 }
 
 /**
@@ -193,3 +204,121 @@ export type Resolve<T> = (value: T) => void;
  * ```
  */
 export type Reject = (error: Error) => void;
+
+/**
+ * A function that middleware can surround: it takes the member's arguments as an array and
+ * `next`, the member (or the next middleware) to delegate to, and returns what the member
+ * returns. For an operation member that is an operation, so middleware is usually a generator.
+ *
+ * @example
+ * ```ts
+ * import type { Middleware, Operation } from "@skein/core";
+ *
+ * const logged: Middleware<[string], Operation<number>> = function* (args, next) {
+ *   console.log("query", args[0]);
+ *   return yield* next(...args);
+ * };
+ * ```
+ */
+export type Middleware<TArgs extends unknown[], TReturn> = (
+  args: TArgs,
+  next: (...args: TArgs) => TReturn,
+) => TReturn;
+
+/**
+ * The middleware that can surround each member of an API of shape `A`: a method becomes a
+ * {@link Middleware} over its arguments, a plain value one over no arguments.
+ *
+ * @example
+ * ```ts
+ * import type { Around, Operation } from "@skein/core";
+ *
+ * interface Clock {
+ *   now(): Operation<number>;
+ * }
+ * const frozen: Partial<Around<Clock>> = {
+ *   *now() {
+ *     return 0;
+ *   },
+ * };
+ * ```
+ */
+export type Around<A> = {
+  [K in keyof A]: A[K] extends (...args: infer TArgs) => infer TReturn
+    ? Middleware<TArgs, TReturn>
+    : Middleware<[], A[K]>;
+};
+
+/**
+ * An API made by `createApi()` from `@skein/core/experimental`: its members as operations that
+ * run whatever middleware the current scope (and its ancestors) installed around them.
+ *
+ * @example
+ * ```ts
+ * import type { Api, Operation } from "@skein/core";
+ * import { createApi } from "@skein/core/experimental";
+ *
+ * const Greeting: Api<{ greet(name: string): Operation<string> }> = createApi("greeting", {
+ *   *greet(name: string) {
+ *     return `hello ${name}`;
+ *   },
+ * });
+ * ```
+ */
+export interface Api<A> {
+  /** Every member of `A` as an operation that invokes it as the current scope sees it. */
+  operations: {
+    [K in keyof A]: A[K] extends Operation<unknown>
+      ? A[K]
+      : A[K] extends (...args: infer TArgs) => infer TReturn
+        ? TReturn extends Operation<unknown>
+          ? A[K]
+          : (...args: TArgs) => Operation<TReturn>
+        : Operation<A[K]>;
+  };
+  /**
+   * An operation that installs `middlewares` on the current scope. `at: "max"` (the default)
+   * puts them outside what the scope has so far, `at: "min"` inside, next to the core.
+   */
+  around(middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): Operation<void>;
+  /** Call member `key` as it is on `scope`, with its middleware. */
+  invoke<K extends keyof A>(
+    scope: Scope,
+    key: K,
+    args: A[K] extends (...args: any) => unknown ? Parameters<A[K]> : [],
+  ): A[K] extends (...args: any) => unknown ? ReturnType<A[K]> : A[K];
+}
+
+/**
+ * effection's low-level effect, exported so code that names the type still type-checks. Skein's
+ * engine does not run effection effects: write an operation (or `action()`) instead.
+ *
+ * @example
+ * ```ts
+ * import type { Effect } from "@skein/core";
+ *
+ * type Described = Pick<Effect<void>, "description">; // { description: string }
+ * ```
+ */
+export interface Effect<T> {
+  description: string;
+  enter(resolve: Resolve<Result<T>>, routine: Coroutine): (resolve: Resolve<Result<void>>) => void;
+}
+
+/**
+ * effection's per-task coroutine, exported as a type only (see {@link Effect}): Skein has no
+ * such object.
+ *
+ * @example
+ * ```ts
+ * import type { Coroutine } from "@skein/core";
+ *
+ * type ItsScope = Coroutine["scope"]; // Scope
+ * ```
+ */
+export interface Coroutine<T = unknown> {
+  scope: Scope;
+  resume(result: Result<unknown>): void;
+  step(): IteratorResult<Effect<unknown>, T>;
+  unwind(): void;
+}

@@ -62,6 +62,18 @@ function undocumented(file: string, names: Set<string> | "*"): string[] {
   return missing;
 }
 
+/** The source files a package's exports map points at (its `development` conditions). */
+function entries(name: string): string[] {
+  const dir = join(root, "packages", name);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    exports?: Record<string, { development?: string }>;
+  };
+  const paths = Object.values(manifest.exports ?? {})
+    .map((target) => target.development)
+    .filter((path): path is string => path !== undefined);
+  return paths.length > 0 ? paths.map((path) => join(dir, path)) : [join(dir, "src", "mod.ts")];
+}
+
 const packages = readdirSync(join(root, "packages")).filter((name) =>
   existsSync(join(root, "packages", name, "src", "mod.ts")),
 );
@@ -72,10 +84,13 @@ describe("public exports", () => {
   });
 
   for (const name of packages) {
-    it(`of @skein/${name} all have a doc comment with an @example`, () => {
-      const entry = join(root, "packages", name, "src", "mod.ts");
+    it(`of @skein/${name} (every entry of its exports map) all have a doc comment with an @example`, () => {
       const report: string[] = [];
-      for (const [file, names] of modules(entry)) {
+      const found = new Map<string, Set<string> | "*">();
+      for (const entry of entries(name)) {
+        for (const [file, names] of modules(entry)) if (!found.has(file)) found.set(file, names);
+      }
+      for (const [file, names] of found) {
         for (const missing of undocumented(file, names)) {
           report.push(`${file.slice(root.length + 1)}: ${missing}`);
         }

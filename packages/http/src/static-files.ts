@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
-import { fromReadable, type Operation, type Stream, until } from "@skein/core";
+import { type Operation, type Stream, until } from "@skein/core";
+import { fromReadable } from "@skein/core/node";
 import { problem } from "./problem.js";
 import { streamResponse } from "./stream-response.js";
 

@@ -1,4 +1,5 @@
 import * as skein from "@skein/core";
+import { useWorkerPool, type WorkerPool } from "@skein/core/node";
 import { extractLinks } from "../fixtures/extract-links.mjs";
 import { count } from "../format.js";
 import type { Row, RowOptions, RowResult } from "../harness.js";
@@ -19,7 +20,7 @@ function inline(pages: string[]): number {
   return links;
 }
 
-function* pooled(pool: skein.WorkerPool<LinkModule>, pages: string[]): skein.Operation<number> {
+function* pooled(pool: WorkerPool<LinkModule>, pages: string[]): skein.Operation<number> {
   const results = yield* skein.all(
     pages.map((page, i) => pool.run("extractLinks", page, baseUrl(i))),
   );
@@ -31,7 +32,7 @@ function* pooled(pool: skein.WorkerPool<LinkModule>, pages: string[]): skein.Ope
 /** Check the pool against the inline scan, then time it; the pool and its workers live across runs. */
 function timePool(pages: string[], expected: number, runs: number): Promise<TimeAndLag> {
   return skein.run(function* () {
-    const pool = yield* skein.useWorkerPool<LinkModule>({ module: WORKER_MODULE, size: POOL_SIZE });
+    const pool = yield* useWorkerPool<LinkModule>({ module: WORKER_MODULE, size: POOL_SIZE });
     const found = yield* pooled(pool, pages);
     if (found !== expected) {
       throw new Error(`the pool found ${found} links and the inline scan ${expected}`);

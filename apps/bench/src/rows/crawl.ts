@@ -9,10 +9,11 @@ const CONCURRENCY = 64;
 const child = fileURLToPath(new URL("../crawl-child.ts", import.meta.url));
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-type Crawler = "skein" | "plain" | "crawlee";
+/** Internal. Which crawler a child process runs. */
+export type Crawler = "skein" | "plain" | "crawlee";
 
-/** The server `skein-scrape` also persists to, when `DATABASE_URL` or `PGHOST` names one. */
-function serverUrl(): string | undefined {
+/** Internal. The server `skein-scrape` also persists to, when `DATABASE_URL` or `PGHOST` names one. */
+export function serverUrl(): string | undefined {
   const env = process.env;
   if (env.DATABASE_URL !== undefined) return env.DATABASE_URL;
   if (env.PGHOST === undefined) return undefined;
@@ -20,15 +21,16 @@ function serverUrl(): string | undefined {
   return `postgres://${user}@${env.PGHOST}:${env.PGPORT ?? 5432}/${env.PGDATABASE ?? "postgres"}`;
 }
 
-/** What one crawl in its own process reports. */
-interface CrawlFigures {
+/** Internal. What one crawl in its own process reports. */
+export interface CrawlFigures {
   pages: number;
   ms: number;
   cpuMs: number;
   rssMb: number;
 }
 
-function crawlInChild(kind: Crawler, origin: string, db?: string): Promise<CrawlFigures> {
+/** Internal. Crawl `origin` from `/` with `kind` in a child process of its own. */
+export function crawlInChild(kind: Crawler, origin: string, db?: string): Promise<CrawlFigures> {
   return new Promise((resolve, reject) => {
     const process_ = spawn(
       process.execPath,

@@ -2,6 +2,7 @@ import type { Row } from "../harness.js";
 import { allRow } from "./all.js";
 import { cpuOffloadRow } from "./cpu-offload.js";
 import { crawlRow } from "./crawl.js";
+import { crawlHeavyRow } from "./crawl-heavy.js";
 import { heapRow } from "./heap.js";
 import { httpClientRow } from "./http-client.js";
 import { httpServerRow } from "./http-server.js";
@@ -29,5 +30,6 @@ export const rows: Row[] = [
   httpServerRow,
   webSocketEchoRow,
   crawlRow,
+  crawlHeavyRow,
   postgresRow,
 ];

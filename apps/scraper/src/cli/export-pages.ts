@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { action, type Operation } from "@skein/core";
 import type { CrawlStore, StoredPage } from "../store/crawl-store.js";
+import { readItems, readLinks } from "../store/dataset.js";
 
 /** Internal to the CLI. Export formats. */
 export type ExportFormat = "jsonl" | "csv";
@@ -17,8 +18,13 @@ const COLUMNS: (keyof StoredPage)[] = [
   "elapsed_ms",
   "retries",
   "error",
+  "error_message",
   "item",
   "fetched_at",
+  "depth",
+  "referrer",
+  "final_url",
+  "link_count",
 ];
 
 function csvCell(value: unknown): string {
@@ -47,15 +53,13 @@ function* write(out: Writable, text: string, failed: () => Error | undefined): O
 }
 
 /**
- * Internal to the CLI. Write every stored page of crawl `id`, page by page in URL order, to
- * `path` (or stdout), waiting for the stream to drain when it pushes back. A reader that closes
- * the pipe early (`| head`) ends the export quietly; the count is of the pages written so far.
+ * Write what `body` emits to `path` (or stdout), waiting for the stream to drain when it pushes
+ * back. A reader that closes the pipe early (`| head`) ends the export quietly; the count is of
+ * the rows written so far.
  */
-export function* exportPages(
-  store: CrawlStore,
-  id: number,
-  format: ExportFormat,
-  path?: string,
+function* writeExport(
+  path: string | undefined,
+  body: (emit: (text: string, rows: number) => Operation<void>) => Operation<void>,
 ): Operation<number> {
   const out: Writable = path === undefined ? process.stdout : createWriteStream(path);
   let count = 0;
@@ -65,19 +69,10 @@ export function* exportPages(
   };
   out.on("error", onError);
   try {
-    if (format === "csv") yield* write(out, `${COLUMNS.join(",")}\n`, () => error);
-    for (let after = ""; ; ) {
-      const rows = yield* store.pages(id, after);
-      if (rows.length === 0) break;
-      const text = rows
-        .map((row) =>
-          format === "csv" ? COLUMNS.map((c) => csvCell(row[c])).join(",") : JSON.stringify(row),
-        )
-        .join("\n");
-      yield* write(out, `${text}\n`, () => error);
-      count += rows.length;
-      after = rows[rows.length - 1]!.url;
-    }
+    yield* body(function* (text, rows) {
+      yield* write(out, text, () => error);
+      count += rows;
+    });
   } catch (e) {
     const gone = e instanceof ReaderGone || (e as NodeJS.ErrnoException).code === "EPIPE";
     if (!gone) throw e;
@@ -93,6 +88,108 @@ export function* exportPages(
   }
   if (error !== undefined && !(error instanceof ReaderGone)) throw error;
   return count;
+}
+
+/**
+ * Internal to the CLI. Write every stored page of crawl `id`, page by page in URL order, to
+ * `path` (or stdout).
+ */
+export function exportPages(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  return writeExport(path, function* (emit) {
+    if (format === "csv") yield* emit(`${COLUMNS.join(",")}\n`, 0);
+    for (let after = ""; ; ) {
+      const rows = yield* store.pages(id, after);
+      if (rows.length === 0) return;
+      const text = rows
+        .map((row) =>
+          format === "csv" ? COLUMNS.map((c) => csvCell(row[c])).join(",") : JSON.stringify(row),
+        )
+        .join("\n");
+      yield* emit(`${text}\n`, rows.length);
+      after = rows[rows.length - 1]!.url;
+    }
+  });
+}
+
+/**
+ * Internal to the CLI. Write every item of crawl `id`'s dataset in page URL order to `path` (or
+ * stdout): JSON lines of `{ url, n, item, error }`, or CSV with `url`, `n`, `error` and one
+ * column per top-level field of the items (the fields of the first 500).
+ */
+export function exportItems(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  let fields: string[] | undefined;
+  return writeExport(path, function* (emit) {
+    for (let after = { url: "", n: 0 }; ; ) {
+      const rows = yield* readItems(store, id, after);
+      if (rows.length === 0) return;
+      let text: string;
+      if (format === "csv") {
+        if (fields === undefined) {
+          const found = new Set<string>();
+          for (const row of rows) {
+            if (row.item !== null && typeof row.item === "object" && !Array.isArray(row.item)) {
+              for (const key of Object.keys(row.item)) found.add(key);
+            }
+          }
+          fields = [...found];
+          yield* emit(`${["url", "n", "error", ...fields].map(csvCell).join(",")}\n`, 0);
+        }
+        const keys = fields;
+        text = rows
+          .map((row) => {
+            const item = (row.item ?? {}) as Record<string, unknown>;
+            return [row.url, row.n, row.error, ...keys.map((key) => item[key])]
+              .map(csvCell)
+              .join(",");
+          })
+          .join("\n");
+      } else {
+        text = rows.map((row) => JSON.stringify(row)).join("\n");
+      }
+      yield* emit(`${text}\n`, rows.length);
+      const last = rows[rows.length - 1]!;
+      after = { url: last.url, n: last.n };
+    }
+  });
+}
+
+/**
+ * Internal to the CLI. Write crawl `id`'s link graph, one `{ from, to }` line (or `from,to` CSV
+ * row) per link, pages in URL order and links in document order.
+ */
+export function exportLinks(
+  store: CrawlStore,
+  id: number,
+  format: ExportFormat,
+  path?: string,
+): Operation<number> {
+  return writeExport(path, function* (emit) {
+    if (format === "csv") yield* emit("from,to\n", 0);
+    for (let after = ""; ; ) {
+      const rows = yield* readLinks(store, id, after);
+      if (rows.length === 0) return;
+      const lines: string[] = [];
+      for (const { url, links } of rows) {
+        for (const to of links) {
+          lines.push(
+            format === "csv" ? `${csvCell(url)},${csvCell(to)}` : JSON.stringify({ from: url, to }),
+          );
+        }
+      }
+      if (lines.length > 0) yield* emit(`${lines.join("\n")}\n`, lines.length);
+      after = rows[rows.length - 1]!.url;
+    }
+  });
 }
 
 /** Internal to the CLI. The format a file name asks for. */

@@ -33,11 +33,13 @@ describe("createCrawlMonitor()", () => {
     function* () {
       const server = yield* useDemoServer({ pages: 600, slowMs: 20 });
       const store = yield* createCrawlStore(yield* useDatabase());
-      const options = { store, name: "watched", seeds: [`${server.origin}/`], delayMs: 5 };
+      // openCrawl() saves the options: the crawl below must ask for the same ones.
+      const seeds = [`${server.origin}/`];
+      const options = { store, name: "watched", seeds, delayMs: 5, concurrency: 4 };
       const record = yield* openCrawl(options);
       const total = server.site.expect(server.origin).statuses.size;
       const monitor = createCrawlMonitor({ store, crawl: record, total });
-      const task = yield* spawn(() => crawl({ ...options, monitor, concurrency: 4 }));
+      const task = yield* spawn(() => crawl({ ...options, monitor }));
 
       const running = yield* pollUntil(monitor, (s) => s.pages >= 20);
       expect(running.state).toBe("running");

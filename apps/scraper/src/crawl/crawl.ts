@@ -10,6 +10,9 @@ import {
   useScope,
 } from "@skein/core";
 import { useHttpClient } from "@skein/http";
+import type { ItemSchema } from "../crawler/item-schema.js";
+import { type HandlerOutcome, type PageHandler, runHandler } from "../crawler/run-handler.js";
+import { charsetOf, decodeBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
 import { allowAll } from "../robots/robots.js";
 import type {
@@ -17,6 +20,7 @@ import type {
   Completion,
   CrawlRecord,
   CrawlStore,
+  FoundUrl,
   PageRecord,
 } from "../store/crawl-store.js";
 import { type HostLookup, privateAddressOf, systemLookup } from "./address-guard.js";
@@ -25,6 +29,7 @@ import { isDeadLocalWorker, localWorkerId } from "./dead-worker.js";
 import { fetchPage } from "./fetch-page.js";
 import { HostGate } from "./host-gate.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+import { KnownUrls } from "./known-urls.js";
 import { RobotsCache } from "./robots-cache.js";
 import { resolveCrawl } from "./saved-config.js";
 import { type Gate, localGate, SharedHostGate } from "./shared-host-gate.js";
@@ -112,6 +117,15 @@ export interface CrawlOptions {
   reclaimMs?: number;
   parser?: ParserMode;
   extractor?: Extractor;
+  /**
+   * User code run on each HTML page with a 2xx status (see {@link PageContext}; a
+   * `createRouter()` router is one): it extracts items and decides which URLs to add.
+   */
+  handler?: PageHandler;
+  /** Checks each item a handler pushes; invalid ones are stored with their error. */
+  itemSchema?: ItemSchema;
+  /** How long a handler may run for one page (a route's own `timeoutMs` may be shorter). Default 30 000. */
+  handlerTimeoutMs?: number;
   onPage?: (event: PageEvent) => void;
   /** Live figures, pause and stop, for a dashboard: see `createCrawlMonitor()`. */
   monitor?: CrawlMonitor;
@@ -180,6 +194,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
   const retries = whole("retries", options.retries, 3, 0);
   const leaseMs = whole("leaseMs", options.leaseMs, 60_000);
   const pollMs = whole("pollMs", options.pollMs, 50);
+  const handlerTimeoutMs = whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const worker = options.worker ?? localWorkerId(Math.random().toString(36).slice(2, 8));
   const reclaimMs = whole("reclaimMs", options.reclaimMs, 1000);
@@ -232,6 +247,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
       })
     : localGate(new HostGate(perHost, maxHosts));
   const buffer: ClaimedUrl[] = [];
+  const known = new KnownUrls(200_000);
   const refill = createLock();
   let busy = 0;
   let finished = 0;
@@ -261,8 +277,9 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
       const owned = new Set(yield* store.completeMany(record.id, worker, batch));
       grown = true;
       wake.set();
-      for (const { url, event } of batch) {
+      for (const { url, outcome, event } of batch) {
         if (!owned.has(url)) continue;
+        if (outcome.enqueue !== undefined) known.add(outcome.enqueue.map((found) => found.url));
         finished++;
         monitor?.finished(event);
         options.onPage?.(event);
@@ -286,6 +303,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
         wake.reset();
         const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
         if (batch.length === 0) quietUntil = Date.now() + pollMs;
+        known.add(batch.map((claimed) => claimed.url));
         buffer.push(...batch);
       });
       if (buffer.length > 0) continue;
@@ -373,16 +391,19 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
       error: fetched.error,
       item: null,
     };
-    if (fetched.html === undefined || fetched.status === null) {
+    if (fetched.body === undefined || fetched.status === null) {
       return { state: fetched.error === null ? "done" : "failed", page };
     }
-    const facts = yield* parse(fetched.html, fetched.finalUrl);
+    const body = fetched.body;
+    const keep = options.extractor !== undefined || options.handler !== undefined;
+    const facts = yield* parse(body, fetched.contentType, fetched.finalUrl, keep);
     page.title = facts.title ?? null;
     page.description = facts.description ?? null;
     page.canonical = facts.canonical ?? null;
     if (options.extractor !== undefined) {
       try {
-        const input = { url: url.url, status: fetched.status, html: fetched.html, facts };
+        const html = decodeBody(body, charsetOf(fetched.contentType));
+        const input = { url: url.url, status: fetched.status, html, facts };
         page.item = (yield* settle(options.extractor(input))) ?? null;
       } catch (error) {
         // The code first, so that errors group by kind; then what the extractor said.
@@ -390,17 +411,64 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
         page.error = `extractor: ${message.split("\n")[0]!.slice(0, 200)}`;
       }
     }
-    const enqueue: { url: string; host: string }[] = [];
-    if (!facts.nofollow && url.depth + 1 <= maxDepth) {
-      for (const link of facts.links) {
-        if (!allows(link)) continue;
-        const found = new URL(link);
-        const known = options.robots === false ? undefined : robots.peek(found.origin);
-        if (known?.allows(found.pathname + found.search) === false) continue;
-        enqueue.push({ url: link, host: found.host });
+    let handled: HandlerOutcome | undefined;
+    if (options.handler !== undefined) {
+      const input = {
+        url: url.url,
+        finalUrl: fetched.finalUrl,
+        status: fetched.status,
+        headers: fetched.headers ?? {},
+        depth: url.depth,
+        label: url.label ?? undefined,
+        userData: url.userData ?? undefined,
+        facts,
+        body,
+        contentType: fetched.contentType,
+      };
+      handled = yield* runHandler(options.handler, input, {
+        timeoutMs: handlerTimeoutMs,
+        ...(options.itemSchema === undefined ? {} : { itemSchema: options.itemSchema }),
+      });
+      if (handled.error !== undefined) {
+        // The page's handler failed: its row says why, and nothing it added is kept.
+        page.error = "handler";
+        page.error_message = handled.error;
+        return { state: "failed", page, links: facts.links };
       }
     }
-    return { state: "done", page, links: facts.links, enqueue };
+    const enqueue: FoundUrl[] = [];
+    /** Whether `link` may join the frontier: in bounds and not disallowed by robots.txt. */
+    const admits = (link: string, found: URL) => {
+      if (!allows(link)) return false;
+      const robotsRules = options.robots === false ? undefined : robots.peek(found.origin);
+      return robotsRules?.allows(found.pathname + found.search) !== false;
+    };
+    // What the handler enqueued (with its label) goes first; the same URL among the followed
+    // links is not sent again, where it could win the insert without its label.
+    const labelled = new Set<string>();
+    if (url.depth + 1 <= maxDepth) {
+      for (const extra of handled?.enqueued ?? []) {
+        const found = new URL(extra.url);
+        if (labelled.has(extra.url) || !admits(extra.url, found)) continue;
+        labelled.add(extra.url);
+        enqueue.push({ ...extra, host: found.host });
+      }
+    }
+    if (!facts.nofollow && handled?.skipLinks !== true && url.depth + 1 <= maxDepth) {
+      for (const link of facts.links) {
+        if (known.has(link) || labelled.has(link)) continue;
+        const found = new URL(link);
+        if (admits(link, found)) enqueue.push({ url: link, host: found.host });
+      }
+    }
+    return {
+      state: "done",
+      page,
+      links: facts.links,
+      enqueue,
+      ...(handled === undefined ? {} : { items: handled.items }),
+      ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
+    };
   }
 
   try {

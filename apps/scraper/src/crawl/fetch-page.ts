@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { createBackoff, type Operation, scoped, sleep, timeout } from "@skein/core";
 import type { HttpClient } from "@skein/http";
 import { parseRetryAfter } from "./retry-after.js";
@@ -27,10 +28,12 @@ export interface FetchSettings {
 export interface Fetched {
   status: number | null;
   contentType: string | null;
-  /** Set for a 2xx HTML response. */
-  html?: string;
+  /** Set for a 2xx HTML response: the body as received (decoded where it is parsed). */
+  body?: Uint8Array;
   /** The URL that answered, after redirects. */
   finalUrl: string;
+  /** The response's headers (none for a fetch that got no response). */
+  headers?: IncomingHttpHeaders;
   bytes: number;
   retries: number;
   elapsedMs: number;
@@ -127,7 +130,13 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
   if (length > settings.maxBytes) {
     return { kind: "error", error: "response-too-large", retryable: false };
   }
-  const base = { status: response.status, contentType, finalUrl, error: null };
+  const base = {
+    status: response.status,
+    contentType,
+    finalUrl,
+    headers: response.headers,
+    error: null,
+  };
   if (RETRIED.has(response.status)) {
     const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
     return {
@@ -137,8 +146,8 @@ function* exchange(client: HttpClient, url: string, settings: FetchSettings): Op
     };
   }
   if (response.ok && contentType !== null && HTML.test(contentType)) {
-    const html = yield* response.text();
-    return { kind: "response", fetched: { ...base, html, bytes: Buffer.byteLength(html) } };
+    const body = yield* response.bytes();
+    return { kind: "response", fetched: { ...base, body, bytes: body.byteLength } };
   }
   return { kind: "response", fetched: { ...base, bytes: Number.isFinite(length) ? length : 0 } };
 }

@@ -10,6 +10,9 @@ import { compilePattern } from "./url-filter.js";
 const LOCAL = new Set([
   "store",
   "extractor",
+  "handler",
+  "itemSchema",
+  "handlerTimeoutMs",
   "onPage",
   "monitor",
   "worker",

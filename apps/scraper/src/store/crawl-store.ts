@@ -2,6 +2,7 @@ import type { Operation } from "@skein/core";
 import { type Db, type Queryable, sql } from "@skein/postgres";
 import { CrawlNotFoundError } from "./crawl-not-found-error.js";
 import { migrate } from "./schema.js";
+import { migrateLibrary } from "./schema-library.js";
 
 // JSON is bound as text and cast in SQL: bound straight to a jsonb parameter, a JS string is
 // taken as JSON text by PGlite but encoded once more (as a JSON string) by postgres.js.
@@ -23,6 +24,10 @@ export interface FrontierEntry {
 export interface ClaimedUrl extends FrontierEntry {
   /** How many times it has been claimed, this time included. */
   attempts: number;
+  /** The label a handler enqueued it with (null for seeds and followed links). */
+  label?: string | null;
+  /** What a handler enqueued it with. */
+  userData?: unknown;
 }
 
 /** What a fetch of one URL produced, as stored in the `pages` table. */
@@ -37,12 +42,39 @@ export interface PageRecord {
   retries: number;
   error: string | null;
   item: unknown;
+  /** What a failed handler threw, beside `error: "handler"`. */
+  error_message?: string | null;
 }
 
 /** A stored page with its URL and fetch time, as exported. */
 export interface StoredPage extends PageRecord {
   url: string;
   fetched_at: string;
+  /** Links from a seed (null for pages stored before the column existed). */
+  depth: number | null;
+  /** The page whose link (or handler) added this URL; null for seeds. */
+  referrer: string | null;
+  /** The URL that answered, when a redirect led elsewhere. */
+  final_url: string | null;
+  /** How many distinct links the page had (null for a page that was not parsed). */
+  link_count: number | null;
+}
+
+/** A URL a page adds to the frontier, one level deeper than the page. */
+export interface FoundUrl {
+  url: string;
+  host: string;
+  /** The route that handles it (see the library API's router). */
+  label?: string;
+  /** Anything JSON the handler of `url` gets back. */
+  userData?: unknown;
+}
+
+/** What a handler pushed to the crawl's dataset: an item, or why it was refused. */
+export interface PushedItem {
+  item: unknown;
+  /** Set when the item failed the crawl's schema check; the item is kept beside it. */
+  error?: string;
 }
 
 /** How a leased URL ends. */
@@ -50,10 +82,14 @@ export interface Completion {
   state: "done" | "failed" | "skipped";
   /** Omitted for a skipped URL: nothing was fetched. */
   page?: PageRecord;
-  /** Every link the page had, for the `links` table. */
+  /** Every link the page had, stored with its page row. */
   links?: readonly string[];
+  /** The URL that answered, after redirects, when it differs. */
+  finalUrl?: string;
   /** The links to crawl, one level deeper than the page. */
-  enqueue?: readonly Omit<FrontierEntry, "depth">[];
+  enqueue?: readonly FoundUrl[];
+  /** Items for the dataset, written in the same statement as the page. */
+  items?: readonly PushedItem[];
 }
 
 /** Counts for a progress line or a summary. */
@@ -168,7 +204,7 @@ export class CrawlStore {
   }
 
   /**
-   * Start the crawl `name` over with its saved configuration: its pages, links and frontier are
+   * Start the crawl `name` over with its saved configuration: its pages, links, items and frontier are
    * deleted and its seeds queued again, in one transaction. Throws {@link CrawlNotFoundError}.
    */
   *recrawl(name: string): Operation<CrawlRecord> {
@@ -176,6 +212,7 @@ export class CrawlStore {
       const found = yield* findIn(tx, name);
       yield* tx.query(sql`delete from pages where crawl = ${found.id}`);
       yield* tx.query(sql`delete from links where crawl = ${found.id}`);
+      yield* tx.query(sql`delete from items where crawl = ${found.id}`);
       yield* tx.query(sql`delete from urls where crawl = ${found.id}`);
       yield* tx.query(sql`update crawls set finished_at = null where id = ${found.id}`);
       const seeds = (found.config as { seeds?: unknown } | null)?.seeds;
@@ -270,7 +307,7 @@ export class CrawlStore {
           lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
       from picked
       where u.crawl = ${crawl} and u.url = picked.url
-      returning u.url, u.host, u.depth, u.attempts`);
+      returning u.url, u.host, u.depth, u.attempts, u.label, u.user_data as "userData"`);
     return rows.sort((a, b) => a.depth - b.depth);
   }
 
@@ -295,17 +332,29 @@ export class CrawlStore {
     batch: readonly { url: string; outcome: Completion }[],
   ): Operation<string[]> {
     if (batch.length === 0) return [];
+    // Links travel as one newline-joined string per page (a normalized URL has no newline)
+    // and are stored as one array per page: no row or index entry per link.
     const input = JSON.stringify(
       batch.map(({ url, outcome }) => ({
         url,
         state: outcome.state,
-        links: outcome.links ?? [],
         found: outcome.enqueue ?? [],
+        items: outcome.items ?? [],
       })),
     );
     const pages = JSON.stringify(
       batch.flatMap(({ url, outcome }) =>
-        outcome.page === undefined ? [] : [{ ...outcome.page, url }],
+        outcome.page === undefined
+          ? []
+          : [
+              {
+                ...outcome.page,
+                url,
+                final_url: outcome.finalUrl ?? null,
+                links: outcome.links === undefined ? null : outcome.links.join("\n"),
+                link_count: outcome.links?.length ?? null,
+              },
+            ],
       ),
     );
     // The new URLs go in before the leased rows change: an insert may wait for another
@@ -314,14 +363,15 @@ export class CrawlStore {
     const rows = yield* this.db.query<{ url: string }>(sql`
       with input as (
         select * from jsonb_to_recordset(${input}::text::jsonb)
-          as i(url text, state text, links jsonb, found jsonb)
+          as i(url text, state text, found jsonb, items jsonb)
       ), queued as (
-        insert into urls (crawl, url, host, depth)
-        select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1
+        insert into urls (crawl, url, host, depth, label, user_data, referrer)
+        select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1, n.label, n."userData",
+               u.url
         from input i
           join urls u on u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
             and u.lease_owner = ${worker},
-          jsonb_to_recordset(i.found) as n(url text, host text)
+          jsonb_to_recordset(i.found) as n(url text, host text, label text, "userData" jsonb)
         order by n.url, u.depth
         on conflict do nothing
         returning 1
@@ -330,21 +380,25 @@ export class CrawlStore {
         from input i
         where u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
           and u.lease_owner = ${worker} and (select count(*) from queued) >= 0
-        returning u.crawl, u.url
+        returning u.crawl, u.url, u.depth, u.referrer
       ), page as (
         insert into pages (crawl, url, status, content_type, title, description, canonical,
-                           bytes, elapsed_ms, retries, error, item)
+                           bytes, elapsed_ms, retries, error, item, depth, referrer, final_url,
+                           links, link_count, error_message)
         select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
-               p.bytes, p.elapsed_ms, p.retries, p.error, p.item
+               p.bytes, p.elapsed_ms, p.retries, p.error, p.item, o.depth, o.referrer,
+               p.final_url, string_to_array(p.links, E'\n'), p.link_count, p.error_message
         from owned o join jsonb_to_recordset(${pages}::text::jsonb) as p(url text, status int,
           content_type text, title text, description text, canonical text, bytes int,
-          elapsed_ms int, retries int, error text, item jsonb) on p.url = o.url
+          elapsed_ms int, retries int, error text, item jsonb, final_url text, links text,
+          link_count int, error_message text) on p.url = o.url
         on conflict do nothing
         returning 1
-      ), linked as (
-        insert into links (crawl, from_url, to_url)
-        select o.crawl, o.url, l.value
-        from owned o join input i on i.url = o.url, jsonb_array_elements_text(i.links) as l
+      ), pushed as (
+        insert into items (crawl, url, n, item, error)
+        select o.crawl, o.url, e.n, e.value -> 'item', e.value ->> 'error'
+        from owned o join input i on i.url = o.url,
+          jsonb_array_elements(i.items) with ordinality as e(value, n)
         on conflict do nothing
         returning 1
       )
@@ -562,7 +616,8 @@ export class CrawlStore {
   pages(crawl: number, after = "", limit = 500): Operation<StoredPage[]> {
     return this.db.query<StoredPage>(
       sql`select url, status, content_type, title, description, canonical, bytes, elapsed_ms,
-                 retries, error, item, fetched_at::text as fetched_at
+                 retries, error, error_message, item, fetched_at::text as fetched_at, depth,
+                 referrer, final_url, link_count
           from pages where crawl = ${crawl} and url > ${after} order by url limit ${limit}`,
     );
   }
@@ -619,5 +674,6 @@ function* enqueueIn(
  */
 export function* createCrawlStore(db: Db): Operation<CrawlStore> {
   yield* migrate(db);
+  yield* migrateLibrary(db);
   return new CrawlStore(db);
 }

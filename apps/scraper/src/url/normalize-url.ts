@@ -48,17 +48,28 @@ function normalizeOrWhyNot(raw: string, base?: string): string | { reason: Inval
     return { reason: "unsupported-scheme" };
   }
   if (url.hostname === "") return { reason: "malformed" };
-  url.hash = "";
-  url.username = "";
-  url.password = "";
-  if (url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
   // An empty search still drops a bare "?".
-  const params =
-    url.search === "" ? [] : [...url.searchParams].filter(([key]) => !TRACKING.test(key));
-  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  url.search = params.length === 0 ? "" : new URLSearchParams(params).toString();
-  url.pathname = tidyEncoding(url.pathname);
-  return url.href;
+  let search = "";
+  if (url.search !== "") {
+    const params = [...url.searchParams].filter(([key]) => !TRACKING.test(key));
+    params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Form encoding leaves nothing the query's own percent-encoding would change.
+    if (params.length > 0) search = `?${new URLSearchParams(params).toString()}`;
+  }
+  const path = url.pathname.includes("%") ? tidyEncoding(url.pathname) : url.pathname;
+  if (url.username !== "" || url.password !== "" || url.hostname.endsWith(".")) {
+    // Rare spellings go through the URL setters, which know every rule of the host parser.
+    url.hash = "";
+    url.username = "";
+    url.password = "";
+    if (url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
+    url.search = search;
+    url.pathname = path;
+    return url.href;
+  }
+  // Each setter re-serializes the whole URL; links are normalized by the hundred per page, so
+  // the common case spells the result out: http(s) without credentials is exactly this.
+  return `${url.protocol}//${url.host}${path}${search}`;
 }
 
 /**

@@ -3,6 +3,12 @@ import type { TaskImpl } from "./task.js";
 /** How long synchronous work may run before the engine lets timers and I/O in. */
 const SLICE_MS = 10;
 
+/** Node's `setImmediate`; browsers and workers have none, and a zero timeout does the same there. */
+const afterEventLoopTurn: (fn: () => void) => unknown =
+  typeof globalThis.setImmediate === "function"
+    ? globalThis.setImmediate
+    : (fn) => setTimeout(fn, 0);
+
 /**
  * Internal. The run queue: tasks that are ready to take a step, in tiers by priority (scope
  * depth, so parents before children, as in effection) and first-in first-out within a tier.
@@ -56,11 +62,13 @@ export class Scheduler {
     this.sliceStart = 0;
     this.tickStale = true;
     try {
-      task.step();
+      if (this.watchers === 0) task.step();
+      else this.timedStep(task);
       // Most resumptions start nothing else: the queue is still empty.
       if (this.size === 0) return;
       for (let next = this.paused ? undefined : this.pop(); next !== undefined; ) {
-        next.step();
+        if (this.watchers === 0) next.step();
+        else this.timedStep(next);
         next = this.paused ? undefined : this.pop();
       }
     } finally {
@@ -116,7 +124,8 @@ export class Scheduler {
     this.tickStale = true;
     try {
       for (let task = this.pop(); task !== undefined; task = this.paused ? undefined : this.pop()) {
-        task.step();
+        if (this.watchers === 0) task.step();
+        else this.timedStep(task);
       }
     } finally {
       this.draining = false;
@@ -154,11 +163,46 @@ export class Scheduler {
     return now - this.sliceStart > SLICE_MS;
   }
 
+  /** Loop monitors running: while there is one, each step is timed to name a stall's task. */
+  private watchers = 0;
+  private longest: TaskImpl | undefined = undefined;
+  private longestMs = 0;
+
+  private timedStep(task: TaskImpl): void {
+    const start = performance.now();
+    task.step();
+    const ms = performance.now() - start;
+    if (ms > this.longestMs) {
+      this.longestMs = ms;
+      this.longest = task;
+    }
+  }
+
+  /** Internal. A loop monitor starts (`true`) or stops (`false`) timing steps. */
+  watchSteps(on: boolean): void {
+    this.watchers += on ? 1 : -1;
+    if (this.watchers === 0) this.longest = undefined;
+  }
+
+  /** Internal. The longest step since the last call, and forget it. */
+  takeLongestStep(): { task: TaskImpl; ms: number } | undefined {
+    const task = this.longest;
+    const ms = this.longestMs;
+    this.longest = undefined;
+    this.longestMs = 0;
+    return task === undefined ? undefined : { task, ms };
+  }
+
+  /** Internal. Whether tasks are queued or stepping now; a test's virtual clock waits while so. */
+  get busy(): boolean {
+    return this.size > 0 || this.draining || this.paused;
+  }
+
   /** Stop draining until the event loop has had a turn. */
   yieldToEventLoop(): void {
     if (this.paused) return;
     this.paused = true;
-    setImmediate(() => {
+    afterEventLoopTurn(() => {
       this.paused = false;
       this.drain();
     });

@@ -1,5 +1,8 @@
-import { HaltError, MissingContextError } from "../errors.js";
-import type { Context, Future, Operation, Scope, Task } from "../types.js";
+import { HaltError, MissingContextError, ScopeClosedError } from "../errors.js";
+import type { Decoratable } from "../experimental/create-api.js";
+import { InvalidApiError } from "../experimental/invalid-api-error.js";
+import { suppress } from "../suppressed.js";
+import type { Api, Around, Context, Future, Operation, Scope, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
 import { generatorNext, isNativeGenerator } from "./native-generator.js";
@@ -12,12 +15,14 @@ export const THROW = 1;
 export const RETURN = 2;
 export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
 
-// Task states.
+// Task states, in order (exported for inspect.ts, which reads them).
 const IDLE = 0; // created and queued, first step not taken
 const RUNNING = 1; // inside the generator or an instruction's enter()
-const SUSPENDED = 2; // waiting for an instruction to resume it
+/** Internal. Waiting for an instruction to resume it. */
+export const SUSPENDED = 2;
 const READY = 3; // resumed and queued
-const UNWOUND = 4; // body finished; halting children
+/** Internal. The body has finished; its children are being halted. */
+export const UNWOUND = 4;
 const SETTLED = 5; // outcome known and delivered
 
 // Flags: booleans packed into one field, so a task stays small.
@@ -46,6 +51,12 @@ export interface UnwindTarget {
 
 const WHOLE_TASK: UnwindTarget = { depth: -1, frame: undefined };
 
+/** Internal. An unwind in progress: how far it goes, and the frame it started from. */
+interface Unwind {
+  target: UnwindTarget;
+  base: number;
+}
+
 /** Internal. Undo work of the instruction a task is suspended on. */
 export type Teardown = (() => void) | { cancel(): void };
 
@@ -63,7 +74,10 @@ export interface ChildNode {
   /** OK, ERR or HALTED once done. */
   outcome: number;
   result: unknown;
-  halt(): unknown;
+  /** Start halting; `done` tells when it has ended. */
+  requestHalt(): void;
+  /** Start halting, and get a future of the end. */
+  halt(): PromiseLike<void>;
   addWaiter(waiter: Waiter): void;
 }
 
@@ -75,6 +89,16 @@ export const OUTCOME_HALTED = 2;
 function runTeardown(teardown: Teardown): void {
   if (typeof teardown === "function") teardown();
   else teardown.cancel();
+}
+
+function ignore(): void {}
+
+/**
+ * Internal. Whether `task` ended because it was halted (not because its body threw a
+ * `HaltError` of some other task's).
+ */
+export function haltedItself(task: Task<unknown>): boolean {
+  return (task as TaskImpl).outcome === HALTED_OUTCOME;
 }
 
 /** The operation of {@link TaskImpl.dormant}, which is never started. */
@@ -117,8 +141,13 @@ export class ScopeNode implements Scope {
     this.flags = closed ? this.flags | CLOSED : this.flags & ~CLOSED;
   }
 
-  /** A child failed on its own. Plain scopes leave the error to whoever awaits the task. */
-  raise(_error: unknown): void {}
+  /**
+   * A child failed on its own. Plain scopes leave the error to whoever awaits the task; when
+   * nobody does, it surfaces as an unhandled promise rejection.
+   */
+  raise(_error: unknown, child?: TaskImpl): void {
+    child?.surfaceIfUnobserved();
+  }
 
   run<T>(operation: () => Operation<T>): Task<T> {
     const task = this.create(operation, false);
@@ -166,6 +195,14 @@ export class ScopeNode implements Scope {
     return this.contexts?.has(context.name) ?? false;
   }
 
+  around<A>(api: Api<A>, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void {
+    const target = api as Partial<Decoratable<A>>;
+    if (typeof target.decorate !== "function") {
+      throw new InvalidApiError("scope.around(api, ...): api must be made by createApi()", api);
+    }
+    target.decorate(this, middlewares, options);
+  }
+
   /** Internal. Append a child. */
   adopt(task: ChildNode): void {
     const last = this.lastChild;
@@ -205,7 +242,7 @@ export class ScopeNode implements Scope {
         done(error, failed);
         return;
       }
-      child.halt();
+      child.requestHalt();
       if (!child.done) {
         child.addWaiter(this);
         return;
@@ -216,10 +253,11 @@ export class ScopeNode implements Scope {
 
   private noteChildOutcome(child: ChildNode): void {
     const destruction = this.destruction!;
-    if (child.outcome === ERR && !destruction.failed) {
+    if (child.outcome !== ERR) return;
+    if (!destruction.failed) {
       destruction.failed = true;
       destruction.error = child.result;
-    }
+    } else suppress(destruction.error, child.result);
   }
 
   /** Internal. A child this scope was waiting on during `destroy` has settled. */
@@ -246,21 +284,19 @@ interface TaskExtras {
   provideTo: TaskImpl | undefined;
   provideEpoch: number;
   promiseWait: PromiseWait | undefined;
-  unwindTarget: UnwindTarget | undefined;
+  /**
+   * The unwinds in progress, outermost first: each goes up to its target, and starts at frame
+   * `base` of `frames` (0: the body). One starts above 0 when cleanup that is already running
+   * enters a trap scope whose child then fails.
+   */
+  unwinds: Unwind[] | undefined;
   /**
    * While asynchronous cleanup runs during an unwind: the generator frames from the body down
    * to the one in cleanup, which the engine then drives directly (see frames.ts).
    */
   frames: Iterator<unknown>[] | undefined;
-}
-
-/** Thrown when a task is started in a scope that has already ended. */
-export class ScopeClosedError extends Error {
-  readonly code = "scope-closed";
-  override name = "ScopeClosedError";
-  constructor() {
-    super("cannot start a task in a scope that has ended");
-  }
+  /** `task.halt`, bound to the task the first time it is read. */
+  halt: (() => Future<void>) | undefined;
 }
 
 class SpawnIn<T> extends InstructionOperation<Task<T>> {
@@ -371,8 +407,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       provideTo: undefined,
       provideEpoch: 0,
       promiseWait: undefined,
-      unwindTarget: undefined,
+      unwinds: undefined,
       frames: undefined,
+      halt: undefined,
     };
     return this.extras;
   }
@@ -403,12 +440,10 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
   }
 
+  /** The target of the innermost unwind in progress. */
   private get unwindTarget(): UnwindTarget | undefined {
-    return this.extras?.unwindTarget;
-  }
-
-  private set unwindTarget(target: UnwindTarget | undefined) {
-    if (target !== undefined || this.extras !== undefined) this.more().unwindTarget = target;
+    const unwinds = this.extras?.unwinds;
+    return unwinds === undefined ? undefined : unwinds[unwinds.length - 1]!.target;
   }
 
   /** Optional label for inspection. */
@@ -420,18 +455,26 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.more().name = name;
   }
 
+  /** Internal. Fail the task with `error` when its body is done (or attach it to the first). */
+  private failWith(error: unknown): void {
+    if ((this.flags & RAISED) === 0) {
+      this.flags |= RAISED;
+      this.more().raisedError = error;
+    } else suppress(this.extras!.raisedError, error);
+  }
+
   override raise(error: unknown): void {
     if (this.state === UNWOUND || this.state === SETTLED) {
       if (this.outcome !== ERR) {
         this.outcome = ERR;
         this.result = error;
-      }
+      } else suppress(this.result, error);
       return;
     }
     if ((this.flags & RAISED) === 0) {
       this.flags |= RAISED;
       this.more().raisedError = error;
-    }
+    } else suppress(this.extras!.raisedError, error);
     this.unwind();
   }
 
@@ -477,11 +520,28 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * as `target` (default: the whole task).
    */
   unwind(target: UnwindTarget = WHOLE_TASK): void {
-    const current = this.unwindTarget;
-    if (current === undefined || target.depth < current.depth) this.unwindTarget = target;
-    // Already unwinding through asynchronous cleanup: it runs to the end, then goes as far
-    // as the widest target asked for.
-    if (this.extras?.frames !== undefined) return;
+    const extras = this.more();
+    const unwinds = extras.unwinds;
+    const frames = extras.frames;
+    if (unwinds === undefined) {
+      extras.unwinds = [{ target, base: 0 }];
+    } else {
+      // Which unwind in progress does the target belong to? The one whose frames hold it.
+      const index =
+        target === WHOLE_TASK ? 0 : (frames?.indexOf(target.frame as Iterator<unknown>) ?? -1);
+      if (frames === undefined || index >= 0) {
+        let k = unwinds.length - 1;
+        while (k > 0 && unwinds[k]!.base > index) k--;
+        if (target.depth < unwinds[k]!.target.depth) unwinds[k]!.target = target;
+        // Already unwinding through asynchronous cleanup: it runs to the end, then goes as
+        // far as the widest target asked for.
+        if (frames !== undefined) return;
+      } else {
+        // A trap entered by the cleanup now running, whose child failed: unwind from the frame
+        // running now down to that trap, then go back to the cleanup (frameFinished).
+        unwinds.push({ target, base: frames.length });
+      }
+    }
     switch (this.state) {
       case IDLE:
         this.body = undefined;
@@ -509,7 +569,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
             if ((this.flags & RAISED) === 0) {
               this.flags |= RAISED;
               this.more().raisedError = error;
-            }
+            } else suppress(this.extras!.raisedError, error);
           }
         }
         scheduler.schedule(this);
@@ -524,13 +584,27 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     }
   }
 
-  /** Request a halt; the returned future settles when the task has finished its cleanup. */
-  halt(): Future<void> {
+  /**
+   * Request a halt; the returned future settles when the task has finished its cleanup. Bound
+   * to its task, so `run(task.halt)` or `setTimeout(task.halt)` halt this task.
+   */
+  get halt(): () => Future<void> {
+    const extras = this.more();
+    if (extras.halt === undefined) {
+      extras.halt = () => {
+        this.requestHalt();
+        return new HaltFuture(this);
+      };
+    }
+    return extras.halt;
+  }
+
+  /** Internal. Start halting (the engine's own halts use this, with no future to make). */
+  requestHalt(): void {
     if (this.state !== SETTLED && (this.flags & HALTED) === 0) {
       this.flags |= HALTED;
       this.unwind();
     }
-    return new HaltFuture(this);
   }
 
   /** Internal. Take steps until the task suspends, finishes, or the slice is used up. */
@@ -621,7 +695,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   /** Call the operation function and keep its iterator; false if it threw (the task is over). */
   private start(): boolean {
     try {
-      const made = (this.body as () => Operation<T>)();
+      // Called as a plain function: an operation function is not a method of the task.
+      const operation = this.body as () => Operation<T>;
+      const made = operation();
       if (isNativeGenerator(made)) {
         this.flags |= NATIVE;
         this.body = made as unknown as Iterator<Instruction, T, unknown>;
@@ -641,10 +717,19 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     value: unknown,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
-    if (chain !== undefined) {
+    if (!result.done) {
+      // Asynchronous cleanup started, and a later unwind must not cut it short, even when it
+      // runs in the body's own frame (a chain of one).
       const extras = this.more();
-      if (extras.frames === undefined) extras.frames = chain;
-      else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      if (chain !== undefined) {
+        if (extras.frames === undefined) extras.frames = chain;
+        else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
+      } else if (extras.frames === undefined && (this.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK) {
+        // The frames are hidden (frozen intrinsics). Only an unwind of the whole task is known
+        // to go on to the body's end; one that stops at a trap hands the body back to normal
+        // running, and must not leave it marked as unwinding.
+        extras.frames = [iterator];
+      }
     }
     return result as IteratorResult<Instruction, T>;
   }
@@ -654,26 +739,38 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * the outcome was handed to the frame above, whose step the loop takes next.
    */
   private frameFinished(ok: boolean, value: unknown): boolean {
-    const frames = this.extras?.frames;
+    const extras = this.extras;
+    const frames = extras?.frames;
     if (frames === undefined || frames.length === 1) {
-      if (frames !== undefined) this.extras!.frames = undefined;
-      this.unwindTarget = undefined;
+      if (extras !== undefined) extras.frames = extras.unwinds = undefined;
       this.finishBody(ok, value);
       return false;
     }
-    const target = this.unwindTarget ?? WHOLE_TASK;
+    const unwinds = (extras as TaskExtras).unwinds!;
+    const { target, base } = unwinds[unwinds.length - 1]!;
     const targetIndex =
-      target === WHOLE_TASK ? 0 : frames.indexOf(target.frame as Iterator<unknown>);
+      target === WHOLE_TASK ? base : frames.indexOf(target.frame as Iterator<unknown>);
     frames.pop();
     if (targetIndex >= 0 && frames.length - 1 >= targetIndex) {
       // The frame above is still unwinding: it gets the return (or the error) directly, as it
-      // would if the cleanup below it had been synchronous.
-      this.mode = ok ? RETURN : THROW;
+      // would if the cleanup below it had been synchronous. Except in a halt: an error thrown
+      // by cleanup then fails the task (first failure first) and the frames above go on
+      // returning, so no `catch` on the way can take the error for the end of the halt and
+      // carry on (retry() and supervise() would start over, and the halt never end).
+      if (ok || ((this.flags & HALTED) !== 0 && target === WHOLE_TASK)) {
+        if (!ok) this.failWith(value);
+        this.mode = RETURN;
+        this.value = ok ? value : undefined;
+        return true;
+      }
+      this.mode = THROW;
     } else {
       // Above the trap that asked for this unwind the frames run normally again: resume from
-      // the top, and the trap's error reaches them through their own `yield*`.
-      this.extras!.frames = undefined;
-      this.unwindTarget = undefined;
+      // the frame where the unwind started (the body, or the cleanup that entered the trap),
+      // and the trap's error reaches the frames below it through their own `yield*`.
+      unwinds.pop();
+      if (base === 0) extras!.frames = extras!.unwinds = undefined;
+      else frames.length = base;
       this.mode = ok ? NEXT : THROW;
     }
     this.value = value;
@@ -684,12 +781,14 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.state = UNWOUND;
     this.body = undefined;
     this.teardown = undefined;
-    if (!ok) {
-      this.outcome = ERR;
-      this.result = value;
-    } else if ((this.flags & RAISED) !== 0) {
+    if ((this.flags & RAISED) !== 0) {
+      // A child's failure unwound the body: it is the first failure, whatever the unwind threw.
       this.outcome = ERR;
       this.result = this.extras!.raisedError;
+      if (!ok) suppress(this.result, value);
+    } else if (!ok) {
+      this.outcome = ERR;
+      this.result = value;
     } else {
       this.outcome = OK;
       this.result = value;
@@ -702,7 +801,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         if (failed && this.outcome !== ERR) {
           this.outcome = ERR;
           this.result = error;
-        }
+        } else if (failed) suppress(this.result, error);
         this.settle();
       });
     }
@@ -725,7 +824,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
         this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
       );
     } else if (this.outcome === ERR && (this.flags & HALTED) === 0) {
-      this.parent!.raise(this.result);
+      this.parent!.raise(this.result, this);
     }
     const waiter = this.waiter;
     if (waiter !== undefined) {
@@ -741,6 +840,20 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       }
       if (extras.resolvePromise !== undefined) this.deliverPromise();
     }
+  }
+
+  /**
+   * Internal. A failure that no task joins and no promise handler awaits must not vanish: make
+   * the task's promise, already rejected, so that the runtime reports it as it reports any
+   * unhandled rejection (Node's `unhandledRejection`) unless a handler is attached in time.
+   */
+  surfaceIfUnobserved(): void {
+    if (this.waiter !== undefined) return;
+    const extras = this.extras;
+    if (extras !== undefined && (extras.promise !== undefined || extras.waiters !== undefined)) {
+      return;
+    }
+    void this.getPromise();
   }
 
   /** Internal. Be told when this task settles. */
@@ -769,6 +882,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     if (this.outcome === OK) task.resumeAt(epoch, NEXT, this.result);
     else if (this.outcome === ERR) task.resumeAt(epoch, THROW, this.result);
     else task.resumeAt(epoch, THROW, new HaltError());
+  }
+
+  /** Internal. The outcome is taken by a join: a rejected promise made for it is handled. */
+  observed(): void {
+    const promise = this.extras?.promise;
+    if (promise !== undefined && this.outcome === ERR) promise.catch(ignore);
   }
 
   private deliverPromise(): void {
@@ -810,6 +929,11 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     return "Task";
   }
 
+  /** `await using`: halt at block exit; for a task that has ended, settles at once. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.halt().then(() => undefined);
+  }
+
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     return new Join<T>(this);
   }
@@ -824,6 +948,7 @@ class Join<T> extends InstructionOperation<T> implements Waiter {
   }
   enter(waiting: TaskImpl): void {
     if (this.task.state === SETTLED) {
+      this.task.observed();
       this.task.deliverTo(waiting, waiting.epoch);
       return;
     }
@@ -842,6 +967,10 @@ class Join<T> extends InstructionOperation<T> implements Waiter {
     if (this.waiting === undefined) return;
     this.waiting = undefined;
     this.task.removeWaiter(this);
+  }
+  /** For inspection: the task it waits for. */
+  describeWait(): string {
+    return `task ${this.task.name ?? "(unnamed)"}`;
   }
 }
 

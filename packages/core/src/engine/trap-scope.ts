@@ -1,3 +1,4 @@
+import { suppress } from "../suppressed.js";
 import type { Operation } from "../types.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
 import { Lazy } from "./lazy.js";
@@ -23,9 +24,7 @@ export class TrapScope extends ScopeNode {
   }
 
   override raise(error: unknown): void {
-    this.hasOutcome = true;
-    this.ok = false;
-    this.value = error;
+    this.fail(error);
     if (!this.exiting) this.task.unwind(this);
   }
 
@@ -36,7 +35,12 @@ export class TrapScope extends ScopeNode {
     this.value = value;
   }
 
+  /** The first failure is the one thrown; later ones are attached to it. */
   fail(error: unknown): void {
+    if (this.hasOutcome && !this.ok) {
+      suppress(this.value, error);
+      return;
+    }
     this.hasOutcome = true;
     this.ok = false;
     this.value = error;
@@ -61,8 +65,8 @@ export class TrapScope extends ScopeNode {
     const epoch = task.epoch;
     this.destroyChildren((error, failed) => {
       task.critical--;
-      if (failed) task.resumeAt(epoch, THROW, error);
-      else if (!this.hasOutcome) task.resumeAt(epoch, RETURN, undefined);
+      if (failed) this.fail(error);
+      if (!this.hasOutcome) task.resumeAt(epoch, RETURN, undefined);
       else task.resumeAt(epoch, this.ok ? NEXT : THROW, this.value);
     });
   }

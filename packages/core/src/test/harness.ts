@@ -2,7 +2,25 @@ import type { ChildNode, ScopeNode } from "../engine/task.js";
 import { createScope, global, type OwnedScope } from "../scope.js";
 import type { Operation } from "../types.js";
 
-/** Thrown when a test leaves tasks running outside its own scope. */
+/**
+ * Thrown when a test leaves tasks running outside its own scope (after they are halted).
+ *
+ * @example
+ * ```ts
+ * import { run, suspend } from "@skein/core";
+ * import { describe, it, LeakedTasksError } from "@skein/core/test";
+ *
+ * describe("a leak", () => {
+ *   // This test fails with a LeakedTasksError: the task it starts on the global scope outlives it.
+ *   it("starts a task it does not own", function* () {
+ *     run(function* () {
+ *       yield* suspend();
+ *     });
+ *   });
+ * });
+ * void LeakedTasksError;
+ * ```
+ */
 export class LeakedTasksError extends Error {
   readonly code = "leaked-tasks";
   override name = "LeakedTasksError";
@@ -32,7 +50,9 @@ export class Harness {
     }
     const leaked = liveChildren(global as ScopeNode).filter((child) => !before.has(child));
     if (leaked.length > 0) {
-      for (const child of leaked.reverse()) await Promise.resolve(child.halt());
+      for (const child of leaked.reverse()) {
+        await Promise.resolve((child as ChildNode & { halt(): unknown }).halt());
+      }
       throw new LeakedTasksError(leaked.length);
     }
   }

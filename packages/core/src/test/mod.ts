@@ -1,2 +1,4 @@
 export * from "./bdd.js";
 export { LeakedTasksError } from "./harness.js";
+export * from "./virtual-clock.js";
+export * from "./wait-all-tasks-blocked.js";

@@ -1,5 +1,7 @@
 import * as skein from "@skein/core";
+import * as skeinExperimental from "@skein/core/experimental";
 import * as effection from "effection";
+import * as effectionExperimental from "effection/experimental";
 
 /** An operation of either engine, seen by the scenarios only through `yield*`. */
 export interface Op<T> {
@@ -10,11 +12,30 @@ export interface ApiFuture<T> extends Promise<T>, Op<T> {}
 
 export interface ApiTask<T> extends ApiFuture<T> {
   halt(): ApiFuture<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export interface ApiScope {
   run<T>(operation: () => Op<T>): ApiTask<T>;
   spawn<T>(operation: () => Op<T>): Op<ApiTask<T>>;
+  around<A>(
+    api: ApiOf<A>,
+    middlewares: Partial<ApiAround<A>>,
+    options?: { at: "min" | "max" },
+  ): void;
+}
+
+export type ApiAround<A> = {
+  [K in keyof A]: A[K] extends (...args: infer TArgs) => infer TReturn
+    ? (args: TArgs, next: (...args: TArgs) => TReturn) => TReturn
+    : (args: [], next: () => A[K]) => A[K];
+};
+
+/** What `createApi()` returns, as the scenarios use it (members loosely typed: the engines'
+ * own mapped types do not unify). */
+export interface ApiOf<A> {
+  operations: { [K in keyof A]: any };
+  around(middlewares: Partial<ApiAround<A>>, options?: { at: "min" | "max" }): Op<void>;
 }
 
 export interface ApiContext<T> {
@@ -44,6 +65,8 @@ export interface ApiQueue<T, TClose> extends ApiSubscription<T, TClose> {
   add(item: T): void;
   close(value: TClose): void;
 }
+
+export type ApiQueueFactory = <T, TClose>() => ApiQueue<T, TClose>;
 
 export type ApiResult<T> = { readonly ok: true; value: T } | { readonly ok: false; error: Error };
 
@@ -80,10 +103,17 @@ export interface Api {
   on(target: EventTarget, name: string): ApiStream<Event, never>;
   once(target: EventTarget, name: string): Op<Event>;
   interval(ms: number): ApiStream<void, never>;
+  using<T extends Disposable | AsyncDisposable>(value: T): Op<T>;
+  Err<T>(error: unknown): ApiResult<T>;
+  unbox<T>(result: ApiResult<T>): T;
+  SignalQueueFactory: ApiContext<ApiQueueFactory>;
+  experimental: {
+    createApi<A extends {}>(name: string, core: A): ApiOf<A>;
+  };
 }
 
-export const skeinApi: Api = skein;
-export const effectionApi: Api = effection;
+export const skeinApi: Api = { ...skein, experimental: skeinExperimental };
+export const effectionApi: Api = { ...effection, experimental: effectionExperimental };
 
 export type Log = (event: string) => void;
 
@@ -103,6 +133,11 @@ export interface Difference {
   effection: Trace;
   /** Set while Skein does not yet behave as `skein` says: what it does instead. */
   skeinBug?: string;
+  /**
+   * Skein's side needs the generator frames of a `yield*` chain, which it cannot find where the
+   * generator prototype is frozen (`node --frozen-intrinsics`): there it behaves as effection.
+   */
+  needsFrames?: true;
 }
 
 interface ScenarioBase {

@@ -3,6 +3,15 @@ import { context } from "./scenarios/context.js";
 import { delegation } from "./scenarios/delegation.js";
 import { deliberate } from "./scenarios/deliberate.js";
 import { interop } from "./scenarios/interop.js";
+import {
+  apis,
+  lifting,
+  parityDifferences,
+  signals,
+  taskDisposal,
+  usingScenarios,
+  values,
+} from "./scenarios/parity.js";
 import { combinators, resources } from "./scenarios/resources.js";
 import { streams } from "./scenarios/streams.js";
 import { halting, spawning } from "./scenarios/tasks.js";
@@ -17,5 +26,12 @@ export const scenarios: Scenario[] = [
   ...context,
   ...streams,
   ...interop,
+  ...usingScenarios,
+  ...taskDisposal,
+  ...apis,
+  ...signals,
+  ...lifting,
+  ...values,
   ...deliberate,
+  ...parityDifferences,
 ];

@@ -50,6 +50,7 @@ const ISSUE_1190 =
 function haltNestedDifference(depth: number): Difference {
   return {
     reason: ISSUE_1190,
+    needsFrames: true,
     skein: {
       log: [...unwound(depth, false), "halt returned"],
       outcome: { ok: true, value: undefined },
@@ -91,6 +92,7 @@ export const delegation: Scenario[] = [
     },
     differs: {
       reason: ISSUE_1190,
+      needsFrames: true,
       skein: {
         log: ["innermost suspended", "parent returning", ...unwound(3, false).slice(1)],
         outcome: { ok: true, value: undefined },
@@ -115,6 +117,7 @@ export const delegation: Scenario[] = [
     },
     differs: {
       reason: ISSUE_1190,
+      needsFrames: true,
       skein: {
         log: [...unwound(3, false), "race returned winner"],
         outcome: { ok: true, value: undefined },

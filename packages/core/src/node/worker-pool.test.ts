@@ -2,18 +2,18 @@ import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { all } from "./all.js";
-import { caught } from "./fixtures/caught.js";
-import { scoped } from "./scoped.js";
-import { spawn } from "./spawn.js";
-import { describe, it } from "./test/mod.js";
+import { all } from "../all.js";
+import { caught } from "../fixtures/caught.js";
+import { scoped } from "../scoped.js";
+import { spawn } from "../spawn.js";
+import { describe, it } from "../test/mod.js";
+import { until } from "../until.js";
+import { withResolvers } from "../with-resolvers.js";
 import { transfer } from "./transfer.js";
-import { until } from "./until.js";
-import { withResolvers } from "./with-resolvers.js";
 import { PoolQueueFullError, WorkerCrashedError, WorkerError } from "./worker-errors.js";
 import { useWorkerPool } from "./worker-pool.js";
 
-const work = new URL("./fixtures/work.mjs", import.meta.url);
+const work = new URL("../fixtures/work.mjs", import.meta.url);
 
 function threadCount(): number {
   return readdirSync("/proc/self/task").length;
@@ -135,9 +135,9 @@ describe("useWorkerPool()", () => {
   });
 
   it("loads a TypeScript module when an import registers a loader in the worker", function* () {
-    const pool = yield* useWorkerPool<typeof import("./fixtures/typed-work.js")>({
-      module: new URL("./fixtures/typed-work.ts", import.meta.url),
-      imports: [new URL("./fixtures/register-tsx.mjs", import.meta.url)],
+    const pool = yield* useWorkerPool<typeof import("../fixtures/typed-work.js")>({
+      module: new URL("../fixtures/typed-work.ts", import.meta.url),
+      imports: [new URL("../fixtures/register-tsx.mjs", import.meta.url)],
       size: 1,
     });
     const greeting: string = yield* pool.run("greet", "ada");
@@ -160,7 +160,7 @@ describe("useWorkerPool()", () => {
   });
 
   it("keeps the process alive until its workers exit when the last job ends the scope", function* () {
-    const program = fileURLToPath(new URL("./fixtures/pool-exit-program.ts", import.meta.url));
+    const program = fileURLToPath(new URL("../fixtures/pool-exit-program.ts", import.meta.url));
     const exited = yield* until(
       new Promise<{ code: number; stdout: string }>((resolve) => {
         execFile(process.execPath, ["--import", "tsx", program], (error, stdout) => {

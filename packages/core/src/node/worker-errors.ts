@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import type { RemoteError } from "@skein/core";
+ * import type { RemoteError } from "@skein/core/node";
  *
  * const remote: RemoteError = { name: "RangeError", message: "too big", stack: undefined };
  * ```
@@ -23,7 +23,8 @@ export interface RemoteError {
  *
  * @example
  * ```ts
- * import { run, toThread, WorkerError } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { toThread, WorkerError } from "@skein/core/node";
  *
  * await run(function* () {
  *   try {
@@ -52,7 +53,8 @@ export class WorkerError extends Error {
  *
  * @example
  * ```ts
- * import { run, toThread, WorkerCrashedError } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { toThread, WorkerCrashedError } from "@skein/core/node";
  *
  * await run(function* () {
  *   try {
@@ -88,7 +90,7 @@ export class WorkerCrashedError extends Error {
  *
  * @example
  * ```ts
- * import { PoolQueueFullError } from "@skein/core";
+ * import { PoolQueueFullError } from "@skein/core/node";
  *
  * const error = new PoolQueueFullError(100);
  * console.log(error.code, error.maxQueue); // pool-queue-full 100
@@ -108,7 +110,7 @@ export class PoolQueueFullError extends Error {
  *
  * @example
  * ```ts
- * import { PoolClosedError } from "@skein/core";
+ * import { PoolClosedError } from "@skein/core/node";
  *
  * console.log(new PoolClosedError().code); // pool-closed
  * ```

@@ -1,7 +1,7 @@
 import type { TransferListItem } from "node:worker_threads";
-import { action } from "./action.js";
+import { action } from "../action.js";
+import type { Operation } from "../types.js";
 import { unwrapTransfer } from "./transfer.js";
-import type { Operation } from "./types.js";
 import { WorkerCrashedError } from "./worker-errors.js";
 import { replyValue, WorkerThread } from "./worker-thread.js";
 
@@ -18,7 +18,8 @@ import { replyValue, WorkerThread } from "./worker-thread.js";
  *
  * @example
  * ```ts
- * import { run, toThread } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { toThread } from "@skein/core/node";
  *
  * const primes = await run(() =>
  *   toThread((limit: number) => {
@@ -44,10 +45,11 @@ export function toThread<TArgs extends unknown[], R>(
   if (typeof fn !== "function") {
     throw new TypeError(`toThread(): fn must be a function, got ${String(fn)}`);
   }
-  const source = Function.prototype.toString.call(fn);
-  if (/\{\s*\[native code\]\s*\}$/.test(source)) {
+  const written = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}$/.test(written)) {
     throw new TypeError(`toThread(): fn must be written in JavaScript, got native ${fn.name}`);
   }
+  const source = withNameHelper(written);
   return {
     *[Symbol.iterator]() {
       const transferList: TransferListItem[] = [];
@@ -78,4 +80,14 @@ export function toThread<TArgs extends unknown[], R>(
       }
     },
   };
+}
+
+/**
+ * Transforms that keep function names (esbuild's `keepNames`, which tsx turns on) call a
+ * module-level `__name(fn, name)` inside the function's own source; the worker evaluates that
+ * source alone, so give it a `__name` of its own.
+ */
+function withNameHelper(source: string): string {
+  if (!source.includes("__name")) return source;
+  return `((__name) => (${source}\n))((fn, name) => Object.defineProperty(fn, "name", { value: name, configurable: true }))`;
 }

@@ -1,11 +1,12 @@
 import { readdirSync } from "node:fs";
 import { expect } from "vitest";
-import { caught } from "./fixtures/caught.js";
-import { spawn } from "./spawn.js";
-import { describe, it } from "./test/mod.js";
+import { caught } from "../fixtures/caught.js";
+import { runProgram } from "../fixtures/program.js";
+import { spawn } from "../spawn.js";
+import { describe, it } from "../test/mod.js";
+import { until } from "../until.js";
 import { toThread } from "./to-thread.js";
 import { transfer } from "./transfer.js";
-import { until } from "./until.js";
 import { WorkerCrashedError, WorkerError } from "./worker-errors.js";
 
 describe("toThread()", () => {
@@ -79,4 +80,14 @@ describe("toThread()", () => {
     );
     expect(() => toThread(Math.max)).toThrow(/native max/);
   });
+
+  it("runs a function with nested named functions under tsx, whose transform adds __name calls", function* () {
+    const { status, stdout, stderr } = yield* runProgram(
+      new URL("../fixtures/to-thread-program.ts", import.meta.url),
+      "",
+    );
+    expect(stderr).not.toContain("__name");
+    expect(stdout).toBe("35\n");
+    expect(status).toBe(0);
+  }, 30_000);
 });

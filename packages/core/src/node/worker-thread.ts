@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { type TransferListItem, Worker } from "node:worker_threads";
-import type { Operation } from "./types.js";
-import { type WithResolvers, withResolvers } from "./with-resolvers.js";
+import type { Operation } from "../types.js";
+import { type WithResolvers, withResolvers } from "../with-resolvers.js";
 import { WORKER_BOOTSTRAP } from "./worker-bootstrap.js";
 import { type RemoteError, WorkerError } from "./worker-errors.js";
 

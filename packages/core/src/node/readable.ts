@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import { resource } from "./resource.js";
-import { stream } from "./stream.js";
-import type { Stream, Subscription } from "./types.js";
+import { resource } from "../resource.js";
+import { stream } from "../stream.js";
+import type { Stream, Subscription } from "../types.js";
 
 /**
  * Read a Node.js `Readable` as a Stream. Chunks are pulled one per `next()` (through the
@@ -13,7 +13,8 @@ import type { Stream, Subscription } from "./types.js";
  * @example
  * ```ts
  * import { createReadStream } from "node:fs";
- * import { each, fromReadable, run } from "@skein/core";
+ * import { each, run } from "@skein/core";
+ * import { fromReadable } from "@skein/core/node";
  *
  * await run(function* () {
  *   for (const chunk of yield* each(fromReadable(createReadStream("package.json")))) {

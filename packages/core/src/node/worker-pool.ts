@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
 import type { TransferListItem } from "node:worker_threads";
-import { action } from "./action.js";
-import { resource } from "./resource.js";
+import { action } from "../action.js";
+import { resource } from "../resource.js";
+import type { Operation } from "../types.js";
 import { type Transfer, unwrapTransfer } from "./transfer.js";
-import type { Operation } from "./types.js";
 import { PoolClosedError, PoolQueueFullError, WorkerCrashedError } from "./worker-errors.js";
 import { moduleUrl, type Reply, replyValue, WorkerThread } from "./worker-thread.js";
 
@@ -12,7 +12,7 @@ import { moduleUrl, type Reply, replyValue, WorkerThread } from "./worker-thread
  *
  * @example
  * ```ts
- * import type { WorkerPoolOptions } from "@skein/core";
+ * import type { WorkerPoolOptions } from "@skein/core/node";
  *
  * const options: WorkerPoolOptions = {
  *   module: new URL("./work.mjs", import.meta.url),
@@ -60,7 +60,8 @@ type JobResult<F> = F extends (...args: any[]) => infer R
  *
  * @example
  * ```ts
- * import { run, useWorkerPool, type WorkerPool } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { useWorkerPool, type WorkerPool } from "@skein/core/node";
  *
  * await run(function* () {
  *   const pool: WorkerPool = yield* useWorkerPool({ module: "./work.mjs" });
@@ -324,7 +325,8 @@ class Pool {
  * @example
  * ```ts
  * // work.mjs: export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
- * import { all, main, useWorkerPool } from "@skein/core";
+ * import { all, main } from "@skein/core";
+ * import { useWorkerPool } from "@skein/core/node";
  *
  * await main(function* () {
  *   const pool = yield* useWorkerPool({ module: new URL("./work.mjs", import.meta.url), size: 4 });

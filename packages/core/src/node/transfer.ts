@@ -8,7 +8,7 @@ export const TRANSFER: unique symbol = Symbol.for("@skein/core/transfer");
  *
  * @example
  * ```ts
- * import { type Transfer, transfer } from "@skein/core";
+ * import { type Transfer, transfer } from "@skein/core/node";
  *
  * const moved: Transfer<ArrayBuffer> = transfer(new ArrayBuffer(8));
  * ```
@@ -35,7 +35,8 @@ function defaultList(value: unknown): TransferListItem[] {
  *
  * @example
  * ```ts
- * import { run, transfer, useWorkerPool } from "@skein/core";
+ * import { run } from "@skein/core";
+ * import { transfer, useWorkerPool } from "@skein/core/node";
  *
  * await run(function* () {
  *   const pool = yield* useWorkerPool({ module: new URL("./hash.mjs", import.meta.url) });

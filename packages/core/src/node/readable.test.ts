@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { expect } from "vitest";
-import { each } from "./each.js";
+import { each } from "../each.js";
+import { scoped } from "../scoped.js";
+import { describe, it } from "../test/mod.js";
 import { fromReadable } from "./readable.js";
-import { scoped } from "./scoped.js";
-import { describe, it } from "./test/mod.js";
 
 describe("fromReadable()", () => {
   it("streams every chunk of a readable and ends with it", function* () {

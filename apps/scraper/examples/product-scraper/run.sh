@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Build the four packages, pack them, install the tarballs into this example (outside the
+# workspace: npm, its own node_modules) and run it with plain node. Used by .ci/run.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../../.." && pwd)"
+PNPM="npx -y pnpm@10.34.8"
+rm -rf "$here/packs" "$here/node_modules" "$here/dist"
+mkdir -p "$here/packs"
+for pkg in packages/core packages/http packages/postgres apps/scraper; do
+  (cd "$root/$pkg" && rm -rf dist && $PNPM run build >/dev/null && $PNPM pack --pack-destination "$here/packs" >/dev/null)
+done
+cd "$here"
+npm install --no-package-lock --legacy-peer-deps --no-audit --no-fund --loglevel=error
+node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json
+node dist/main.js

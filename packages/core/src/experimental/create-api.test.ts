@@ -1,0 +1,124 @@
+import { expect } from "vitest";
+import { useScope } from "../scope.js";
+import { scoped } from "../scoped.js";
+import { spawn } from "../spawn.js";
+import { describe, it } from "../test/mod.js";
+import type { Operation } from "../types.js";
+import { withResolvers } from "../with-resolvers.js";
+import { createApi } from "./create-api.js";
+import { InvalidApiError } from "./invalid-api-error.js";
+
+interface Http {
+  get(url: string): Operation<string>;
+  retries: number;
+}
+
+/** A fetch-like API whose core would go to the network; the tests mock it with middleware. */
+function createHttp(calls: string[]) {
+  return createApi<Http>("http", {
+    *get(url) {
+      calls.push(`network ${url}`);
+      return `real ${url}`;
+    },
+    retries: 3,
+  });
+}
+
+function tag(events: string[], name: string) {
+  return {
+    *get(args: [string], next: (url: string) => Operation<string>) {
+      events.push(`${name} in`);
+      const value = yield* next(...args);
+      events.push(`${name} out`);
+      return `${name}(${value})`;
+    },
+  };
+}
+
+describe("createApi()", () => {
+  it("runs the core when no middleware is installed", function* () {
+    const calls: string[] = [];
+    const Http = createHttp(calls);
+    expect(yield* Http.operations.get("/a")).toBe("real /a");
+    expect(yield* Http.operations.retries).toBe(3);
+    expect(calls).toEqual(["network /a"]);
+  });
+
+  it("lets a test mock a fetch-like call for its scope only", function* () {
+    const calls: string[] = [];
+    const Http = createHttp(calls);
+    const mocked = yield* scoped(function* () {
+      yield* Http.around({
+        *get([url]) {
+          return `mock ${url}`;
+        },
+      });
+      return yield* Http.operations.get("/a");
+    });
+    expect(mocked).toBe("mock /a");
+    expect(yield* Http.operations.get("/b")).toBe("real /b");
+    expect(calls).toEqual(["network /b"]);
+  });
+
+  it("reaches children that exist before the middleware is installed", function* () {
+    const Http = createHttp([]);
+    const go = withResolvers<void>();
+    const child = yield* spawn(function* () {
+      yield* go.operation;
+      return yield* Http.operations.get("/late");
+    });
+    const scope = yield* useScope();
+    scope.around(Http, { retries: () => 0 });
+    yield* Http.around(tag([], "late"));
+    go.resolve();
+    expect(yield* child).toBe("late(real /late)");
+    expect(yield* Http.operations.retries).toBe(0);
+  });
+
+  it("applies an ancestor's middleware once, also when the ancestor adds more later", function* () {
+    const events: string[] = [];
+    const Http = createHttp([]);
+    yield* Http.around(tag(events, "root"));
+    const first = yield* scoped(function* () {
+      yield* Http.around(tag(events, "child"));
+      return yield* Http.operations.get("/1");
+    });
+    yield* Http.around(tag(events, "root2"));
+    const second = yield* scoped(function* () {
+      return yield* Http.operations.get("/2");
+    });
+    expect(first).toBe("root(child(real /1))");
+    expect(second).toBe("root(root2(real /2))");
+  });
+
+  it("orders max middleware outside in and min middleware next to the core", function* () {
+    const events: string[] = [];
+    const Http = createHttp([]);
+    yield* Http.around(tag(events, "max1"));
+    yield* Http.around(tag(events, "min1"), { at: "min" });
+    yield* Http.around(tag(events, "max2"));
+    yield* Http.around(tag(events, "min2"), { at: "min" });
+    const value = yield* scoped(function* () {
+      yield* Http.around(tag(events, "childMax"));
+      yield* Http.around(tag(events, "childMin"), { at: "min" });
+      return yield* Http.operations.get("/x");
+    });
+    expect(value).toBe("max1(max2(childMax(childMin(min2(min1(real /x))))))");
+  });
+
+  it("rejects a core or middleware that is not an object, and an API not made by createApi", function* () {
+    expect(() => createApi("bad", null as unknown as {})).toThrow(InvalidApiError);
+    const Http = createHttp([]);
+    const scope = yield* useScope();
+    expect(() => scope.around(Http, null as unknown as {})).toThrow(InvalidApiError);
+    expect(() => scope.around(Http, {}, { at: "middle" as "max" })).toThrow(InvalidApiError);
+    let caught: unknown;
+    try {
+      scope.around({ operations: {}, around: () => ({}) } as never, {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidApiError);
+    expect(caught).toMatchObject({ code: "invalid-api" });
+  });
+});
