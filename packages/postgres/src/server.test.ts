@@ -179,7 +179,13 @@ if (!configured && inCi) {
       yield* admin.query(sql`select pg_terminate_backend(${listener?.pid})`);
       yield* poll(
         () => activity(admin, app),
-        (rows) => rows.some((row) => row.query.startsWith("listen") && row.pid !== listener?.pid),
+        // Idle, not merely started: a notification sent while the new LISTEN is still running
+        // is not delivered to it (CI under load lost one that way and hung).
+        (rows) =>
+          rows.some(
+            (row) =>
+              row.query.startsWith("listen") && row.state === "idle" && row.pid !== listener?.pid,
+          ),
       );
       yield* admin.query(sql`select pg_notify(${channel}, ${"after"})`);
       expect(yield* subscription.next()).toEqual({ done: false, value: "after" });
