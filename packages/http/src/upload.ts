@@ -73,11 +73,24 @@ export class Upload implements AsyncIterableIterator<Uint8Array | string> {
   private pending: ((error: Error) => void) | undefined = undefined;
   private pulling: Promise<unknown> | undefined = undefined;
 
+  /** An error a `Readable` emitted before anything was pulled from it (a file that failed to open). */
+  private early: { error: unknown } | undefined = undefined;
+
   constructor(
     private source: StreamedBody,
     private scope: Scope,
     private url: string,
-  ) {}
+  ) {
+    // A Readable reports a failure such as a missing file as an 'error' event, possibly before
+    // undici pulls (or when the connection fails and it never does): with no listener Node
+    // would crash the process. Keep it for the first pull; once pulling, the stream's own
+    // iterator reports errors, and a source destroyed by close() may still emit one.
+    if (isReadable(source)) {
+      source.on("error", (error: unknown) => {
+        if (this.iterator === undefined) this.early ??= { error };
+      });
+    }
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -87,6 +100,10 @@ export class Upload implements AsyncIterableIterator<Uint8Array | string> {
     if (this.closed) return Promise.reject(closedError());
     if (this.finished) return Promise.resolve({ done: true, value: undefined });
     this.opened = true;
+    if (this.early !== undefined) {
+      this.finished = true;
+      return Promise.reject(new RequestBodyError(this.url, this.early.error));
+    }
     let iterator: AsyncIterator<unknown>;
     try {
       iterator = this.iterator ??= this.open();
