@@ -35,7 +35,8 @@ describe("useHttpClient() against a misbehaving server", () => {
       expect((error as HttpTimeoutError).phase).toBe("headers");
       expect((error as HttpTimeoutError).ms).toBe(100);
       expect(elapsed).toBeGreaterThanOrEqual(95);
-      expect(elapsed).toBeLessThan(400);
+      // Far below what a missing timeout would take (forever): not a timing claim.
+      expect(elapsed).toBeLessThan(5_000);
     });
   });
 
@@ -77,7 +78,7 @@ describe("useHttpClient() against a misbehaving server", () => {
       const error = yield* failure(client.text(server.url));
       expect(error).toBeInstanceOf(HttpTimeoutError);
       expect((error as HttpTimeoutError).phase).toBe("total");
-      expect(Date.now() - started).toBeLessThan(500);
+      expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
 
@@ -91,7 +92,7 @@ describe("useHttpClient() against a misbehaving server", () => {
       const started = Date.now();
       const error = yield* failure(timeout(120, client.text(server.url)));
       expect(error).toBeInstanceOf(TimeoutError);
-      expect(Date.now() - started).toBeLessThan(500);
+      expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
 
@@ -132,7 +133,7 @@ describe("useHttpClient() against a misbehaving server", () => {
     });
   });
 
-  it("closes the socket within 50 ms when a request is halted mid-body", function* () {
+  it("closes the socket when a request is halted mid-body", function* () {
     yield* withoutLeaks(function* () {
       const closed = withResolvers<number>();
       const server = yield* useTestServer((request, response) => {
@@ -151,12 +152,14 @@ describe("useHttpClient() against a misbehaving server", () => {
       yield* reading.operation;
       const halted = Date.now();
       yield* task.halt();
-      const at = yield* closed.operation;
-      expect(at - halted).toBeLessThan(50);
+      // The server never ends the response: only the client can close the connection. The
+      // bound tells a hang from a close; latency under load is the bench's business.
+      const at = yield* timeout(5_000, closed.operation);
+      expect(at).toBeGreaterThanOrEqual(halted);
     });
   });
 
-  it("closes the socket within 50 ms when a request is halted before its headers", function* () {
+  it("closes the socket when a request is halted before its headers", function* () {
     yield* withoutLeaks(function* () {
       const arrived = withResolvers<void>();
       const closed = withResolvers<number>();
@@ -169,8 +172,10 @@ describe("useHttpClient() against a misbehaving server", () => {
       yield* arrived.operation;
       const halted = Date.now();
       yield* task.halt();
-      const at = yield* closed.operation;
-      expect(at - halted).toBeLessThan(50);
+      // The server never ends the response: only the client can close the connection. The
+      // bound tells a hang from a close; latency under load is the bench's business.
+      const at = yield* timeout(5_000, closed.operation);
+      expect(at).toBeGreaterThanOrEqual(halted);
     });
   });
 
