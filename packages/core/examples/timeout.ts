@@ -23,7 +23,7 @@ function* query(name: string, ms: number) {
 }
 
 await main(function* () {
-  console.log(yield* timeout(100, query("fast", 5)));
+  console.log(yield* timeout(1_000, query("fast", 5)));
 
   try {
     yield* timeout(20, timeout(10_000, query("slow", 1_000)));
