@@ -119,7 +119,10 @@ if (!configured && inCi) {
     it("cancels a query when the enclosing timeout expires", function* () {
       const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 1 });
-      const error = yield* caught(timeout(100, db.query(sql`select pg_sleep(10)`)));
+      // Connected first: under load a 100 ms limit could fire before the statement reached the
+      // server, and there would be nothing to cancel.
+      yield* db.query(sql`select 1`);
+      const error = yield* caught(timeout(1_000, db.query(sql`select pg_sleep(10)`)));
       expect(error).toBeInstanceOf(TimeoutError);
       const rows = yield* activity(admin, app);
       expect(rows.map((row) => row.state)).toEqual(["idle"]);
