@@ -2,6 +2,7 @@ export type { HostLookup } from "./crawl/address-guard.js";
 export * from "./crawl/crawl.js";
 export * from "./crawl/crawl-config-conflict-error.js";
 export * from "./crawl/crawl-monitor.js";
+export * from "./crawl/crawl-options.js";
 export * from "./crawl/invalid-crawl-option-error.js";
 export * from "./crawl/url-filter.js";
 export type { ParserMode } from "./crawl/use-page-parser.js";

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { CrawlOptions } from "../crawl/crawl.js";
+import type { CrawlOptions } from "../crawl/crawl-options.js";
 import { compilePattern } from "../crawl/url-filter.js";
 import { databaseOptions } from "../store/database.js";
 import { normalizeUrl } from "../url/normalize-url.js";

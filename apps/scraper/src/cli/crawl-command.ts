@@ -1,8 +1,9 @@
 import { spawn as spawnProcess } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { action, all, exit, type Operation, spawn, until } from "@skein/core";
-import { type CrawlOptions, crawl, type Extractor } from "../crawl/crawl.js";
+import { crawl } from "../crawl/crawl.js";
 import { createCrawlMonitor } from "../crawl/crawl-monitor.js";
+import type { CrawlOptions, Extractor } from "../crawl/crawl-options.js";
 import { resolveCrawl } from "../crawl/saved-config.js";
 import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlListing, type CrawlStore, createCrawlStore } from "../store/crawl-store.js";

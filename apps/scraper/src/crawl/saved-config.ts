@@ -1,8 +1,8 @@
 import type { Operation } from "@skein/core";
 import type { CrawlRecord } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
-import type { CrawlOptions } from "./crawl.js";
 import { CrawlConfigConflictError } from "./crawl-config-conflict-error.js";
+import type { CrawlOptions } from "./crawl-options.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 import { compilePattern } from "./url-filter.js";
 

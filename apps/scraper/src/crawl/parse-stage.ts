@@ -1,0 +1,126 @@
+import { type Operation, until } from "@skein/core";
+import type { ItemSchema } from "../crawler/item-schema.js";
+import { type HandlerOutcome, type PageHandler, runHandler } from "../crawler/run-handler.js";
+import { charsetOf, decodeBody } from "../extract/extract-body.js";
+import type { ClaimedUrl, Completion, FoundUrl, PageRecord } from "../store/crawl-store.js";
+import type { Extractor } from "./crawl-options.js";
+import type { Fetched } from "./fetch-page.js";
+import type { KnownUrls } from "./known-urls.js";
+import type { PageParser } from "./use-page-parser.js";
+
+/** Internal to the crawl. What the parse stage runs on each page, and what it may enqueue. */
+export interface ParseStageOptions {
+  parse: PageParser;
+  extractor: Extractor | undefined;
+  handler: PageHandler | undefined;
+  itemSchema: ItemSchema | undefined;
+  handlerTimeoutMs: number;
+  maxDepth: number;
+  known: KnownUrls;
+  /** Whether `link` may join the frontier: in scope and not disallowed by robots.txt. */
+  admits(link: string, found: URL): boolean;
+}
+
+/**
+ * Internal to the crawl. The parse stage: a fetched page becomes its stored record, the items
+ * of its extractor or handler, and the URLs it adds to the frontier.
+ */
+export type ParseStage = (url: ClaimedUrl, fetched: Fetched) => Operation<Completion>;
+
+/** Internal to the crawl. Make the parse stage. */
+export function createParseStage(options: ParseStageOptions): ParseStage {
+  const { parse, extractor, handler, known, admits, maxDepth } = options;
+  return function* parseStage(url, fetched) {
+    const page: PageRecord = {
+      status: fetched.status,
+      content_type: fetched.contentType,
+      title: null,
+      description: null,
+      canonical: null,
+      bytes: fetched.bytes,
+      elapsed_ms: fetched.elapsedMs,
+      retries: fetched.retries,
+      error: fetched.error,
+      item: null,
+    };
+    if (fetched.body === undefined || fetched.status === null) {
+      return { state: fetched.error === null ? "done" : "failed", page };
+    }
+    const body = fetched.body;
+    const keep = extractor !== undefined || handler !== undefined;
+    const facts = yield* parse(body, fetched.contentType, fetched.finalUrl, keep);
+    page.title = facts.title ?? null;
+    page.description = facts.description ?? null;
+    page.canonical = facts.canonical ?? null;
+    if (extractor !== undefined) {
+      try {
+        const html = decodeBody(body, charsetOf(fetched.contentType));
+        const input = { url: url.url, status: fetched.status, html, facts };
+        page.item = (yield* settle(extractor(input))) ?? null;
+      } catch (error) {
+        // The code first, so that errors group by kind; then what the extractor said.
+        const message = error instanceof Error ? error.message : String(error);
+        page.error = `extractor: ${message.split("\n")[0]!.slice(0, 200)}`;
+      }
+    }
+    let handled: HandlerOutcome | undefined;
+    if (handler !== undefined) {
+      const input = {
+        url: url.url,
+        finalUrl: fetched.finalUrl,
+        status: fetched.status,
+        headers: fetched.headers ?? {},
+        depth: url.depth,
+        label: url.label ?? undefined,
+        userData: url.userData ?? undefined,
+        facts,
+        body,
+        contentType: fetched.contentType,
+      };
+      handled = yield* runHandler(handler, input, {
+        timeoutMs: options.handlerTimeoutMs,
+        ...(options.itemSchema === undefined ? {} : { itemSchema: options.itemSchema }),
+      });
+      if (handled.error !== undefined) {
+        // The page's handler failed: its row says why, and nothing it added is kept.
+        page.error = "handler";
+        page.error_message = handled.error;
+        return { state: "failed", page, links: facts.links };
+      }
+    }
+    const enqueue: FoundUrl[] = [];
+    // What the handler enqueued (with its label) goes first; the same URL among the followed
+    // links is not sent again, where it could win the insert without its label.
+    const labelled = new Set<string>();
+    if (url.depth + 1 <= maxDepth) {
+      for (const extra of handled?.enqueued ?? []) {
+        const found = new URL(extra.url);
+        if (labelled.has(extra.url) || !admits(extra.url, found)) continue;
+        labelled.add(extra.url);
+        enqueue.push({ ...extra, host: found.host });
+      }
+    }
+    if (!facts.nofollow && handled?.skipLinks !== true && url.depth + 1 <= maxDepth) {
+      for (const link of facts.links) {
+        if (known.has(link) || labelled.has(link)) continue;
+        const found = new URL(link);
+        if (admits(link, found)) enqueue.push({ url: link, host: found.host });
+      }
+    }
+    return {
+      state: "done",
+      page,
+      links: facts.links,
+      enqueue,
+      ...(handled === undefined ? {} : { items: handled.items }),
+      ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
+    };
+  };
+}
+
+function* settle(value: unknown): Operation<unknown> {
+  if (value !== null && typeof value === "object" && "then" in value) {
+    return yield* until(value as PromiseLike<unknown>);
+  }
+  return value;
+}
