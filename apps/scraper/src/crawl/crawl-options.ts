@@ -108,6 +108,32 @@ export interface CrawlOptions {
   sharedPoliteness?: boolean;
   /** Hosts (and robots.txt files) remembered at once; idle ones beyond it are forgotten. Default 1024. */
   maxHosts?: number;
+  /**
+   * Seed the crawl from the sitemaps of the seeds' origins too (robots.txt `Sitemap:` lines and
+   * `/sitemap.xml`, indexes and gzip files followed; see `readSitemaps()`): each run reads them
+   * again, and URLs the crawl has already are left alone. Sitemap URLs are depth 0, with the
+   * sitemap as referrer and its `lastmod` kept. Default false.
+   */
+  sitemaps?: boolean;
+  /**
+   * Keep each 2xx HTML page's `ETag` and `Last-Modified` (in `stored_pages`); when the crawl is
+   * started over (`store.recrawl()`), ask for each kept page with `If-None-Match` /
+   * `If-Modified-Since`. A 304 is stored with status 304 and costs no parse: the page's kept
+   * links are followed, its handler or extractor does not run. Default false.
+   */
+  revalidate?: boolean;
+  /**
+   * Keep each 2xx HTML page's body, gzip-compressed, so that `reparse()` can run a new handler
+   * over the pages without fetching them again. Default false.
+   */
+  keepBodies?: boolean;
+  /**
+   * Headers sent with every page request (and the sitemap requests), e.g. `authorization`.
+   * `user-agent` is the `userAgent` option's.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** Cookies sent with every page request, as one `cookie` header (name to value). */
+  cookies?: Readonly<Record<string, string>>;
 }
 
 /** What one engine did. */

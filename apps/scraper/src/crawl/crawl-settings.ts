@@ -19,6 +19,10 @@ export interface CrawlSettings {
   maxRedirects: number;
   userAgent: string;
   robots: boolean;
+  /** The custom headers and the cookie header, names in lower case. */
+  headers: Record<string, string>;
+  revalidate: boolean;
+  keepBodies: boolean;
 }
 
 function whole(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -52,5 +56,22 @@ export function settingsOf(options: CrawlOptions): CrawlSettings {
     maxRedirects: options.maxRedirects ?? 5,
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     robots: options.robots !== false,
+    headers: headersOf(options),
+    revalidate: options.revalidate === true,
+    keepBodies: options.keepBodies === true,
   };
+}
+
+/** The `headers` and `cookies` options as request headers. */
+function headersOf(options: CrawlOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    headers[name.toLowerCase()] = value;
+  }
+  const cookies = Object.entries(options.cookies ?? {});
+  if (cookies.length > 0) {
+    const given = headers.cookie === undefined ? [] : [headers.cookie];
+    headers.cookie = [...given, ...cookies.map(([name, value]) => `${name}=${value}`)].join("; ");
+  }
+  return headers;
 }

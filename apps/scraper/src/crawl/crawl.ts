@@ -11,6 +11,7 @@ import { Frontier } from "./frontier.js";
 import { KnownUrls } from "./known-urls.js";
 import { createParseStage } from "./parse-stage.js";
 import { resolveCrawl } from "./saved-config.js";
+import { seedFromSitemaps } from "./sitemap-seeds.js";
 import { StoreStage } from "./store-stage.js";
 import { usePageParser } from "./use-page-parser.js";
 
@@ -67,6 +68,9 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
     maxDepth: settings.maxDepth,
     known,
     admits: (link, found) => scope.allows(link) && fetchStage.robotsAllows(found),
+    revalidate: settings.revalidate,
+    keepBodies: settings.keepBodies,
+    keptLinks: (url) => store.keptLinks(crawlId, url),
   });
   let finished = 0;
   const storeStage: StoreStage = new StoreStage({
@@ -92,6 +96,10 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
     pending: storeStage,
   });
   yield* frontier.reclaimDead();
+  if (options.sitemaps === true) {
+    const seeds = options.seeds;
+    yield* seedFromSitemaps({ client, store, crawl: crawlId, seeds, scope, settings });
+  }
 
   /** One URL down the pipeline: fetch, parse, store (whose write adds the URLs it found). */
   function* visit(url: ClaimedUrl): Operation<void> {

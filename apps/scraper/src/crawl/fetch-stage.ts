@@ -90,11 +90,24 @@ export function* useFetchStage(options: FetchStageOptions): Operation<FetchStage
           if (!scope.allows(final) && new URL(final).host !== target.host) return "out-of-scope";
           return true;
         },
+        headers: headersFor(url, settings),
         gate: (operation) => gate.run(target.host, hostDelay, operation),
         backoff: (ms) => gate.backoff(target.host, ms),
       });
       return { fetched };
     },
+  };
+}
+
+/** The crawl's headers, and the validators of a kept page when the crawl revalidates. */
+function headersFor(url: ClaimedUrl, settings: CrawlSettings): Record<string, string> {
+  if (!settings.revalidate || (url.etag == null && url.lastModified == null)) {
+    return settings.headers;
+  }
+  return {
+    ...settings.headers,
+    ...(url.etag == null ? {} : { "if-none-match": url.etag }),
+    ...(url.lastModified == null ? {} : { "if-modified-since": url.lastModified }),
   };
 }
 

@@ -1,8 +1,16 @@
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { type Operation, until } from "@skein/core";
 import type { ItemSchema } from "../crawler/item-schema.js";
 import { type HandlerOutcome, type PageHandler, runHandler } from "../crawler/run-handler.js";
 import { charsetOf, decodeBody } from "../extract/extract-body.js";
-import type { ClaimedUrl, Completion, FoundUrl, PageRecord } from "../store/crawl-store.js";
+import type {
+  ClaimedUrl,
+  Completion,
+  FoundUrl,
+  PageRecord,
+  StoredBody,
+} from "../store/crawl-store.js";
 import type { Extractor } from "./crawl-options.js";
 import type { Fetched } from "./fetch-page.js";
 import type { KnownUrls } from "./known-urls.js";
@@ -19,7 +27,15 @@ export interface ParseStageOptions {
   known: KnownUrls;
   /** Whether `link` may join the frontier: in scope and not disallowed by robots.txt. */
   admits(link: string, found: URL): boolean;
+  /** Keep each page's validators (and follow a 304 with its kept links). */
+  revalidate: boolean;
+  /** Keep each page's body, compressed. */
+  keepBodies: boolean;
+  /** The links a page had when it was kept. */
+  keptLinks(url: string): Operation<string[]>;
 }
+
+const gzipAsync = promisify(gzip);
 
 /**
  * Internal to the crawl. The parse stage: a fetched page becomes its stored record, the items
@@ -30,6 +46,17 @@ export type ParseStage = (url: ClaimedUrl, fetched: Fetched) => Operation<Comple
 /** Internal to the crawl. Make the parse stage. */
 export function createParseStage(options: ParseStageOptions): ParseStage {
   const { parse, extractor, handler, known, admits, maxDepth } = options;
+  /** The page's links that may join the frontier, one level deeper, and are not there yet. */
+  function followed(url: ClaimedUrl, links: readonly string[], skip: Set<string>): FoundUrl[] {
+    const enqueue: FoundUrl[] = [];
+    if (url.depth + 1 > maxDepth) return enqueue;
+    for (const link of links) {
+      if (known.has(link) || skip.has(link)) continue;
+      const found = new URL(link);
+      if (admits(link, found)) enqueue.push({ url: link, host: found.host });
+    }
+    return enqueue;
+  }
   return function* parseStage(url, fetched) {
     const page: PageRecord = {
       status: fetched.status,
@@ -43,10 +70,16 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
       error: fetched.error,
       item: null,
     };
+    if (fetched.status === 304 && options.revalidate) {
+      // Not modified since it was kept: its kept links stand for it, nothing is parsed.
+      const links = yield* options.keptLinks(url.url);
+      return { state: "done", page, links, enqueue: followed(url, links, new Set()) };
+    }
     if (fetched.body === undefined || fetched.status === null) {
       return { state: fetched.error === null ? "done" : "failed", page };
     }
     const body = fetched.body;
+    const stored = yield* storedOf(fetched, options);
     const keep = extractor !== undefined || handler !== undefined;
     const facts = yield* parse(body, fetched.contentType, fetched.finalUrl, keep);
     page.title = facts.title ?? null;
@@ -85,7 +118,12 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
         // The page's handler failed: its row says why, and nothing it added is kept.
         page.error = "handler";
         page.error_message = handled.error;
-        return { state: "failed", page, links: facts.links };
+        return {
+          state: "failed",
+          page,
+          links: facts.links,
+          ...(stored === undefined ? {} : { stored }),
+        };
       }
     }
     const enqueue: FoundUrl[] = [];
@@ -100,12 +138,8 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
         enqueue.push({ ...extra, host: found.host });
       }
     }
-    if (!facts.nofollow && handled?.skipLinks !== true && url.depth + 1 <= maxDepth) {
-      for (const link of facts.links) {
-        if (known.has(link) || labelled.has(link)) continue;
-        const found = new URL(link);
-        if (admits(link, found)) enqueue.push({ url: link, host: found.host });
-      }
+    if (!facts.nofollow && handled?.skipLinks !== true) {
+      enqueue.push(...followed(url, facts.links, labelled));
     }
     return {
       state: "done",
@@ -114,8 +148,24 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
       enqueue,
       ...(handled === undefined ? {} : { items: handled.items }),
       ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
+      ...(stored === undefined ? {} : { stored }),
     };
   };
+}
+
+/** What to keep of a 2xx page: its validators, and its body compressed (off the event loop). */
+function* storedOf(
+  fetched: Fetched,
+  options: { revalidate: boolean; keepBodies: boolean },
+): Operation<StoredBody | undefined> {
+  if (!options.revalidate && !options.keepBodies) return undefined;
+  const header = (name: string) => {
+    const value = fetched.headers?.[name];
+    return (Array.isArray(value) ? value[0] : value) ?? null;
+  };
+  const validators = { etag: header("etag"), last_modified: header("last-modified") };
+  if (!options.keepBodies || fetched.body === undefined) return validators;
+  return { ...validators, gzip: yield* until(gzipAsync(fetched.body)) };
 }
 
 function* settle(value: unknown): Operation<unknown> {
