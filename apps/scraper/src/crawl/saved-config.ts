@@ -36,8 +36,18 @@ export function savedConfigOf(
   return config;
 }
 
+/** Equal as JSON, whatever the order of object keys (jsonb keeps them in an order of its own). */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return Object.fromEntries(entries.map(([key, item]) => [key, canonical(item)]));
 }
 
 /**
