@@ -16,7 +16,16 @@ export interface ExtractorInput {
 
 /**
  * Turns a page into the JSON item stored in `pages.item`; `undefined` stores nothing. It may
- * return a promise. An extractor that throws marks that page's error `extractor: <its message>`.
+ * return a promise. It is the thinnest case of a `handler`, and runs as one does: in the
+ * page's scope, within `handlerTimeoutMs`. An extractor that throws (or times out) marks that
+ * page's error `extractor: <its message>`.
+ *
+ * @example
+ * ```ts
+ * import type { Extractor } from "@skein/scraper";
+ *
+ * const extract: Extractor = ({ url, facts }) => ({ url, title: facts.title });
+ * ```
  */
 export type Extractor = (page: ExtractorInput) => unknown;
 

@@ -1,5 +1,6 @@
 import { type Operation, scoped, spawn } from "@skein/core";
 import { useHttpClient } from "@skein/http";
+import { extractorHandler } from "../crawler/extractor-handler.js";
 import type { ClaimedUrl, Completion, CrawlRecord } from "../store/crawl-store.js";
 import { systemLookup } from "./address-guard.js";
 import type { CrawlOptions, CrawlResult } from "./crawl-options.js";
@@ -61,7 +62,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
   });
   const parseStage = createParseStage({
     parse: yield* usePageParser(options.parser ?? "inline"),
-    extractor: options.extractor,
+    extractor: options.extractor === undefined ? undefined : extractorHandler(options.extractor),
     handler: options.handler,
     itemSchema: options.itemSchema,
     handlerTimeoutMs: settings.handlerTimeoutMs,

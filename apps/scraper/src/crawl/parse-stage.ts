@@ -3,7 +3,6 @@ import { gzip } from "node:zlib";
 import { type Operation, until } from "@skein/core";
 import type { ItemSchema } from "../crawler/item-schema.js";
 import { type HandlerOutcome, type PageHandler, runHandler } from "../crawler/run-handler.js";
-import { charsetOf, decodeBody } from "../extract/extract-body.js";
 import type {
   ClaimedUrl,
   Completion,
@@ -11,7 +10,6 @@ import type {
   PageRecord,
   StoredBody,
 } from "../store/crawl-store.js";
-import type { Extractor } from "./crawl-options.js";
 import type { Fetched } from "./fetch-page.js";
 import type { KnownUrls } from "./known-urls.js";
 import type { PageParser } from "./use-page-parser.js";
@@ -19,7 +17,8 @@ import type { PageParser } from "./use-page-parser.js";
 /** Internal to the crawl. What the parse stage runs on each page, and what it may enqueue. */
 export interface ParseStageOptions {
   parse: PageParser;
-  extractor: Extractor | undefined;
+  /** The `extractor` option, as a handler (see `extractorHandler()`). */
+  extractor: PageHandler | undefined;
   handler: PageHandler | undefined;
   itemSchema: ItemSchema | undefined;
   handlerTimeoutMs: number;
@@ -85,31 +84,28 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
     page.title = facts.title ?? null;
     page.description = facts.description ?? null;
     page.canonical = facts.canonical ?? null;
+    const input = {
+      url: url.url,
+      finalUrl: fetched.finalUrl,
+      status: fetched.status,
+      headers: fetched.headers ?? {},
+      depth: url.depth,
+      label: url.label ?? undefined,
+      userData: url.userData ?? undefined,
+      facts,
+      body,
+      contentType: fetched.contentType,
+    };
     if (extractor !== undefined) {
-      try {
-        const html = decodeBody(body, charsetOf(fetched.contentType));
-        const input = { url: url.url, status: fetched.status, html, facts };
-        page.item = (yield* settle(extractor(input))) ?? null;
-      } catch (error) {
-        // The code first, so that errors group by kind; then what the extractor said.
-        const message = error instanceof Error ? error.message : String(error);
-        page.error = `extractor: ${message.split("\n")[0]!.slice(0, 200)}`;
-      }
+      const extracted = yield* runHandler(extractor, input, {
+        timeoutMs: options.handlerTimeoutMs,
+      });
+      if (extracted.error === undefined) page.item = extracted.items[0]?.item ?? null;
+      // The code first, so that errors group by kind; then what the extractor said.
+      else page.error = `extractor: ${extracted.error.split("\n")[0]!.slice(0, 200)}`;
     }
     let handled: HandlerOutcome | undefined;
     if (handler !== undefined) {
-      const input = {
-        url: url.url,
-        finalUrl: fetched.finalUrl,
-        status: fetched.status,
-        headers: fetched.headers ?? {},
-        depth: url.depth,
-        label: url.label ?? undefined,
-        userData: url.userData ?? undefined,
-        facts,
-        body,
-        contentType: fetched.contentType,
-      };
       handled = yield* runHandler(handler, input, {
         timeoutMs: options.handlerTimeoutMs,
         ...(options.itemSchema === undefined ? {} : { itemSchema: options.itemSchema }),
@@ -166,11 +162,4 @@ function* storedOf(
   const validators = { etag: header("etag"), last_modified: header("last-modified") };
   if (!options.keepBodies || fetched.body === undefined) return validators;
   return { ...validators, gzip: yield* until(gzipAsync(fetched.body)) };
-}
-
-function* settle(value: unknown): Operation<unknown> {
-  if (value !== null && typeof value === "object" && "then" in value) {
-    return yield* until(value as PromiseLike<unknown>);
-  }
-  return value;
 }
