@@ -39,7 +39,8 @@ describeDatabases("crawl({ revalidate }) after store.recrawl()", (database) => {
           return new Response(null, { status: 304 });
         }
         const title = `${path} ${versions.get(path) ?? "b"}`;
-        const validator = etag === undefined ? { "last-modified": LAST_MODIFIED } : { etag };
+        const validator: Record<string, string> =
+          etag === undefined ? { "last-modified": LAST_MODIFIED } : { etag };
         return html(links[path]!, title, validator);
       };
       const site = yield* useFixtureSite({
