@@ -34,7 +34,16 @@ export interface ReparseOptions {
   onPage?: (event: { url: string; items: number; error?: string }) => void;
 }
 
-/** What {@link reparse} did. */
+/**
+ * What {@link reparse} did.
+ *
+ * @example
+ * ```ts
+ * import type { ReparseResult } from "@skein/scraper";
+ *
+ * const report = (result: ReparseResult) => `${result.items} items, ${result.failed.length} failed`;
+ * ```
+ */
 export interface ReparseResult {
   /** Kept pages the handler ran on. */
   pages: number;

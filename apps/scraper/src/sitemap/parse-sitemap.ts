@@ -1,6 +1,15 @@
 import { Parser } from "htmlparser2";
 
-/** One `<url>` (or `<sitemap>`) entry of a sitemap: its location and `lastmod`, if given. */
+/**
+ * One `<url>` (or `<sitemap>`) entry of a sitemap: its location and `lastmod`, if given.
+ *
+ * @example
+ * ```ts
+ * import type { SitemapEntry } from "@skein/scraper";
+ *
+ * const entry: SitemapEntry = { loc: "https://example.com/a", lastmod: "2024-05-01" };
+ * ```
+ */
 export interface SitemapEntry {
   loc: string;
   /** As written (a W3C datetime such as `2024-05-01` or `2024-05-01T10:00:00Z`). */

@@ -33,14 +33,33 @@ export interface SitemapOptions {
   maxUrls?: number;
 }
 
-/** A page URL a sitemap lists, normalized, with the sitemap that listed it. */
+/**
+ * A page URL a sitemap lists, normalized, with the sitemap that listed it.
+ *
+ * @example
+ * ```ts
+ * import type { SitemapUrl } from "@skein/scraper";
+ *
+ * const found: SitemapUrl = { url: "https://example.com/a", sitemap: "https://example.com/sitemap.xml" };
+ * ```
+ */
 export interface SitemapUrl {
   url: string;
   lastmod?: string;
   sitemap: string;
 }
 
-/** What {@link readSitemaps} found, and the sitemaps it could not read (with a reason). */
+/**
+ * What {@link readSitemaps} found, and the sitemaps it could not read (with a reason).
+ *
+ * @example
+ * ```ts
+ * import type { SitemapsFound } from "@skein/scraper";
+ *
+ * const report = (found: SitemapsFound) =>
+ *   `${found.urls.length} URLs from ${found.sitemaps.length} sitemaps, ${found.failed.length} failed`;
+ * ```
+ */
 export interface SitemapsFound {
   urls: SitemapUrl[];
   /** Every sitemap file read, indexes included. */

@@ -104,7 +104,17 @@ export interface Completion {
   stored?: StoredBody;
 }
 
-/** What a crawl keeps of a page beyond its row: its validators, its links and maybe its body. */
+/**
+ * What a crawl keeps of a page beyond its row (in `stored_pages`): its validators, its links
+ * and maybe its body.
+ *
+ * @example
+ * ```ts
+ * import type { StoredBody } from "@skein/scraper";
+ *
+ * const kept: StoredBody = { etag: '"v1"', last_modified: null };
+ * ```
+ */
 export interface StoredBody {
   etag: string | null;
   last_modified: string | null;
@@ -112,7 +122,17 @@ export interface StoredBody {
   gzip?: Uint8Array;
 }
 
-/** A kept page as `reparse` reads it. */
+/**
+ * A kept page as `reparse` reads it (see {@link CrawlStore.keptPages}).
+ *
+ * @example
+ * ```ts
+ * import { gunzipSync } from "node:zlib";
+ * import type { KeptPage } from "@skein/scraper";
+ *
+ * const htmlOf = (page: KeptPage) => gunzipSync(page.gzip).toString("utf8");
+ * ```
+ */
 export interface KeptPage {
   url: string;
   final_url: string | null;
