@@ -36,11 +36,6 @@ describe("skein-scrape errors", () => {
       [["crawl", "http://127.0.0.1:9/", "--out", "/nonexistent/p.jsonl", "--db", db], 2, "--out"],
       [["crawl", "http://127.0.0.1:9/", "--db", "/proc/nope/dir"], 1, "/proc/nope/dir"],
       [["frobnicate"], 2, "unknown command"],
-      [["crawl", "http://127.0.0.1:9/", "--header", "no colon", "--db", db], 2, "--header"],
-      [["crawl", "http://127.0.0.1:9/", "--cookie", "a=b c", "--db", db], 2, "--cookie"],
-      [["reparse", "shop", "--db", db], 2, "--handler"],
-      [["reparse", "--handler", "h.mjs", "--db", db], 2, "reparse needs the name"],
-      [["reparse", "shop", "--handler", "/nonexistent/h.mjs", "--db", db], 2, "no such file"],
     ];
     for (const [args, code, named] of cases) {
       const run = yield* runCli(args);

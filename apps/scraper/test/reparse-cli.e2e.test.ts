@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Operation, resource, scoped } from "@skein/core";
@@ -79,5 +79,23 @@ describe("skein-scrape reparse", () => {
       expect(Object.keys(item).sort()).toEqual(["depth", "heading"]);
       expect(typeof item.depth).toBe("number");
     }
+  }, 240_000);
+
+  it("prints one line and exits 2 for a reparse it cannot run, opening no database", function* () {
+    const dir = yield* useTempDir();
+    const db = join(dir, "data");
+    const cases: [string[], string][] = [
+      [["reparse", "shop", "--db", db], "--handler"],
+      [["reparse", "--handler", "h.mjs", "--db", db], "reparse needs the name"],
+      [["reparse", "shop", "--handler", "/nonexistent/h.mjs", "--db", db], "no such file"],
+    ];
+    for (const [args, named] of cases) {
+      const run = yield* runCli(args);
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      const lines = run.stderr.trimEnd().split("\n");
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toContain(named);
+    }
+    expect(existsSync(db)).toBe(false);
   }, 240_000);
 });
