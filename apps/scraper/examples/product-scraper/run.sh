@@ -14,3 +14,5 @@ cd "$here"
 npm install --no-package-lock --legacy-peer-deps --no-audit --no-fund --loglevel=error
 node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json
 node dist/main.js
+# The CLI as installed: the bin runs dist/ with plain node (the package has no sources).
+node_modules/.bin/skein-scrape --help | head -1

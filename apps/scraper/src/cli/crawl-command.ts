@@ -1,8 +1,8 @@
 import { spawn as spawnProcess } from "node:child_process";
-import { pathToFileURL } from "node:url";
-import { action, all, exit, type Operation, spawn, until } from "@skein/core";
-import { type CrawlOptions, crawl, type Extractor } from "../crawl/crawl.js";
+import { action, all, exit, type Operation, spawn } from "@skein/core";
+import { crawl } from "../crawl/crawl.js";
 import { createCrawlMonitor } from "../crawl/crawl-monitor.js";
+import type { CrawlOptions } from "../crawl/crawl-options.js";
 import { resolveCrawl } from "../crawl/saved-config.js";
 import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlListing, type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
@@ -10,8 +10,8 @@ import { useDatabase } from "../store/database.js";
 import { DEFAULT_DB, type OutFile, parseCrawlArgs } from "./crawl-args.js";
 import { exportPages } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
+import { loadUserCode } from "./load-module.js";
 import { createTally, reportProgress } from "./progress.js";
-import { UsageError } from "./usage-error.js";
 
 export { DEFAULT_DB } from "./crawl-args.js";
 
@@ -35,10 +35,17 @@ Running the same command again, or just --name, resumes the crawl with its saved
   --retries <n>         retries for 5xx, 429 and network errors (default 3)
   --user-agent <ua>     User-Agent header, and token for robots.txt
   --no-robots           ignore robots.txt
-  --extractor <module>  module whose default export turns a page into a JSON item
+  --extractor <module>  module whose default export turns a page into a JSON item, or
+                        whose "handler" export (a function or a createRouter() router)
+                        handles each page (items, enqueue): see the README
   --parse-workers <n>   parse HTML in n worker threads instead of on the event loop
   --workers <n>         worker processes sharing the crawl (needs a postgres:// --db)
   --reconfigure         resuming, replace saved options with the ones given here
+  --sitemaps            also seed from the sitemaps (robots.txt Sitemap: lines, /sitemap.xml)
+  --revalidate          keep ETag/Last-Modified; a recrawl asks with them (a 304 is not parsed)
+  --keep-bodies         keep each page's body (compressed) for \`skein-scrape reparse\`
+  --header <h: v>       send this header with every request (repeatable; saved with the crawl)
+  --cookie <n=v>        send this cookie with every request (repeatable; saved with the crawl)
   --out <file>          export the pages when done (.jsonl or .csv)
   --dashboard [port]    serve a live dashboard (pause, resume, stop) on this port (default: any free one)
   --dashboard-host <h>  address the dashboard binds to (default 127.0.0.1)
@@ -48,24 +55,6 @@ Running the same command again, or just --name, resumes the crawl with its saved
 
 Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM); resume an interrupted crawl with the same --name.`;
-
-function* loadExtractor(path: string): Operation<Extractor> {
-  let module: Record<string, unknown>;
-  try {
-    module = (yield* until(import(pathToFileURL(path).href))) as Record<string, unknown>;
-  } catch (error) {
-    const reason = (error as Error).message.split("\n")[0];
-    throw new UsageError(`--extractor ${JSON.stringify(path)} cannot be loaded: ${reason}`, path);
-  }
-  const fn = module.default ?? module.extract;
-  if (typeof fn !== "function") {
-    throw new UsageError(
-      `--extractor ${JSON.stringify(path)} exports no default (or "extract") function`,
-      path,
-    );
-  }
-  return fn as Extractor;
-}
 
 /** How a worker process ended, and the summary it printed with `--json`. */
 interface ChildRun {
@@ -232,7 +221,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   }
   const { name, db } = args;
   // Loaded before the database is opened: a broken module creates no crawl.
-  const extractor = args.extractor === undefined ? undefined : yield* loadExtractor(args.extractor);
+  const code = args.extractor === undefined ? {} : yield* loadUserCode(args.extractor, "extractor");
   const store = yield* createCrawlStore(yield* useDatabase(db));
   const existing = yield* store.list();
   const found = existing.find((crawl) => crawl.name === name);
@@ -280,7 +269,7 @@ export function* crawlCommand(argv: string[]): Operation<void> {
     progressMs: args.progressMs,
     dashboard: args.dashboard,
     resumeHint: resumeCommand(name, db),
-    options: { ...args.options, ...(extractor === undefined ? {} : { extractor }) },
+    options: { ...args.options, ...code },
   });
   if (report.stopped) {
     yield* exit(130, `stopped from the dashboard; resume with: ${resumeCommand(name, db)}`);

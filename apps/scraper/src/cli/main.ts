@@ -4,6 +4,7 @@ import { deleteCommand, listCommand, recrawlCommand } from "./crawls-commands.js
 import { demoCommand } from "./demo-command.js";
 import { exitStatusOf } from "./exit-status.js";
 import { exportCommand } from "./export-command.js";
+import { reparseCommand } from "./reparse-command.js";
 import { statusCommand } from "./status-command.js";
 
 const HELP = `usage: skein-scrape <command> [options]
@@ -17,6 +18,7 @@ commands:
   status <crawl>    show how far a crawl got
   list              list the crawls in the database
   recrawl <crawl>   start a crawl over with its saved options (alias: reset)
+  reparse <crawl>   run a handler over a crawl's kept pages, without fetching
   delete <crawl>    delete a crawl and everything it found
 
 Run "skein-scrape <command> --help" for its options.
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (args: string[]) => Operation<void>> = {
   list: listCommand,
   recrawl: recrawlCommand,
   reset: recrawlCommand,
+  reparse: reparseCommand,
   delete: deleteCommand,
 };
 

@@ -109,7 +109,47 @@ describeDatabases("resuming a crawl by name", (database) => {
         crawl({ store, name: name("bad"), seeds: ["http://127.0.0.1:9/"], include: ["/(/"] }),
       );
       expect(regex).toMatchObject({ code: "invalid-crawl-option", value: "/(/" });
+      const header = yield* caught(
+        crawl({
+          store,
+          name: name("bad"),
+          seeds: ["http://127.0.0.1:9/"],
+          headers: { "a b": "1" },
+        }),
+      );
+      expect(header).toMatchObject({
+        code: "invalid-crawl-option",
+        option: "headers",
+        value: "a b",
+      });
+      const cookie = yield* caught(
+        crawl({ store, name: name("bad"), seeds: ["http://127.0.0.1:9/"], cookies: { s: "a;b" } }),
+      );
+      expect(cookie).toMatchObject({
+        code: "invalid-crawl-option",
+        option: "cookies",
+        value: "a;b",
+      });
       expect((yield* store.list()).filter((c) => c.name.startsWith(name("")))).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "resumes with the same cookies given in another order (jsonb reorders object keys)",
+    function* () {
+      const server = yield* useDemoServer({ pages: 20 });
+      const { store, name } = yield* useTestStore(database);
+      const seeds = [`${server.origin}/`];
+      const cookies = { session: "abc", lang: "en" };
+      yield* crawl({ store, name: name("k"), seeds, cookies, maxPages: 3 });
+      const reordered = { lang: "en", session: "abc" };
+      const resumed = yield* caught(crawl({ store, name: name("k"), seeds, cookies: reordered }));
+      expect(resumed).toBeUndefined();
+      const changed = yield* caught(
+        crawl({ store, name: name("k"), seeds, cookies: { ...cookies, lang: "fr" } }),
+      );
+      expect(changed).toMatchObject({ code: "crawl-config-conflict", option: "cookies" });
     },
     SLOW,
   );
