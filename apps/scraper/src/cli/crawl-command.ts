@@ -33,6 +33,8 @@ Running the same command again, or just --name, resumes the crawl with its saved
   --follow-external     follow links to any host
   --timeout <ms>        limit per request attempt (default 15000)
   --retries <n>         retries for 5xx, 429 and network errors (default 3)
+  --max-attempts <n>    claims of a URL that end in a crash or an expired lease before it
+                        is failed with attempts-exhausted (default 5)
   --user-agent <ua>     User-Agent header, and token for robots.txt
   --no-robots           ignore robots.txt
   --extractor <module>  module whose default export turns a page into a JSON item

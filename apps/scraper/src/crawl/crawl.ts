@@ -64,7 +64,7 @@ export interface PageEvent {
 /**
  * How to crawl. Defaults: 16 fetches at once, 4 per host, no extra delay, unlimited pages and
  * depth, same host only, 15 s per attempt, 3 retries, robots.txt obeyed, 5 MiB per response,
- * 5 redirects, 60 s leases, inline parsing.
+ * 5 redirects, 60 s leases, 5 claims per URL, inline parsing.
  *
  * @example
  * ```ts
@@ -111,6 +111,13 @@ export interface CrawlOptions {
   maxBytes?: number;
   maxRedirects?: number;
   leaseMs?: number;
+  /**
+   * How many times a URL may be claimed without finishing before it is failed with
+   * `attempts-exhausted`. A claim counts when its lease expires or its process dies (a crash,
+   * an OOM kill, `kill -9`: from outside they look the same); one released on an interrupt or
+   * deferred for robots.txt does not. Default 5.
+   */
+  maxAttempts?: number;
   /** How often an idle worker looks for new work (others may still be adding). Default 50. */
   pollMs?: number;
   /** How often the leases of dead processes on this machine are taken back. Default 1000. */
@@ -193,6 +200,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
   const timeoutMs = whole("timeoutMs", options.timeoutMs, 15_000);
   const retries = whole("retries", options.retries, 3, 0);
   const leaseMs = whole("leaseMs", options.leaseMs, 60_000);
+  const maxAttempts = whole("maxAttempts", options.maxAttempts, 5);
   const pollMs = whole("pollMs", options.pollMs, 50);
   const handlerTimeoutMs = whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
@@ -262,7 +270,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
   // A process killed outright (kill -9, a crash) could not release its leases.
   function* reclaimDead(): Operation<void> {
     for (const owner of yield* store.leaseOwners(record.id)) {
-      if (isDeadLocalWorker(owner) && (yield* store.reclaim(record.id, owner)) > 0) {
+      if (isDeadLocalWorker(owner) && (yield* store.reclaim(record.id, owner, maxAttempts)) > 0) {
         grown = true;
         wake.set();
       }
@@ -301,7 +309,14 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
         if (buffer.length > 0 || (!grown && Date.now() < quietUntil)) return;
         grown = false;
         wake.reset();
-        const batch = yield* store.claimBatch(record.id, worker, concurrency, leaseMs, maxPages);
+        const batch = yield* store.claimBatch(
+          record.id,
+          worker,
+          concurrency,
+          leaseMs,
+          maxPages,
+          maxAttempts,
+        );
         if (batch.length === 0) quietUntil = Date.now() + pollMs;
         known.add(batch.map((claimed) => claimed.url));
         buffer.push(...batch);
