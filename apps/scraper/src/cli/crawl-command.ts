@@ -6,11 +6,12 @@ import { createCrawlMonitor } from "../crawl/crawl-monitor.js";
 import { resolveCrawl } from "../crawl/saved-config.js";
 import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlListing, type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
-import { useDatabase } from "../store/database.js";
+import { databaseOptions, useDatabase } from "../store/database.js";
 import { DEFAULT_DB, type OutFile, parseCrawlArgs } from "./crawl-args.js";
 import { exportPages } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
 import { createTally, reportProgress } from "./progress.js";
+import { useStatusEndpoint } from "./status-endpoint.js";
 import { UsageError } from "./usage-error.js";
 
 export { DEFAULT_DB } from "./crawl-args.js";
@@ -236,6 +237,11 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   // Loaded before the database is opened: a broken module creates no crawl.
   const extractor = args.extractor === undefined ? undefined : yield* loadExtractor(args.extractor);
   const store = yield* createCrawlStore(yield* useDatabase(db));
+  // This process holds an embedded data directory: `status` beside it asks here.
+  const embedded = databaseOptions(db).embedded;
+  if (typeof embedded === "object" && embedded.dataDir !== undefined) {
+    yield* useStatusEndpoint(store, embedded.dataDir);
+  }
   const existing = yield* store.list();
   const found = existing.find((crawl) => crawl.name === name);
   if (found !== undefined && args.options.reconfigure !== true && alreadyFinished(found)) return;
