@@ -114,6 +114,22 @@ const BAD: [args: string[], names: string[]][] = [
     ["--max-page", "did you mean --max-pages?"],
   ],
   [["--delay"], ["--delay"]],
+  [
+    ["--header", "no colon"],
+    ["--header", '"no colon"'],
+  ],
+  [
+    ["--header", "User-Agent: x"],
+    ["--header", "User-Agent", "--user-agent"],
+  ],
+  [
+    ["--cookie", "=v"],
+    ["--cookie", '"=v"'],
+  ],
+  [
+    ["--cookie", "a=b c"],
+    ["--cookie", '"a=b c"'],
+  ],
 ];
 
 describe("parseCrawlArgs", () => {
@@ -166,5 +182,37 @@ describe("parseCrawlArgs", () => {
       undefined,
       undefined,
     ]);
+    expect([options.sitemaps, options.headers, options.cookies]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("takes headers (names in lower case) and cookies as the library's options", () => {
+    const { options } = parseCrawlArgs(
+      [
+        URL,
+        "--sitemaps",
+        "--revalidate",
+        "--keep-bodies",
+        "--header",
+        "Authorization: Bearer t0k3n",
+        "--header",
+        "X-Trace:1",
+        "--cookie",
+        "session=abc",
+        "--cookie",
+        "lang=en",
+      ],
+      dir,
+    );
+    expect(options).toMatchObject({
+      sitemaps: true,
+      revalidate: true,
+      keepBodies: true,
+      headers: { authorization: "Bearer t0k3n", "x-trace": "1" },
+      cookies: { session: "abc", lang: "en" },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { CrawlOptions } from "../crawl/crawl.js";
+import type { CrawlOptions } from "../crawl/crawl-options.js";
 import { compilePattern } from "../crawl/url-filter.js";
 import { databaseOptions } from "../store/database.js";
 import { normalizeUrl } from "../url/normalize-url.js";
@@ -38,6 +38,11 @@ export const CRAWL_OPTIONS = {
   progress: { type: "string" },
   reconfigure: { type: "boolean" },
   "dashboard-host": { type: "string" },
+  sitemaps: { type: "boolean" },
+  revalidate: { type: "boolean" },
+  "keep-bodies": { type: "boolean" },
+  header: { type: "string", multiple: true },
+  cookie: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -129,6 +134,8 @@ export function parseCrawlArgs(argv: string[], cwd = process.cwd()): CrawlArgs {
     );
   }
   const parseWorkers = countOption("parse-workers", values["parse-workers"], 1);
+  const headers = headersOf(values.header ?? []);
+  const cookies = cookiesOf(values.cookie ?? []);
   return {
     help,
     name: name ?? "",
@@ -161,8 +168,51 @@ export function parseCrawlArgs(argv: string[], cwd = process.cwd()): CrawlArgs {
       robots: values["no-robots"] === true ? false : undefined,
       parser: parseWorkers === undefined ? undefined : { workers: parseWorkers },
       reconfigure: values.reconfigure,
+      sitemaps: values.sitemaps,
+      revalidate: values.revalidate,
+      keepBodies: values["keep-bodies"],
+      headers,
+      cookies,
     },
   };
+}
+
+/** An HTTP token (RFC 9110): what header and cookie names are made of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `--header "Name: value"`, each checked; undefined when none is given. */
+export function headersOf(given: readonly string[]): Record<string, string> | undefined {
+  if (given.length === 0) return undefined;
+  const headers: Record<string, string> = {};
+  for (const raw of given) {
+    const colon = raw.indexOf(":");
+    const name = raw.slice(0, colon).trim();
+    if (colon < 0 || !TOKEN.test(name)) {
+      throw new UsageError(`--header expects "Name: value", got ${JSON.stringify(raw)}`, raw);
+    }
+    const lower = name.toLowerCase();
+    if (lower === "user-agent" || lower === "host" || lower === "content-length") {
+      throw new UsageError(`--header cannot set ${name} (use --user-agent for the agent)`, raw);
+    }
+    headers[lower] = raw.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** `--cookie name=value`, each checked; undefined when none is given. */
+export function cookiesOf(given: readonly string[]): Record<string, string> | undefined {
+  if (given.length === 0) return undefined;
+  const cookies: Record<string, string> = {};
+  for (const raw of given) {
+    const equals = raw.indexOf("=");
+    const name = raw.slice(0, equals);
+    const value = raw.slice(equals + 1);
+    if (equals < 1 || !TOKEN.test(name) || /[\s;,"\\]/.test(value)) {
+      throw new UsageError(`--cookie expects name=value, got ${JSON.stringify(raw)}`, raw);
+    }
+    cookies[name] = value;
+  }
+  return cookies;
 }
 
 /** A start URL, normalized, with a hint when the scheme was left out. */

@@ -1,8 +1,9 @@
 import { spawn as spawnProcess } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { action, all, exit, type Operation, spawn, until } from "@skein/core";
-import { type CrawlOptions, crawl, type Extractor } from "../crawl/crawl.js";
+import { crawl } from "../crawl/crawl.js";
 import { createCrawlMonitor } from "../crawl/crawl-monitor.js";
+import type { CrawlOptions, Extractor } from "../crawl/crawl-options.js";
 import { resolveCrawl } from "../crawl/saved-config.js";
 import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlListing, type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
@@ -42,6 +43,11 @@ Running the same command again, or just --name, resumes the crawl with its saved
   --parse-workers <n>   parse HTML in n worker threads instead of on the event loop
   --workers <n>         worker processes sharing the crawl (needs a postgres:// --db)
   --reconfigure         resuming, replace saved options with the ones given here
+  --sitemaps            also seed from the sitemaps (robots.txt Sitemap: lines, /sitemap.xml)
+  --revalidate          keep ETag/Last-Modified; a recrawl asks with them (a 304 is not parsed)
+  --keep-bodies         keep each page's body (compressed) for \`skein-scrape reparse\`
+  --header <h: v>       send this header with every request (repeatable; saved with the crawl)
+  --cookie <n=v>        send this cookie with every request (repeatable; saved with the crawl)
   --out <file>          export the pages when done (.jsonl or .csv)
   --dashboard [port]    serve a live dashboard (pause, resume, stop) on this port (default: any free one)
   --dashboard-host <h>  address the dashboard binds to (default 127.0.0.1)

@@ -25,6 +25,7 @@ const COLUMNS: (keyof StoredPage)[] = [
   "referrer",
   "final_url",
   "link_count",
+  "lastmod",
 ];
 
 function csvCell(value: unknown): string {

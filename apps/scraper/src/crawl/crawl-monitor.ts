@@ -5,7 +5,7 @@ import type {
   DashboardSource,
 } from "../dashboard/dashboard-source.js";
 import type { CrawlRecord, CrawlStore } from "../store/crawl-store.js";
-import type { PageEvent } from "./crawl.js";
+import type { PageEvent } from "./crawl-options.js";
 
 /**
  * How to watch one crawl. `total` is the number of URLs the crawl will have finished (done or

@@ -22,6 +22,8 @@ export interface FetchSettings {
   gate<T>(operation: () => Operation<T>): Operation<T>;
   /** A retryable response said how long to wait (`Retry-After`): hold the host back that long. */
   backoff?(ms: number): Operation<void>;
+  /** Sent besides `user-agent` and `accept`: custom ones, cookies, conditional ones. */
+  headers?: Record<string, string>;
 }
 
 /** Internal to the crawl. What came back for one URL after retries. */
@@ -109,7 +111,11 @@ function fetchOnce(client: HttpClient, url: string, settings: FetchSettings): Op
 function* exchange(client: HttpClient, url: string, settings: FetchSettings): Operation<Attempt> {
   const limit = settings.timeoutMs;
   const response = yield* client.get(url, {
-    headers: { "user-agent": settings.userAgent, accept: "text/html,*/*;q=0.5" },
+    headers: {
+      accept: "text/html,*/*;q=0.5",
+      ...settings.headers,
+      "user-agent": settings.userAgent,
+    },
     timeouts: { connect: limit, headers: limit, body: limit },
     retry: false,
     maxRedirects: settings.maxRedirects,

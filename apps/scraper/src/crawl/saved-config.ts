@@ -1,8 +1,8 @@
 import type { Operation } from "@skein/core";
 import type { CrawlRecord } from "../store/crawl-store.js";
 import { normalizeUrl } from "../url/normalize-url.js";
-import type { CrawlOptions } from "./crawl.js";
 import { CrawlConfigConflictError } from "./crawl-config-conflict-error.js";
+import type { CrawlOptions } from "./crawl-options.js";
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 import { compilePattern } from "./url-filter.js";
 
@@ -128,7 +128,22 @@ export function validateCrawlOptions(options: CrawlOptions): void {
     compilePattern(pattern);
   }
   for (const seed of options.seeds) normalizeUrl(seed);
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (!TOKEN.test(name)) throw new InvalidCrawlOptionError("headers", name, "a header name");
+    if (typeof value !== "string" || /[\r\n\0]/.test(value)) {
+      throw new InvalidCrawlOptionError("headers", value, "a header value on one line");
+    }
+  }
+  for (const [name, value] of Object.entries(options.cookies ?? {})) {
+    if (!TOKEN.test(name)) throw new InvalidCrawlOptionError("cookies", name, "a cookie name");
+    if (typeof value !== "string" || /[\s;,"\\\0]/.test(value)) {
+      throw new InvalidCrawlOptionError("cookies", value, 'a cookie value (no space, ; , " or \\)');
+    }
+  }
 }
+
+/** An HTTP token (RFC 9110), as header and cookie names must be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Internal to the crawl. Check the options, then create the crawl or find it: a crawl found

@@ -3,6 +3,7 @@ import { type Db, type Queryable, sql } from "@skein/postgres";
 import { CrawlNotFoundError } from "./crawl-not-found-error.js";
 import { migrate } from "./schema.js";
 import { migrateLibrary } from "./schema-library.js";
+import { migrateRevisit } from "./schema-revisit.js";
 
 // JSON is bound as text and cast in SQL: bound straight to a jsonb parameter, a JS string is
 // taken as JSON text by PGlite but encoded once more (as a JSON string) by postgres.js.
@@ -18,6 +19,10 @@ export interface FrontierEntry {
   url: string;
   host: string;
   depth: number;
+  /** Where the URL was found: a page, or the sitemap that listed it. */
+  referrer?: string;
+  /** The `lastmod` a sitemap gave it. */
+  lastmod?: string;
 }
 
 /** A URL this worker holds a lease on. */
@@ -28,6 +33,9 @@ export interface ClaimedUrl extends FrontierEntry {
   label?: string | null;
   /** What a handler enqueued it with. */
   userData?: unknown;
+  /** The validators of the page as stored by an earlier run, for a conditional request. */
+  etag?: string | null;
+  lastModified?: string | null;
 }
 
 /** What a fetch of one URL produced, as stored in the `pages` table. */
@@ -58,6 +66,8 @@ export interface StoredPage extends PageRecord {
   final_url: string | null;
   /** How many distinct links the page had (null for a page that was not parsed). */
   link_count: number | null;
+  /** The `lastmod` the sitemap that listed the URL gave it. */
+  lastmod: string | null;
 }
 
 /** A URL a page adds to the frontier, one level deeper than the page. */
@@ -90,6 +100,29 @@ export interface Completion {
   enqueue?: readonly FoundUrl[];
   /** Items for the dataset, written in the same statement as the page. */
   items?: readonly PushedItem[];
+  /** What to keep of the page for recrawls and `reparse` (see {@link StoredBody}). */
+  stored?: StoredBody;
+}
+
+/** What a crawl keeps of a page beyond its row: its validators, its links and maybe its body. */
+export interface StoredBody {
+  etag: string | null;
+  last_modified: string | null;
+  /** The body, gzip-compressed; omitted when only the validators are kept. */
+  gzip?: Uint8Array;
+}
+
+/** A kept page as `reparse` reads it. */
+export interface KeptPage {
+  url: string;
+  final_url: string | null;
+  status: number | null;
+  content_type: string | null;
+  depth: number | null;
+  label: string | null;
+  user_data: unknown;
+  /** The body, gzip-compressed. */
+  gzip: Uint8Array;
 }
 
 /** Counts for a progress line or a summary. */
@@ -305,9 +338,10 @@ export class CrawlStore {
       update urls u
       set state = 'leased', lease_owner = ${worker}, attempts = u.attempts + 1,
           lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
-      from picked
+      from picked left join stored_pages s on s.crawl = ${crawl} and s.url = picked.url
       where u.crawl = ${crawl} and u.url = picked.url
-      returning u.url, u.host, u.depth, u.attempts, u.label, u.user_data as "userData"`);
+      returning u.url, u.host, u.depth, u.attempts, u.label, u.user_data as "userData",
+        s.etag, s.last_modified as "lastModified"`);
     return rows.sort((a, b) => a.depth - b.depth);
   }
 
@@ -357,6 +391,27 @@ export class CrawlStore {
             ],
       ),
     );
+    const kept = JSON.stringify(
+      batch.flatMap(({ url, outcome }) =>
+        outcome.stored === undefined || outcome.page === undefined
+          ? []
+          : [
+              {
+                url,
+                final_url: outcome.finalUrl ?? null,
+                status: outcome.page.status,
+                content_type: outcome.page.content_type,
+                etag: outcome.stored.etag,
+                last_modified: outcome.stored.last_modified,
+                links: outcome.links === undefined ? null : outcome.links.join("\n"),
+                body:
+                  outcome.stored.gzip === undefined
+                    ? null
+                    : Buffer.from(outcome.stored.gzip).toString("base64"),
+              },
+            ],
+      ),
+    );
     // The new URLs go in before the leased rows change: an insert may wait for another
     // worker's transaction that changed a row it conflicts with, and a transaction that
     // changes rows then never waits for anyone, so two workers never wait for each other.
@@ -380,14 +435,15 @@ export class CrawlStore {
         from input i
         where u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
           and u.lease_owner = ${worker} and (select count(*) from queued) >= 0
-        returning u.crawl, u.url, u.depth, u.referrer
+        returning u.crawl, u.url, u.depth, u.referrer, u.lastmod
       ), page as (
         insert into pages (crawl, url, status, content_type, title, description, canonical,
                            bytes, elapsed_ms, retries, error, item, depth, referrer, final_url,
-                           links, link_count, error_message)
+                           links, link_count, error_message, lastmod)
         select o.crawl, o.url, p.status, p.content_type, p.title, p.description, p.canonical,
                p.bytes, p.elapsed_ms, p.retries, p.error, p.item, o.depth, o.referrer,
-               p.final_url, string_to_array(p.links, E'\n'), p.link_count, p.error_message
+               p.final_url, string_to_array(p.links, E'\n'), p.link_count, p.error_message,
+               o.lastmod
         from owned o join jsonb_to_recordset(${pages}::text::jsonb) as p(url text, status int,
           content_type text, title text, description text, canonical text, bytes int,
           elapsed_ms int, retries int, error text, item jsonb, final_url text, links text,
@@ -400,6 +456,20 @@ export class CrawlStore {
         from owned o join input i on i.url = o.url,
           jsonb_array_elements(i.items) with ordinality as e(value, n)
         on conflict do nothing
+        returning 1
+      ), kept as (
+        insert into stored_pages (crawl, url, final_url, status, content_type, etag,
+                                  last_modified, links, body)
+        select o.crawl, o.url, k.final_url, k.status, k.content_type, k.etag, k.last_modified,
+               string_to_array(k.links, E'\n'), decode(k.body, 'base64')
+        from owned o join jsonb_to_recordset(${kept}::text::jsonb) as k(url text,
+          final_url text, status int, content_type text, etag text, last_modified text,
+          links text, body text) on k.url = o.url
+        on conflict (crawl, url) do update
+          set final_url = excluded.final_url, status = excluded.status,
+              content_type = excluded.content_type, etag = excluded.etag,
+              last_modified = excluded.last_modified, links = excluded.links,
+              body = excluded.body, stored_at = now()
         returning 1
       )
       select url from owned`);
@@ -612,15 +682,62 @@ export class CrawlStore {
     };
   }
 
+  /** The links a page had when it was kept (see {@link StoredBody}); empty if none were. */
+  *keptLinks(crawl: number, url: string): Operation<string[]> {
+    const [row] = yield* this.db.query<{ links: string[] | null }>(
+      sql`select links from stored_pages where crawl = ${crawl} and url = ${url}`,
+    );
+    return row?.links ?? [];
+  }
+
+  /**
+   * Up to `limit` pages kept with their bodies, with URLs after `after`, in URL order, with
+   * the depth, label and user data their URL was crawled with (null when the crawl was
+   * started over since).
+   */
+  *keptPages(crawl: number, after = "", limit = 100): Operation<KeptPage[]> {
+    const rows = yield* this.db.query<KeptPage & { body: Uint8Array | string }>(
+      sql`select s.url, s.final_url, s.status, s.content_type, s.body, u.depth, u.label,
+                 u.user_data
+          from stored_pages s left join urls u on u.crawl = s.crawl and u.url = s.url
+          where s.crawl = ${crawl} and s.url > ${after} and s.body is not null
+          order by s.url limit ${limit}`,
+    );
+    return rows.map(({ body, ...row }) => ({ ...row, gzip: bytesOf(body) }));
+  }
+
+  /**
+   * Replace the items of page `url` (a reparse), in one transaction: the old ones go, `items`
+   * come in their place.
+   */
+  *replaceItems(crawl: number, url: string, items: readonly PushedItem[]): Operation<void> {
+    const input = JSON.stringify(items);
+    yield* this.db.transaction(function* (tx) {
+      yield* tx.query(sql`delete from items where crawl = ${crawl} and url = ${url}`);
+      if (items.length === 0) return;
+      yield* tx.query(
+        sql`insert into items (crawl, url, n, item, error)
+            select ${crawl}::int, ${url}::text, e.n, e.value -> 'item', e.value ->> 'error'
+            from jsonb_array_elements(${input}::text::jsonb) with ordinality as e(value, n)`,
+      );
+    });
+  }
+
   /** Up to `limit` stored pages with URLs after `after`, in URL order, for paging through. */
   pages(crawl: number, after = "", limit = 500): Operation<StoredPage[]> {
     return this.db.query<StoredPage>(
       sql`select url, status, content_type, title, description, canonical, bytes, elapsed_ms,
                  retries, error, error_message, item, fetched_at::text as fetched_at, depth,
-                 referrer, final_url, link_count
+                 referrer, final_url, link_count, lastmod
           from pages where crawl = ${crawl} and url > ${after} order by url limit ${limit}`,
     );
   }
+}
+
+/** A bytea as the driver gives it: bytes, or (PGlite, some paths) `\x` hex text. */
+function bytesOf(value: Uint8Array | string): Uint8Array {
+  if (typeof value !== "string") return value;
+  return Buffer.from(value.startsWith("\\x") ? value.slice(2) : value, "hex");
 }
 
 function* findIn(db: Queryable, name: string): Operation<CrawlRecord> {
@@ -643,10 +760,10 @@ function* enqueueIn(
   if (entries.length === 0) return 0;
   const [row] = yield* db.query<{ n: number }>(
     sql`with added as (
-          insert into urls (crawl, url, host, depth)
-          select ${crawl}::int, e.url, e.host, e.depth
+          insert into urls (crawl, url, host, depth, referrer, lastmod)
+          select ${crawl}::int, e.url, e.host, e.depth, e.referrer, e.lastmod
           from jsonb_to_recordset(${JSON.stringify(entries)}::text::jsonb)
-            as e(url text, host text, depth int)
+            as e(url text, host text, depth int, referrer text, lastmod text)
           order by e.url
           on conflict do nothing
           returning 1)
@@ -675,5 +792,6 @@ function* enqueueIn(
 export function* createCrawlStore(db: Db): Operation<CrawlStore> {
   yield* migrate(db);
   yield* migrateLibrary(db);
+  yield* migrateRevisit(db);
   return new CrawlStore(db);
 }
