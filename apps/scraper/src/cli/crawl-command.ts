@@ -163,7 +163,12 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
   const monitor =
     run.dashboard === undefined
       ? undefined
-      : createCrawlMonitor({ store, crawl: record, total: bound });
+      : createCrawlMonitor({
+          store,
+          crawl: record,
+          total: bound,
+          ...(record.resumed ? { earlier: yield* store.summary(record.id) } : {}),
+        });
   if (monitor !== undefined && run.dashboard !== undefined) {
     const { port, host } = run.dashboard;
     const dashboard = yield* useDashboard({ source: monitor, port, host });
