@@ -228,8 +228,8 @@ for (const target of targets) {
           const name = `status-${randomUUID()}`;
           const server = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
           const args = ["crawl", `${server.origin}/`, "--name", name, "--db", db];
-          // Slow (5 pages/s, a minute in all), so that it outlasts three status runs.
-          const first = yield* useCli([...args, "--progress", "50", "--delay", "200"]);
+          // Slow (2 pages/s, minutes in all), so that it outlasts four status runs.
+          const first = yield* useCli([...args, "--progress", "50", "--delay", "500"]);
           yield* first.line(atLeast(5));
           const status = (more: string[]) =>
             scoped(function* () {
@@ -260,7 +260,8 @@ for (const target of targets) {
           expect(after.code, after.stderr).toBe(0);
           expect(after.stdout).not.toContain("read through process");
         },
-        SLOW,
+        // Five processes started one after another.
+        2 * SLOW,
       );
     }
 

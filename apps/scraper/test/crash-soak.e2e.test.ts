@@ -236,9 +236,9 @@ describe.skipIf(url === undefined)(
         let kills = 0;
         yield* scoped(function* () {
           // What `--workers 3` starts (and what other machines add): processes resuming one
-          // crawl by name. Paced (20 pages/s on the one host, shared by the three) so that the
-          // crawl outlasts the kills and restarts.
-          const args = [...base(site.origin, name), "--delay", "50"];
+          // crawl by name. Paced (10 pages/s on the one host, shared by the three: 15 s at
+          // least) so that the crawl outlasts the kills, which wait for each restarted process.
+          const args = [...base(site.origin, name), "--delay", "100"];
           const workers: CliProcess[] = [];
           for (let i = 0; i < 3; i++) workers.push(yield* useCli(args));
           for (; kills < KILLS; kills++) {
