@@ -17,7 +17,7 @@ export * from "./dashboard/use-dashboard.js";
 export * from "./demo-site/demo-site.js";
 export * from "./demo-site/random.js";
 export * from "./demo-site/use-demo-server.js";
-export { charsetOf, decodeBody, extractBody } from "./extract/extract-body.js";
+export { bodyCharset, charsetOf, decodeBody, extractBody } from "./extract/extract-body.js";
 export * from "./extract/extract-page.js";
 export * from "./robots/robots.js";
 export * from "./sitemap/parse-sitemap.js";

@@ -220,6 +220,49 @@ for (const target of targets) {
         },
         SLOW,
       );
+
+      it(
+        "answers status beside a crawl running on the data directory, through the running process",
+        function* () {
+          const db = yield* target.use();
+          const name = `status-${randomUUID()}`;
+          const server = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+          const args = ["crawl", `${server.origin}/`, "--name", name, "--db", db];
+          // Slow (2 pages/s, minutes in all), so that it outlasts four status runs.
+          const first = yield* useCli([...args, "--progress", "50", "--delay", "500"]);
+          yield* first.line(atLeast(5));
+          const status = (more: string[]) =>
+            scoped(function* () {
+              const cli = yield* useCli(["status", ...more, "--db", db]);
+              return { ...(yield* cli.exit), stdout: cli.stdout, stderr: cli.stderr };
+            });
+          const json = yield* status([name, "--json"]);
+          expect(json.code, json.stderr).toBe(0);
+          const summary = JSON.parse(json.stdout) as {
+            counts: { done: number; queued: number };
+            finishedAt: string | null;
+          };
+          expect(summary.counts.done).toBeGreaterThanOrEqual(5);
+          expect(summary.counts.queued).toBeGreaterThan(0);
+          expect(summary.finishedAt).toBeNull();
+          const text = yield* status([name]);
+          expect(text.code, text.stderr).toBe(0);
+          expect(text.stdout).toContain("state     unfinished (resumable)");
+          expect(text.stdout).toContain(`(read through process ${first.pid}, which holds ${db})`);
+          const unknown = yield* status(["no-such-crawl"]);
+          expect(unknown.code).toBe(1);
+          expect(unknown.stderr).toContain('no crawl named "no-such-crawl"');
+          // The crawl went on undisturbed, and status opens the directory itself once it ends.
+          expect(first.running).toBe(true);
+          first.kill("SIGINT");
+          expect((yield* first.exit).code).toBe(130);
+          const after = yield* status([name]);
+          expect(after.code, after.stderr).toBe(0);
+          expect(after.stdout).not.toContain("read through process");
+        },
+        // Five processes started one after another.
+        2 * SLOW,
+      );
     }
 
     it(

@@ -54,6 +54,10 @@ const BAD: [args: string[], names: string[]][] = [
     ["--retries", '"1e3"'],
   ],
   [
+    ["--max-attempts", "0"],
+    ["--max-attempts", '"0"'],
+  ],
+  [
     ["--parse-workers", "0"],
     ["--parse-workers", '"0"'],
   ],

@@ -6,12 +6,14 @@ import type { CrawlOptions } from "../crawl/crawl-options.js";
 import { resolveCrawl } from "../crawl/saved-config.js";
 import { useDashboard } from "../dashboard/use-dashboard.js";
 import { type CrawlListing, type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
-import { useDatabase } from "../store/database.js";
+import { databaseOptions, useDatabase } from "../store/database.js";
 import { DEFAULT_DB, type OutFile, parseCrawlArgs } from "./crawl-args.js";
 import { exportPages } from "./export-pages.js";
 import { formatSummary } from "./format-summary.js";
 import { loadUserCode } from "./load-module.js";
 import { createTally, reportProgress } from "./progress.js";
+import { useStatusEndpoint } from "./status-endpoint.js";
+import { UsageError } from "./usage-error.js";
 
 export { DEFAULT_DB } from "./crawl-args.js";
 
@@ -33,6 +35,8 @@ Running the same command again, or just --name, resumes the crawl with its saved
   --follow-external     follow links to any host
   --timeout <ms>        limit per request attempt (default 15000)
   --retries <n>         retries for 5xx, 429 and network errors (default 3)
+  --max-attempts <n>    claims of a URL that end in a crash or an expired lease before it
+                        is failed with attempts-exhausted (default 5)
   --user-agent <ua>     User-Agent header, and token for robots.txt
   --no-robots           ignore robots.txt
   --extractor <module>  module whose default export turns a page into a JSON item, or
@@ -143,7 +147,12 @@ export function* crawlAndReport(run: CrawlRun): Operation<CrawlReport> {
   const monitor =
     run.dashboard === undefined
       ? undefined
-      : createCrawlMonitor({ store, crawl: record, total: bound });
+      : createCrawlMonitor({
+          store,
+          crawl: record,
+          total: bound,
+          ...(record.resumed ? { earlier: yield* store.summary(record.id) } : {}),
+        });
   if (monitor !== undefined && run.dashboard !== undefined) {
     const { port, host } = run.dashboard;
     const dashboard = yield* useDashboard({ source: monitor, port, host });
@@ -223,6 +232,11 @@ export function* crawlCommand(argv: string[]): Operation<void> {
   // Loaded before the database is opened: a broken module creates no crawl.
   const code = args.extractor === undefined ? {} : yield* loadUserCode(args.extractor, "extractor");
   const store = yield* createCrawlStore(yield* useDatabase(db));
+  // This process holds an embedded data directory: `status` beside it asks here.
+  const embedded = databaseOptions(db).embedded;
+  if (typeof embedded === "object" && embedded.dataDir !== undefined) {
+    yield* useStatusEndpoint(store, embedded.dataDir);
+  }
   const existing = yield* store.list();
   const found = existing.find((crawl) => crawl.name === name);
   if (found !== undefined && args.options.reconfigure !== true && alreadyFinished(found)) return;

@@ -64,11 +64,59 @@ describe("createCrawlMonitor()", () => {
       monitor.close();
       const stopped = yield* monitor.snapshot();
       expect(stopped.state).toBe("stopped");
-      expect(result.finished).toBe(stopped.pages);
+      // Pages are the whole crawl's; this engine finished every one of them that was fetched.
+      const { done, failed, skipped } = stopped.queue;
+      expect(stopped.pages).toBe(done + failed + skipped);
+      expect(result.finished).toBeGreaterThanOrEqual(done + failed);
+      expect(result.finished).toBeLessThanOrEqual(stopped.pages);
       expect(stopped.queue.leased).toBe(0);
       expect(stopped.queue.queued).toBeGreaterThan(0);
       const summary = yield* store.summary(record.id);
       expect(summary.finishedAt).toBeNull();
+    },
+    SLOW,
+  );
+
+  it(
+    "counts in flight per host only requests holding a host slot, and starts a resumed crawl from its earlier pages",
+    function* () {
+      const server = yield* useDemoServer({ pages: 150, slowMs: 20 });
+      const store = yield* createCrawlStore(yield* useDatabase());
+      const seeds = [`${server.origin}/`];
+      // 8 workers, 2 slots on the one host: 6 workers wait for a slot at any time.
+      const options = { store, name: "resumed", seeds, concurrency: 8, perHost: 2, delayMs: 2 };
+      const first = createCrawlMonitor({ store, crawl: yield* openCrawl(options) });
+      const task = yield* spawn(() => crawl({ ...options, monitor: first }));
+      let most = 0;
+      const host = new URL(server.origin).host;
+      yield* pollUntil(first, (s) => {
+        most = Math.max(most, s.inFlight[host] ?? 0);
+        return s.pages >= 40;
+      });
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(2);
+      first.stop();
+      yield* task;
+      first.close();
+      const before = yield* first.snapshot();
+
+      const record = yield* openCrawl(options);
+      const earlier = yield* store.summary(record.id);
+      const second = createCrawlMonitor({ store, crawl: record, earlier });
+      const resumed = yield* second.snapshot();
+      // Before the resumed run has finished anything: what the earlier run did, nothing less.
+      expect(resumed.pages).toBe(before.pages);
+      expect(resumed.statuses).toEqual(before.statuses);
+      expect(resumed.bytes).toBe(before.bytes);
+      yield* crawl({ ...options, monitor: second });
+      second.close();
+      const end = yield* second.snapshot();
+      expect(end.queue).toMatchObject({ queued: 0, leased: 0 });
+      expect(end.pages).toBe(end.queue.done + end.queue.failed + end.queue.skipped);
+      const { skipped, ...fetched } = end.statuses;
+      const total = Object.values(fetched).reduce((a, b) => a + b, 0);
+      expect(total).toBe(end.queue.done + end.queue.failed);
+      expect(skipped).toBe(end.queue.skipped);
     },
     SLOW,
   );

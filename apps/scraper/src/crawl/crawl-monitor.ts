@@ -4,7 +4,7 @@ import type {
   CrawlSnapshot,
   DashboardSource,
 } from "../dashboard/dashboard-source.js";
-import type { CrawlRecord, CrawlStore } from "../store/crawl-store.js";
+import type { CrawlRecord, CrawlStore, CrawlSummary } from "../store/crawl-store.js";
 import type { PageEvent } from "./crawl-options.js";
 
 /**
@@ -25,6 +25,12 @@ export interface CrawlMonitorOptions {
   store: CrawlStore;
   crawl: CrawlRecord;
   total?: number;
+  /**
+   * What earlier runs of a resumed crawl finished (`store.summary()` before it goes on): the
+   * statuses, bytes and retries shown start from it, so that they agree with the page count
+   * and the queue, which are the whole crawl's.
+   */
+  earlier?: CrawlSummary;
 }
 
 /**
@@ -45,7 +51,10 @@ export interface CrawlMonitor extends DashboardSource {
   readonly stopped: boolean;
   /** For the engine, before it claims URLs: returns once the crawl is not paused. */
   whileRunning(): Operation<void>;
-  /** For the engine: a URL of `host` is being fetched, until {@link CrawlMonitor.ended}. */
+  /**
+   * For the engine: a request to `host` is on its way (its host slot taken, not waiting for
+   * one), until {@link CrawlMonitor.ended}.
+   */
   began(host: string): void;
   ended(host: string): void;
   /** For the engine: one URL finished. */
@@ -78,7 +87,7 @@ const ERRORS_SHOWN = 20;
  * @returns a monitor in the `running` state
  */
 export function createCrawlMonitor(options: CrawlMonitorOptions): CrawlMonitor {
-  const { store, crawl, total } = options;
+  const { store, crawl, total, earlier } = options;
   const running = createEvent();
   running.set();
   const startedAt = Date.now();
@@ -89,9 +98,9 @@ export function createCrawlMonitor(options: CrawlMonitorOptions): CrawlMonitor {
   let paused = false;
   let stopped = false;
   let closed = false;
-  let pages = 0;
-  let bytes = 0;
-  let retries = 0;
+  let bytes = earlier?.bytes ?? 0;
+  let retries = earlier?.retries ?? 0;
+  for (const { status, pages } of earlier?.statuses ?? []) statuses[status] = pages;
 
   function rate(now: number): number[] {
     const current = Math.floor(now / 1000);
@@ -142,7 +151,6 @@ export function createCrawlMonitor(options: CrawlMonitorOptions): CrawlMonitor {
       const second = Math.floor(now / 1000);
       perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
       perSecond.delete(second - SECONDS_SHOWN - 1);
-      pages++;
       bytes += event.bytes;
       retries += event.retries;
       const key =
@@ -180,10 +188,12 @@ export function createCrawlMonitor(options: CrawlMonitorOptions): CrawlMonitor {
         paused,
         at,
         startedAt,
-        pages,
+        // The whole crawl's, like the queue: earlier runs, and links robots.txt disallows
+        // (recorded as skipped without a visit), included.
+        pages: queue.done + queue.failed + queue.skipped,
         bytes,
         retries,
-        statuses: { ...statuses },
+        statuses: { ...statuses, ...(queue.skipped > 0 ? { skipped: queue.skipped } : {}) },
         rate: series,
         queue,
         inFlight: Object.fromEntries(inFlight),

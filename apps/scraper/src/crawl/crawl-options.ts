@@ -42,7 +42,7 @@ export interface PageEvent {
 /**
  * How to crawl. Defaults: 16 fetches at once, 4 per host, no extra delay, unlimited pages and
  * depth, same host only, 15 s per attempt, 3 retries, robots.txt obeyed, 5 MiB per response,
- * 5 redirects, 60 s leases, inline parsing.
+ * 5 redirects, 60 s leases, 5 claims per URL, inline parsing.
  *
  * @example
  * ```ts
@@ -89,6 +89,13 @@ export interface CrawlOptions {
   maxBytes?: number;
   maxRedirects?: number;
   leaseMs?: number;
+  /**
+   * How many times a URL may be claimed without finishing before it is failed with
+   * `attempts-exhausted`. A claim counts when its lease expires or its process dies (a crash,
+   * an OOM kill, `kill -9`: from outside they look the same); one released on an interrupt or
+   * deferred for robots.txt does not. Default 5.
+   */
+  maxAttempts?: number;
   /** How often an idle worker looks for new work (others may still be adding). Default 50. */
   pollMs?: number;
   /** How often the leases of dead processes on this machine are taken back. Default 1000. */

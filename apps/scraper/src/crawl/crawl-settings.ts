@@ -11,6 +11,7 @@ export interface CrawlSettings {
   timeoutMs: number;
   retries: number;
   leaseMs: number;
+  maxAttempts: number;
   pollMs: number;
   reclaimMs: number;
   handlerTimeoutMs: number;
@@ -48,6 +49,7 @@ export function settingsOf(options: CrawlOptions): CrawlSettings {
     timeoutMs: whole("timeoutMs", options.timeoutMs, 15_000),
     retries: whole("retries", options.retries, 3, 0),
     leaseMs: whole("leaseMs", options.leaseMs, 60_000),
+    maxAttempts: whole("maxAttempts", options.maxAttempts, 5),
     pollMs: whole("pollMs", options.pollMs, 50),
     reclaimMs: whole("reclaimMs", options.reclaimMs, 1000),
     handlerTimeoutMs: whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000),

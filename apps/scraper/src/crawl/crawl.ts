@@ -59,6 +59,7 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
     crawl: crawlId,
     worker,
     shared,
+    requests: monitor,
   });
   const parseStage = createParseStage({
     parse: yield* usePageParser(options.parser ?? "inline"),
@@ -68,7 +69,8 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
     handlerTimeoutMs: settings.handlerTimeoutMs,
     maxDepth: settings.maxDepth,
     known,
-    admits: (link, found) => scope.allows(link) && fetchStage.robotsAllows(found),
+    inScope: (link) => scope.allows(link),
+    robotsAllows: (found) => fetchStage.robotsAllows(found),
     revalidate: settings.revalidate,
     keepBodies: settings.keepBodies,
     keptLinks: (url) => store.keptLinks(crawlId, url),
@@ -104,16 +106,10 @@ export function* crawl(given: CrawlOptions): Operation<CrawlResult> {
 
   /** One URL down the pipeline: fetch, parse, store (whose write adds the URLs it found). */
   function* visit(url: ClaimedUrl): Operation<void> {
-    monitor?.began(url.host);
-    let outcome: Completion;
-    try {
-      const fetched = yield* fetchStage.fetch(url);
-      if ("deferMs" in fetched) return yield* frontier.defer(url, fetched.deferMs);
-      outcome =
-        "completion" in fetched ? fetched.completion : yield* parseStage(url, fetched.fetched);
-    } finally {
-      monitor?.ended(url.host);
-    }
+    const fetched = yield* fetchStage.fetch(url);
+    if ("deferMs" in fetched) return yield* frontier.defer(url, fetched.deferMs);
+    const outcome =
+      "completion" in fetched ? fetched.completion : yield* parseStage(url, fetched.fetched);
     yield* storeStage.add(url, outcome);
   }
 

@@ -38,6 +38,10 @@ export interface Fetched {
   headers?: IncomingHttpHeaders;
   bytes: number;
   retries: number;
+  /**
+   * Time the requests took, every attempt's summed: from taking the host's slot to the body's
+   * last byte. Waiting for a slot or the host's delay and sleeping before a retry do not count.
+   */
   elapsedMs: number;
   /** A stable code for a fetch that got no usable response. */
   error: string | null;
@@ -60,12 +64,19 @@ export function* fetchPage(
   url: string,
   settings: FetchSettings,
 ): Operation<Fetched> {
-  const started = Date.now();
   const backoff = createBackoff({ initial: 200, max: 5000 });
+  let spent = 0;
   for (let attempt = 1; ; attempt++) {
-    const result = yield* settings.gate(() => fetchOnce(client, url, settings));
+    const result = yield* settings.gate(function* () {
+      const started = performance.now();
+      try {
+        return yield* fetchOnce(client, url, settings);
+      } finally {
+        spent += performance.now() - started;
+      }
+    });
     const retries = attempt - 1;
-    const elapsedMs = Date.now() - started;
+    const elapsedMs = Math.round(spent);
     if (result.kind === "response") {
       const retryable = result.fetched.status !== null && RETRIED.has(result.fetched.status);
       const waitMs = result.retryAfterMs ?? backoff(attempt);

@@ -32,6 +32,8 @@ export interface FetchStageOptions {
   worker: string;
   /** Keep per-host slots and delays in the database, for every process of the crawl. */
   shared: boolean;
+  /** Told when a request to `host` starts (its slot taken) and ends: the dashboard's in flight. */
+  requests?: { began(host: string): void; ended(host: string): void } | undefined;
 }
 
 /**
@@ -91,7 +93,15 @@ export function* useFetchStage(options: FetchStageOptions): Operation<FetchStage
           return true;
         },
         headers: headersFor(url, settings),
-        gate: (operation) => gate.run(target.host, hostDelay, operation),
+        gate: (operation) =>
+          gate.run(target.host, hostDelay, function* () {
+            options.requests?.began(target.host);
+            try {
+              return yield* operation();
+            } finally {
+              options.requests?.ended(target.host);
+            }
+          }),
         backoff: (ms) => gate.backoff(target.host, ms),
       });
       return { fetched };

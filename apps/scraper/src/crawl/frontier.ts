@@ -13,6 +13,8 @@ export interface FrontierOptions {
   concurrency: number;
   leaseMs: number;
   maxPages: number;
+  /** Claims of a URL that did not finish before it is failed with `attempts-exhausted`. */
+  maxAttempts: number;
   /** How long an idle worker waits before asking the database again. */
   pollMs: number;
   monitor: CrawlMonitor | undefined;
@@ -71,9 +73,11 @@ export class Frontier {
 
   /** Take back the leases of dead processes on this machine (killed outright, they kept them). */
   *reclaimDead(): Operation<void> {
-    const { store, crawl } = this.options;
+    const { store, crawl, maxAttempts } = this.options;
     for (const owner of yield* store.leaseOwners(crawl)) {
-      if (isDeadLocalWorker(owner) && (yield* store.reclaim(crawl, owner)) > 0) this.grew();
+      if (isDeadLocalWorker(owner) && (yield* store.reclaim(crawl, owner, maxAttempts)) > 0) {
+        this.grew();
+      }
     }
   }
 
@@ -117,12 +121,20 @@ export class Frontier {
 
   private claim(): Operation<void> {
     const self = this;
-    const { store, crawl, worker, concurrency, leaseMs, maxPages, pollMs, known } = this.options;
+    const { store, crawl, worker, concurrency, leaseMs, maxPages, maxAttempts, pollMs, known } =
+      this.options;
     return this.refill.withLock(function* () {
       if (self.buffer.length > 0 || (!self.grown && Date.now() < self.quietUntil)) return;
       self.grown = false;
       self.wake.reset();
-      const batch = yield* store.claimBatch(crawl, worker, concurrency, leaseMs, maxPages);
+      const batch = yield* store.claimBatch(
+        crawl,
+        worker,
+        concurrency,
+        leaseMs,
+        maxPages,
+        maxAttempts,
+      );
       if (batch.length === 0) self.quietUntil = Date.now() + pollMs;
       known.add(batch.map((claimed) => claimed.url));
       self.buffer.push(...batch);

@@ -24,8 +24,13 @@ export interface ParseStageOptions {
   handlerTimeoutMs: number;
   maxDepth: number;
   known: KnownUrls;
-  /** Whether `link` may join the frontier: in scope and not disallowed by robots.txt. */
-  admits(link: string, found: URL): boolean;
+  /** Whether `link` is in the crawl's scope (hosts, include, exclude). */
+  inScope(link: string): boolean;
+  /**
+   * Whether robots.txt (if already read for its origin) lets `found` be crawled; a link in
+   * scope that it disallows joins the frontier as skipped, so that it is counted.
+   */
+  robotsAllows(found: URL): boolean;
   /** Keep each page's validators (and follow a 304 with its kept links). */
   revalidate: boolean;
   /** Keep each page's body, compressed. */
@@ -44,18 +49,29 @@ export type ParseStage = (url: ClaimedUrl, fetched: Fetched) => Operation<Comple
 
 /** Internal to the crawl. Make the parse stage. */
 export function createParseStage(options: ParseStageOptions): ParseStage {
-  const { parse, extractor, handler, known, admits, maxDepth } = options;
+  const { parse, extractor, handler, known, inScope, robotsAllows, maxDepth } = options;
+  /** `link` as it joins the frontier (skipped if robots.txt disallows it), or undefined. */
+  function admitted(link: string): FoundUrl | undefined {
+    if (!inScope(link)) return undefined;
+    const found = new URL(link);
+    return robotsAllows(found)
+      ? { url: link, host: found.host }
+      : { url: link, host: found.host, skipped: true };
+  }
   /** The page's links that may join the frontier, one level deeper, and are not there yet. */
   function followed(url: ClaimedUrl, links: readonly string[], skip: Set<string>): FoundUrl[] {
     const enqueue: FoundUrl[] = [];
     if (url.depth + 1 > maxDepth) return enqueue;
     for (const link of links) {
       if (known.has(link) || skip.has(link)) continue;
-      const found = new URL(link);
-      if (admits(link, found)) enqueue.push({ url: link, host: found.host });
+      const found = admitted(link);
+      if (found !== undefined) enqueue.push(found);
     }
     return enqueue;
   }
+  /** The final URL, for the page's row, when redirects led elsewhere. */
+  const finalOf = (url: ClaimedUrl, fetched: Fetched) =>
+    fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl };
   return function* parseStage(url, fetched) {
     const page: PageRecord = {
       status: fetched.status,
@@ -72,10 +88,16 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
     if (fetched.status === 304 && options.revalidate) {
       // Not modified since it was kept: its kept links stand for it, nothing is parsed.
       const links = yield* options.keptLinks(url.url);
-      return { state: "done", page, links, enqueue: followed(url, links, new Set()) };
+      return {
+        state: "done",
+        page,
+        links,
+        enqueue: followed(url, links, new Set()),
+        ...finalOf(url, fetched),
+      };
     }
     if (fetched.body === undefined || fetched.status === null) {
-      return { state: fetched.error === null ? "done" : "failed", page };
+      return { state: fetched.error === null ? "done" : "failed", page, ...finalOf(url, fetched) };
     }
     const body = fetched.body;
     const stored = yield* storedOf(fetched, options);
@@ -118,6 +140,7 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
           state: "failed",
           page,
           links: facts.links,
+          ...finalOf(url, fetched),
           ...(stored === undefined ? {} : { stored }),
         };
       }
@@ -128,10 +151,10 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
     const labelled = new Set<string>();
     if (url.depth + 1 <= maxDepth) {
       for (const extra of handled?.enqueued ?? []) {
-        const found = new URL(extra.url);
-        if (labelled.has(extra.url) || !admits(extra.url, found)) continue;
+        const found = labelled.has(extra.url) ? undefined : admitted(extra.url);
+        if (found === undefined) continue;
         labelled.add(extra.url);
-        enqueue.push({ ...extra, host: found.host });
+        enqueue.push({ ...extra, ...found });
       }
     }
     if (!facts.nofollow && handled?.skipLinks !== true) {
@@ -143,7 +166,7 @@ export function createParseStage(options: ParseStageOptions): ParseStage {
       links: facts.links,
       enqueue,
       ...(handled === undefined ? {} : { items: handled.items }),
-      ...(fetched.finalUrl === url.url ? {} : { finalUrl: fetched.finalUrl }),
+      ...finalOf(url, fetched),
       ...(stored === undefined ? {} : { stored }),
     };
   };

@@ -110,6 +110,7 @@ const NUMBERS: [keyof CrawlOptions, number][] = [
   ["maxBytes", 1],
   ["maxRedirects", 0],
   ["leaseMs", 1],
+  ["maxAttempts", 1],
   ["pollMs", 1],
   ["reclaimMs", 1],
   ["maxHosts", 1],

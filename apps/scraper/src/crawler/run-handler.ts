@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { type Operation, scoped, timeout, until } from "@skein/core";
 import { selectAll, selectOne } from "css-select";
 import { DomUtils, parseDocument } from "htmlparser2";
-import { charsetOf, decodeBody } from "../extract/extract-body.js";
+import { bodyCharset, decodeBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
 import type { PushedItem } from "../store/crawl-store.js";
 import { tryNormalizeUrl } from "../url/normalize-url.js";
@@ -75,7 +75,7 @@ export function* runHandler(
   let html: string | undefined;
   let document: ReturnType<typeof parseDocument> | undefined;
   const dom = () => {
-    html ??= decodeBody(input.body, charsetOf(input.contentType));
+    html ??= decodeBody(input.body, bodyCharset(input.body, input.contentType));
     document ??= parseDocument(html, { lowerCaseAttributeNames: true });
     return document;
   };
@@ -89,7 +89,7 @@ export function* runHandler(
     userData: input.userData,
     facts: input.facts,
     get html() {
-      html ??= decodeBody(input.body, charsetOf(input.contentType));
+      html ??= decodeBody(input.body, bodyCharset(input.body, input.contentType));
       return html;
     },
     select: (selector) => selectAll(selector, dom() as never) as Element[],

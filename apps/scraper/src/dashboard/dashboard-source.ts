@@ -35,7 +35,7 @@ export interface CrawlSnapshot {
   /** Epoch milliseconds of the snapshot and of the start. */
   at: number;
   startedAt: number;
-  /** URLs finished (fetched, failed or skipped) by this process. */
+  /** URLs finished (fetched, failed or skipped) in the whole crawl, earlier runs included. */
   pages: number;
   bytes: number;
   retries: number;
@@ -45,7 +45,7 @@ export interface CrawlSnapshot {
   rate: number[];
   /** The whole crawl's frontier, from the store. */
   queue: { queued: number; leased: number; done: number; failed: number; skipped: number };
-  /** Fetches in flight per host. */
+  /** Requests on their way per host (holding a host slot; URLs waiting for one are not counted). */
   inFlight: Record<string, number>;
   /** The latest errors, newest first. */
   errors: CrawlErrorEntry[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { charsetOf, extractBody } from "./extract-body.js";
+import { bodyCharset, charsetOf, decodeBody, extractBody } from "./extract-body.js";
 import { extractPage } from "./extract-page.js";
 
 const PAGE = `<html><head><title>Caf\u00e9 &amp; cr\u00e8me \u2014 \u65e5\u672c</title>
@@ -37,5 +37,33 @@ describe("extractBody()", () => {
     expect(charsetOf("text/html;charset=Shift_JIS")).toBe("shift_jis");
     expect(charsetOf("text/html; charset=no-such-thing")).toBe("utf-8");
     expect(charsetOf(null)).toBe("utf-8");
+  });
+
+  it("reads a Latin-1 page's charset from its <meta> when the header names none", () => {
+    const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const meta = latin1(
+      '<html><head><meta charset="iso-8859-1"><title>Caf\u00e9 cr\u00e8me</title></head></html>',
+    );
+    expect(extractBody(meta, "text/html", "http://example.com/").title).toBe(
+      "Caf\u00e9 cr\u00e8me",
+    );
+    const equiv = latin1(
+      '<!-- <meta charset="utf-8"> --><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"><title>Caf\u00e9</title>',
+    );
+    expect(extractBody(equiv, null, "http://example.com/").title).toBe("Caf\u00e9");
+    expect(decodeBody(equiv, bodyCharset(equiv, null))).toContain("Caf\u00e9");
+  });
+
+  it("settles the charset as browsers do: byte-order mark, then header, then <meta>, then UTF-8", () => {
+    const meta = new TextEncoder().encode('<meta charset="windows-1251"><p>x</p>');
+    expect(bodyCharset(meta, "text/html")).toBe("windows-1251");
+    expect(bodyCharset(meta, "text/html; charset=iso-8859-2")).toBe("iso-8859-2");
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...meta]);
+    expect(bodyCharset(bom, "text/html; charset=iso-8859-2")).toBe("utf-8");
+    // Past the first 1024 bytes, unknown labels and UTF-16 in a meta: not taken.
+    const late = new TextEncoder().encode(`${" ".repeat(1024)}<meta charset="windows-1251">`);
+    expect(bodyCharset(late, "text/html")).toBe("utf-8");
+    expect(bodyCharset(new TextEncoder().encode('<meta charset="nope">'), null)).toBe("utf-8");
+    expect(bodyCharset(new TextEncoder().encode('<meta charset="utf-16le">'), null)).toBe("utf-8");
   });
 });

@@ -20,13 +20,70 @@ const NOT_ASCII_COMPATIBLE = new Set(["utf-16le", "utf-16be", "iso-2022-jp", "re
  * @returns the encoding's name as `TextDecoder` spells it
  */
 export function charsetOf(contentType: string | null): string {
-  const label = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
-  if (label === undefined) return "utf-8";
+  return declaredCharset(contentType) ?? "utf-8";
+}
+
+/** The encoding `label` names, or undefined for a label this runtime does not know. */
+function encodingOf(label: string | undefined): string | undefined {
+  if (label === undefined) return undefined;
   try {
     return new TextDecoder(label).encoding;
   } catch {
-    return "utf-8";
+    return undefined;
   }
+}
+
+/** The known encoding a `Content-Type` header names, if it names one. */
+function declaredCharset(contentType: string | null): string | undefined {
+  return encodingOf(/;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1]);
+}
+
+/** How far into a body a `<meta>` naming its charset is looked for (as browsers do). */
+const PRESCAN_BYTES = 1024;
+
+/**
+ * The encoding a `<meta charset>` or `<meta http-equiv="Content-Type" content="...;
+ * charset=...">` in the first 1024 bytes names, if it names a known one. A meta can only be
+ * read at all in an ASCII-compatible encoding, so one naming UTF-16 means UTF-8 (as the HTML
+ * standard says).
+ */
+function metaCharset(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(
+    bytes.buffer,
+    bytes.byteOffset,
+    Math.min(bytes.byteLength, PRESCAN_BYTES),
+  )
+    .toString("latin1")
+    .replace(/<!--[\s\S]*?-->/g, "");
+  for (const meta of head.matchAll(/<meta\b[^>]*>/gi)) {
+    const label = /\bcharset\s*=\s*["']?\s*([^"'\s/>;]+)/i.exec(meta[0])?.[1];
+    const encoding = encodingOf(label);
+    if (encoding !== undefined) return encoding.startsWith("utf-16") ? "utf-8" : encoding;
+  }
+  return undefined;
+}
+
+/**
+ * The encoding of an HTML response body, as a browser settles it: a byte-order mark, else the
+ * charset the `Content-Type` header names, else a `<meta>` in the first 1024 bytes that names
+ * one, else UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { bodyCharset } from "@skein/scraper";
+ *
+ * // Latin-1 bytes: one byte per character.
+ * const body = Uint8Array.from('<meta charset="iso-8859-1"><title>Café</title>', (c) => c.charCodeAt(0));
+ * bodyCharset(body, "text/html"); // "windows-1252"
+ * bodyCharset(body, "text/html; charset=utf-8"); // "utf-8": the header wins
+ * ```
+ *
+ * @param bytes - the body as received
+ * @param contentType - the response's `Content-Type`, or null
+ * @returns the encoding's name as `TextDecoder` spells it
+ */
+export function bodyCharset(bytes: Uint8Array, contentType: string | null): string {
+  return sniffBom(bytes) ?? declaredCharset(contentType) ?? metaCharset(bytes) ?? "utf-8";
 }
 
 /**
@@ -72,7 +129,7 @@ function sniffBom(bytes: Uint8Array): string | undefined {
  * ```
  *
  * @param bytes - the body
- * @param contentType - the response's `Content-Type`, for its charset
+ * @param contentType - the response's `Content-Type`, for its charset (see {@link bodyCharset})
  * @param pageUrl - the URL it was fetched from
  * @returns the page's facts
  */
@@ -81,7 +138,7 @@ export function extractBody(
   contentType: string | null,
   pageUrl: string,
 ): PageFacts {
-  const charset = sniffBom(bytes) ?? charsetOf(contentType);
+  const charset = bodyCharset(bytes, contentType);
   if (NOT_ASCII_COMPATIBLE.has(charset)) {
     const html = decodeBody(bytes, charset);
     return scanHtml(html, (start, end) => html.slice(start, end), pageUrl);

@@ -78,6 +78,8 @@ export interface FoundUrl {
   label?: string;
   /** Anything JSON the handler of `url` gets back. */
   userData?: unknown;
+  /** Disallowed by robots.txt: recorded as skipped, never fetched. */
+  skipped?: boolean;
 }
 
 /** What a handler pushed to the crawl's dataset: an item, or why it was refused. */
@@ -440,13 +442,14 @@ export class CrawlStore {
         select * from jsonb_to_recordset(${input}::text::jsonb)
           as i(url text, state text, found jsonb, items jsonb)
       ), queued as (
-        insert into urls (crawl, url, host, depth, label, user_data, referrer)
+        insert into urls (crawl, url, host, depth, label, user_data, referrer, state)
         select distinct on (n.url) u.crawl, n.url, n.host, u.depth + 1, n.label, n."userData",
-               u.url
+               u.url, case when n.skipped then 'skipped' else 'queued' end
         from input i
           join urls u on u.crawl = ${crawl} and u.url = i.url and u.state = 'leased'
             and u.lease_owner = ${worker},
-          jsonb_to_recordset(i.found) as n(url text, host text, label text, "userData" jsonb)
+          jsonb_to_recordset(i.found)
+            as n(url text, host text, label text, "userData" jsonb, skipped boolean)
         order by n.url, u.depth
         on conflict do nothing
         returning 1
