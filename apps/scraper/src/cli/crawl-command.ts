@@ -13,7 +13,6 @@ import { formatSummary } from "./format-summary.js";
 import { loadUserCode } from "./load-module.js";
 import { createTally, reportProgress } from "./progress.js";
 import { useStatusEndpoint } from "./status-endpoint.js";
-import { UsageError } from "./usage-error.js";
 
 export { DEFAULT_DB } from "./crawl-args.js";
 

@@ -1,7 +1,7 @@
 import { type Operation, scoped, spawn } from "@skein/core";
 import { useHttpClient } from "@skein/http";
 import { extractorHandler } from "../crawler/extractor-handler.js";
-import type { ClaimedUrl, Completion, CrawlRecord } from "../store/crawl-store.js";
+import type { ClaimedUrl, CrawlRecord } from "../store/crawl-store.js";
 import { systemLookup } from "./address-guard.js";
 import type { CrawlOptions, CrawlResult } from "./crawl-options.js";
 import { createCrawlScope } from "./crawl-scope.js";
