@@ -15,7 +15,8 @@ export type Pending = postgres.PendingQuery<Row[]>;
  */
 export interface Connection {
   readonly sql: postgres.Sql;
-  readonly closed: Set<() => void>;
+  /** Told when the connection closes (`false`) or the client is replaced (`true`). */
+  readonly closed: Set<(replaced: boolean) => void>;
   /** The queries in flight on `sql`. */
   readonly running: Set<Pending>;
   /** Queries in flight on it through the pool, or 1 while it is held alone. */
@@ -206,14 +207,19 @@ function first(target: Connection, pending: Pending): boolean {
 }
 
 /**
- * Stop `pending`, whose task was halted, and wait until it has settled, so the connection is
- * clean for what follows. A statement running on the server gets a cancel request. One still
- * waiting behind others on its connection (sent in the pipeline, or held back by postgres.js
- * until the pipeline drains) gets it once it runs: postgres.js's own cancel is used for neither,
- * as it loses track of the statements behind a pipelined one it cancels, and never finishes
- * connecting when the unsent query it drops is the one the client connects with.
+ * Internal. Stop `pending`, whose task was halted, and wait until it has settled, so the
+ * connection is clean for what follows; `pending` must be in `target.running`. A statement
+ * running on the server gets a cancel request. One still waiting behind others on its
+ * connection (sent in the pipeline, or held back by postgres.js until the pipeline drains) gets
+ * it once it runs: postgres.js's own cancel is used for neither, as it loses track of the
+ * statements behind a pipelined one it cancels, and never finishes connecting when the unsent
+ * query it drops is the one the client connects with. Every wait is bounded; past the bound
+ * the client is replaced.
+ *
+ * @param target - the connection `pending` runs on
+ * @param pending - the halted query
  */
-function* stop(target: Connection, pending: Pending): Operation<void> {
+export function* stop(target: Connection, pending: Pending): Operation<void> {
   const query = pending as unknown as { state: unknown; active: boolean };
   let settled = false;
   const done = pending.then(
@@ -263,6 +269,17 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
   // A query postgres.js never settles would hold the client forever: past the bound, the
   // client is replaced.
   if (!(yield* until(within(done, SETTLE_MS)))) yield* target.reset();
+}
+
+/**
+ * Internal. Whether postgres.js has written `pending` to a connection; one it has not is sent
+ * on the next connection when the current one closes.
+ *
+ * @param pending - a query
+ * @returns true once it was sent
+ */
+export function wasSent(pending: Pending): boolean {
+  return (pending as unknown as { state: unknown }).state != null;
 }
 
 /**

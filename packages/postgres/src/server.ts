@@ -22,6 +22,7 @@ import {
   runQuery,
   SETTLE_MS,
   translate,
+  wasSent,
   within,
 } from "./server-query.js";
 import type { Lease } from "./slots.js";
@@ -69,7 +70,7 @@ function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
 }
 
 function connect(settings: ServerSettings): Connection {
-  const closed = new Set<() => void>();
+  const closed = new Set<(replaced: boolean) => void>();
   const open = (): postgres.Sql => {
     const sql: postgres.Sql = postgres({
       host: settings.host,
@@ -99,10 +100,13 @@ function connect(settings: ServerSettings): Connection {
   };
   const onClose = (): void => {
     connection.ready = false;
-    for (const callback of closed) callback();
-    // postgres.js fails the queries of a closed connection itself, except sometimes right
-    // after an error; what it has not failed by the next turn of the event loop is failed here.
-    for (const running of connection.running) setImmediate(failClosed, running);
+    for (const callback of closed) callback(false);
+    // postgres.js fails the queries it sent on a closed connection itself, except sometimes
+    // right after an error; what it has not failed by the next turn of the event loop is failed
+    // here. One it has not sent yet is sent on its next connection.
+    for (const running of connection.running) {
+      if (wasSent(running)) setImmediate(failClosed, running);
+    }
   };
   const connection: Connection = {
     sql: open(),
@@ -118,7 +122,7 @@ function connect(settings: ServerSettings): Connection {
       const old = connection.sql;
       (connection as { sql: postgres.Sql }).sql = open();
       connection.ready = false;
-      for (const callback of closed) callback();
+      for (const callback of closed) callback(true);
       yield* until(old.end({ timeout: 0 }).then(noop, noop));
     },
   };
@@ -222,6 +226,14 @@ function* held<T>(client: Connection, body: (session: Session) => Operation<T>):
   function markBroken() {
     session.broken = true;
   }
+  // Something of this session has gone out on the client's connection.
+  let began = false;
+  const onClosed = (replaced: boolean) => {
+    // A close before any statement of the session was sent ends an earlier connection (a
+    // connect that timed out just before the session started, seen late): every statement of
+    // the session then runs on the next one.
+    if (replaced || began || [...client.running].some(wasSent)) markBroken();
+  };
   // postgres.js reconnects a closed client by itself: a statement sent after the close would
   // run in a new session, outside this transaction. Once the connection has closed, every
   // further statement of the session fails instead.
@@ -236,15 +248,20 @@ function* held<T>(client: Connection, body: (session: Session) => Operation<T>):
         query.text,
       );
     if (session.broken) throw lost();
-    const result = yield* operation;
+    let result: R;
+    try {
+      result = yield* operation;
+    } finally {
+      began = true;
+    }
     if (session.broken) throw lost();
     return result;
   }
-  client.closed.add(markBroken);
+  client.closed.add(onClosed);
   try {
     return yield* body(session);
   } finally {
-    client.closed.delete(markBroken);
+    client.closed.delete(onClosed);
   }
 }
 
