@@ -73,8 +73,14 @@ function connect(settings: ServerSettings): Connection {
   const closed = new Set<(replaced: boolean) => void>();
   const open = (): postgres.Sql => {
     const sql: postgres.Sql = postgres({
-      host: settings.host,
-      port: settings.port,
+      // Several hosts as lists, tried in order; one as it is, where a directory is a socket.
+      ...(settings.hosts.length > 1
+        ? {
+            // postgres.js takes lists, which its types do not say.
+            host: settings.hosts.map((endpoint) => endpoint.host) as unknown as string,
+            port: settings.hosts.map((endpoint) => endpoint.port) as unknown as number,
+          }
+        : { host: settings.host, port: settings.port }),
       database: settings.database,
       username: settings.user,
       ...(settings.password === undefined ? {} : { password: settings.password }),
@@ -202,11 +208,13 @@ export function useServer(settings: ServerSettings): Operation<Db> {
 }
 
 function targetOf(settings: ServerSettings): string {
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  if (host.startsWith("/")) {
-    return `postgres://${settings.user}@/${settings.database}?host=${host}&port=${settings.port}`;
+  if (settings.host.startsWith("/")) {
+    return `postgres://${settings.user}@/${settings.database}?host=${settings.host}&port=${settings.port}`;
   }
-  return `postgres://${settings.user}@${host}:${settings.port}/${settings.database}`;
+  const hosts = settings.hosts.map(({ host, port }) =>
+    host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`,
+  );
+  return `postgres://${settings.user}@${hosts.join(",")}/${settings.database}`;
 }
 
 function* held<T>(client: Connection, body: (session: Session) => Operation<T>): Operation<T> {
