@@ -71,6 +71,30 @@ const CONNECTION_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
+/** Node's codes for a server certificate that fails verification. */
+const CERTIFICATE_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+/** Whether `code` says the connection could not be opened or went away (TLS included). */
+function isConnectionCode(code: string): boolean {
+  return (
+    CONNECTION_CODES.has(code) ||
+    CERTIFICATE_CODES.has(code) ||
+    code.startsWith("ERR_TLS_") ||
+    code.startsWith("ERR_SSL_")
+  );
+}
+
 /** SQLSTATEs after which the server closes the session. */
 const FATAL_CODES = new Set(["57P01", "57P02", "57P03"]);
 
@@ -91,7 +115,7 @@ export function translate(error: unknown, text: string): unknown {
   const fields = error as Error & Record<string, string | undefined>;
   const code = fields.code;
   if (code === undefined) return error;
-  if (CONNECTION_CODES.has(code)) return new ConnectionError(code, error.message, text, error);
+  if (isConnectionCode(code)) return new ConnectionError(code, error.message, text, error);
   if (/^[0-9A-Z]{5}$/.test(code)) {
     return new PostgresError(
       {
