@@ -63,4 +63,27 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     );
     expect(new Set(pids).size).toBe(2);
   });
+
+  it("settles a LISTEN halted while its connection stalls", function* () {
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("listen"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    // The listener connection is open, then stalls: the next LISTEN is never answered.
+    const first = yield* db.listen(nameOf("first"));
+    yield* db.notify(nameOf("first"), "ready");
+    expect((yield* first.next()).value).toBe("ready");
+    proxy.inject({ direction: "up", at: 0, kind: "stall" });
+    const listening = yield* spawn(() => caught(db.listen(nameOf("second"))));
+    yield* sleep(100);
+    // It used to wait for the LISTEN to be answered, that is, for ever.
+    yield* timeout(HALT_BOUND_MS, listening.halt());
+  });
 });

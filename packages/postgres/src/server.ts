@@ -284,7 +284,10 @@ function listen(client: postgres.Sql, channel: string): Stream<string, never> {
       throw translate(error, `listen ${channel}`);
     } finally {
       if (listening === undefined) {
-        yield* until(request.then((l) => l.unlisten(), noop).then(noop, noop));
+        // Bounded like the rest: on a stalled listener connection LISTEN may never answer. If
+        // it does later, the chain below still unlistens.
+        const unlistened = request.then((l) => l.unlisten(), noop).then(noop, noop);
+        yield* until(within(unlistened, SETTLE_MS));
       }
     }
     const active = listening;
