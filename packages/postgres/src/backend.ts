@@ -2,7 +2,6 @@ import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
-import { PostgresApi } from "./query-api.js";
 import type { Result } from "./result.js";
 import {
   type CompiledQuery,
@@ -36,26 +35,6 @@ export interface Backend {
   listen(channel: string): Stream<string, never>;
   copyTo(query: CompiledQuery): Stream<Uint8Array, void>;
   copyFrom(query: CompiledQuery, source: Stream<Uint8Array | string, unknown>): Operation<void>;
-}
-
-/** What query middleware is told of the engine. */
-type Engine = Pick<Backend, "kind" | "target">;
-
-/** Run `statement` through the query middleware of the current scope (see {@link PostgresApi}). */
-function through(
-  engine: Engine,
-  statement: CompiledQuery,
-  script: boolean,
-  run: () => Operation<Result<Row>>,
-): Operation<Result<Row>> {
-  const event = {
-    text: statement.text,
-    params: statement.params,
-    backend: engine.kind,
-    target: engine.target,
-    script,
-  };
-  return PostgresApi.operations.query(event, run);
 }
 
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -115,7 +94,6 @@ function* quietly(session: Session, text: string): Operation<void> {
 }
 
 function createTransaction(
-  engine: Engine,
   session: Session,
   savepoints: { count: number },
   compiled: (query: Fragment) => Statement,
@@ -129,11 +107,10 @@ function createTransaction(
   return {
     query<T extends object>(query: Fragment): Operation<Result<T>> {
       const statement = compiled(query);
-      const run = () => session.run(statement);
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* through(engine, statement, false, run)) as Result<T>;
+          return (yield* session.run(statement)) as Result<T>;
         },
       };
     },
@@ -143,11 +120,10 @@ function createTransaction(
     },
     exec(script: string): Operation<void> {
       const statement = scriptOf(script);
-      const run = () => session.run(statement);
       return {
         *[Symbol.iterator]() {
           guard();
-          yield* through(engine, statement, true, run);
+          yield* session.run(statement);
         },
       };
     },
@@ -157,7 +133,7 @@ function createTransaction(
           guard();
           const name = `skein_savepoint_${++savepoints.count}`;
           let released = false;
-          const inner = createTransaction(engine, session, savepoints, compiled);
+          const inner = createTransaction(session, savepoints, compiled);
           try {
             yield* session.run(statement(`savepoint ${name}`));
             const result = yield* scoped(() => body(inner));
@@ -185,7 +161,7 @@ function* attempt<R>(
 ): Operation<R> {
   return yield* backend.session(function* (session) {
     let committed = false;
-    const tx = createTransaction(backend, session, { count: 0 }, compiled);
+    const tx = createTransaction(session, { count: 0 }, compiled);
     try {
       yield* session.run(statement(begin));
       const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
@@ -271,10 +247,7 @@ export function createDb(backend: Backend): Db {
     target: backend.target,
     stats: () => backend.stats(),
     query<T extends object>(query: Fragment): Operation<Result<T>> {
-      const statement = compiled(query);
-      return through(backend, statement, false, () => backend.run(statement)) as Operation<
-        Result<T>
-      >;
+      return backend.run(compiled(query)) as Operation<Result<T>>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
@@ -283,7 +256,7 @@ export function createDb(backend: Backend): Db {
       const statement = scriptOf(script);
       return {
         *[Symbol.iterator]() {
-          yield* through(backend, statement, true, () => backend.run(statement));
+          yield* backend.run(statement);
         },
       };
     },

@@ -23,16 +23,7 @@ export type Result<T> = T[] & {
 };
 
 /**
- * Give `rows` the result's `command` and `rowCount`: how the backends build their results, and
- * how query middleware (see `PostgresApi`) answers in place of the database.
- *
- * @example
- * ```ts
- * import { createResult } from "@skein/postgres";
- *
- * const answer = createResult([{ id: 1 }], "SELECT", 1);
- * console.log(answer.length, answer.command, answer.rowCount); // 1 SELECT 1
- * ```
+ * Internal. Give `rows` the result's `command` and `rowCount`.
  *
  * @param rows - a plain array of rows, which is changed
  * @param tag - the command tag's first word
