@@ -257,10 +257,18 @@ export function* stop(target: Connection, pending: Pending): Operation<void> {
   // postgres.js hands a query to its connection a microtask after it is first awaited.
   if (query.state == null) yield* until(Promise.resolve());
   // Its turn comes once the queries sent before it are gone. One that is first in line and
-  // still not running is being connected with, or was lost by postgres.js (seen right after a
-  // backend is terminated): the bound below deals with both.
+  // still not running is being connected with (it runs once the client has connected and
+  // fetched its types, and is then cancelled like any other), or was lost by postgres.js (seen
+  // right after a backend is terminated): past the bound its client is replaced.
   const running = () => query.state != null && query.active;
-  while (!settled && !running() && !first(target, pending)) yield* sleep(1);
+  let startBy = Infinity;
+  while (!settled && !running()) {
+    if (first(target, pending)) {
+      if (startBy === Infinity) startBy = performance.now() + SETTLE_MS;
+      else if (performance.now() >= startBy) break;
+    }
+    yield* sleep(1);
+  }
   if (!settled && running()) {
     // A cancel request that lands before the statement has reached the server (postgres.js
     // writes on the next turn of the event loop) finds the backend idle and is dropped: while
