@@ -10,7 +10,7 @@ import { sql, usePostgres } from "./mod.js";
 const HALT_BOUND_MS = 15_000;
 
 describe.runIf(serverConfigured)("halting under network faults", () => {
-  it("settles a halted cursor and transaction within the bound when the connection stalls upstream", function* () {
+  it("settles a halted cursor and transaction within the bound when the connection stalls upstream, and answers on every connection once it clears", function* () {
     // Found by a halt-anywhere property test: each resent cancel request waited up to 2 s for a
     // connection that never answered, 20 times over, so the halt took more than 25 s.
     const proxy = yield* useFaultProxy({
@@ -44,5 +44,46 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     yield* sleep(250);
     yield* timeout(HALT_BOUND_MS, work.halt());
     expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
+    // Once the stall clears, both connections answer at once. The cursor used to be stopped
+    // with postgres.js's own cancel while its client was connecting with it: that client never
+    // finished connecting, and the next transaction on it failed at connectTimeout.
+    proxy.inject(undefined);
+    const pids = yield* timeout(
+      HALT_BOUND_MS,
+      all(
+        [1, 2].map(() =>
+          db.transaction(function* (tx) {
+            const [row] = yield* tx.query<{ pid: number }>(
+              sql`select pg_backend_pid() as pid, pg_sleep(${0.05})`,
+            );
+            return row?.pid;
+          }),
+        ),
+      ),
+    );
+    expect(new Set(pids).size).toBe(2);
+  });
+
+  it("settles a LISTEN halted while its connection stalls", function* () {
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("listen"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    // The listener connection is open, then stalls: the next LISTEN is never answered.
+    const first = yield* db.listen(nameOf("first"));
+    yield* db.notify(nameOf("first"), "ready");
+    expect((yield* first.next()).value).toBe("ready");
+    proxy.inject({ direction: "up", at: 0, kind: "stall" });
+    const listening = yield* spawn(() => caught(db.listen(nameOf("second"))));
+    yield* sleep(100);
+    // It used to wait for the LISTEN to be answered, that is, for ever.
+    yield* timeout(HALT_BOUND_MS, listening.halt());
   });
 });

@@ -34,9 +34,13 @@ export interface PostgresOptions {
    * `application_name` and `options` win over the rest of the URL. Default: `DATABASE_URL`.
    */
   url?: string;
-  /** Default `"localhost"`. */
+  /**
+   * The server, or several separated by commas (`"db1,db2"`): as in libpq, they are tried in
+   * order, and a host that refuses or does not answer within `connectTimeout` is passed over
+   * for the next. A directory is a Unix socket. Default `"localhost"`.
+   */
   host?: string;
-  /** Default 5432. */
+  /** The port of every host. Default 5432 (or the URL's, or `PGPORT`, which may list one per host). */
   port?: number;
   /** Default: the user name. */
   database?: string;
@@ -114,8 +118,11 @@ export type SslMode = "allow" | "prefer" | "require" | "verify-ca" | "verify-ful
 
 /** Internal. Server settings after applying the precedence rules. */
 export interface ServerSettings {
+  /** The first of `hosts`. */
   host: string;
   port: number;
+  /** The hosts to try in order, as libpq does: when one cannot be reached, the next. */
+  hosts: readonly Endpoint[];
   database: string;
   user: string;
   password: string | undefined;
@@ -221,6 +228,47 @@ function hostOf(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
+/** Internal. One host to connect to and its port. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`, one entry of a URL's host list. */
+function endpointOf(entry: string, href: string): { host: string; port: string | undefined } {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(entry);
+  if (match === null || match[1] === "") {
+    throw new InvalidArgumentError("url must be a postgres:// URL", href);
+  }
+  return { host: decodeURIComponent(hostOf(match[1] as string)), port: given(match[2]) };
+}
+
+/**
+ * The hosts to try, in order, each with its port: its own (from a URL's host list), else the
+ * one port given, else the one in the same place of a list of as many ports, else 5432.
+ */
+function hostsOf(
+  hosts: readonly { host: string; port: string | undefined }[],
+  port: number | string | undefined,
+): Endpoint[] {
+  const ports = typeof port === "string" ? port.split(",") : [port];
+  if (ports.length > 1 && ports.length !== hosts.length) {
+    throw new InvalidArgumentError(
+      `give one port for all ${hosts.length} hosts or one port per host, not ${ports.length}`,
+      port,
+    );
+  }
+  return hosts.map(({ host, port: own }, i) => {
+    if (host === "") throw new InvalidArgumentError("a host name cannot be empty", host);
+    const text = own ?? ports[ports.length > 1 ? i : 0];
+    const value = text === undefined ? 5432 : Number(text);
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new InvalidArgumentError("port must be a positive integer", text);
+    }
+    return { host, port: value };
+  });
+}
+
 /**
  * Internal. Apply the precedence rules: option, URL, environment, default.
  *
@@ -231,14 +279,18 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
   const env = envOf(options);
   const href = given(options.url) ?? env.DATABASE_URL;
   let url: URL | undefined;
+  // Hosts of a URL that names several (`postgres://u@db1:5432,db2:5433/app`), with their ports.
+  let urlHosts: { host: string; port: string | undefined }[] | undefined;
   if (href !== undefined) {
-    // libpq takes a URL without a host (`postgres://user@/db?host=/run/postgresql`), which
-    // WHATWG URL rejects: it is parsed with a stand-in host, then the host is taken as absent.
-    const hostless = /^postgres(ql)?:\/\/([^/?#]*@)?(?=[/?#]|$)/i.exec(href);
+    // libpq takes a URL without a host (`postgres://user@/db?host=/run/postgresql`) or with
+    // several, which WHATWG URL rejects: it is parsed with a stand-in host, then the host is
+    // taken as absent, or from the list.
+    const authority = /^(postgres(?:ql)?:\/\/(?:[^/?#]*@)?)([^/?#]*)/i.exec(href);
+    const hosts = authority?.[2] ?? "";
+    const stand = authority !== null && (hosts === "" || hosts.includes(","));
+    if (stand && hosts !== "") urlHosts = hosts.split(",").map((entry) => endpointOf(entry, href));
     try {
-      url = new URL(
-        hostless === null ? href : `${hostless[0]}${NO_HOST}${href.slice(hostless[0].length)}`,
-      );
+      url = new URL(stand ? `${authority[1]}${NO_HOST}${href.slice(authority[0].length)}` : href);
     } catch {
       throw new InvalidArgumentError("url must be a postgres:// URL", href);
     }
@@ -260,19 +312,26 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     throw new InvalidArgumentError("pipeline must be an integer from 1 to 100", options.pipeline);
   }
   const portText = param("port") ?? fromUrl(url?.port) ?? env.PGPORT;
-  const port = options.port ?? (portText === undefined ? 5432 : Number(portText));
-  if (!Number.isInteger(port) || port <= 0) {
-    throw new InvalidArgumentError("port must be a positive integer", port);
-  }
   const user =
     options.user ?? param("user") ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres";
   const urlHost =
     url === undefined || url.hostname === "" || url.hostname === NO_HOST
       ? undefined
       : hostOf(url.hostname);
+  const hostText = given(options.host) ?? param("host");
+  const hosts = hostsOf(
+    hostText === undefined && urlHosts !== undefined
+      ? urlHosts
+      : (hostText ?? fromUrl(urlHost) ?? env.PGHOST ?? "localhost")
+          .split(",")
+          .map((host) => ({ host, port: undefined })),
+    options.port ?? portText,
+  );
+  const [first] = hosts as [Endpoint];
   return {
-    host: given(options.host) ?? param("host") ?? fromUrl(urlHost) ?? env.PGHOST ?? "localhost",
-    port,
+    host: first.host,
+    port: first.port,
+    hosts,
     database:
       options.database ??
       param("dbname") ??

@@ -10,7 +10,7 @@ import {
 } from "@skein/core";
 import type { Row } from "./db.js";
 import { InvalidArgumentError } from "./errors.js";
-import { type Connection, cancel, SETTLE_MS, translate, within } from "./server-query.js";
+import { type Connection, cancel, SETTLE_MS, stop, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -63,15 +63,25 @@ export function copyTo(
     const { value: connection, release } = yield* acquire();
     const pending = connection.sql.unsafe<Row[]>(text);
     connection.running.add(pending);
+    // Kept as soon as the driver hands it out, even to a task halted before it resumed: a
+    // stream nobody reads or ends holds the connection in COPY mode for good.
     let readable: Readable | undefined;
+    const started = pending.readable().then(
+      (stream) => {
+        readable = stream as unknown as Readable;
+        // The iterator reports errors while it is read; one after that (the client destroyed
+        // later) must not become an uncaught exception.
+        readable.on("error", noop);
+        return readable;
+      },
+      (error: unknown) => {
+        throw translate(error, text);
+      },
+    );
+    started.catch(noop);
     let done = false;
     try {
-      readable = (yield* until(
-        pending.readable().catch((error: unknown) => {
-          throw translate(error, text);
-        }),
-      )) as Readable;
-      const chunks = readable[Symbol.asyncIterator]();
+      const chunks = (yield* until(started))[Symbol.asyncIterator]();
       yield* provide({
         *next() {
           let next: IteratorResult<unknown>;
@@ -91,9 +101,13 @@ export function copyTo(
     } finally {
       try {
         if (!done) {
-          // The patched driver drops the data still on its way once the stream is destroyed.
-          readable?.destroy();
-          yield* until(within(cancel(pending), SETTLE_MS));
+          // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
+          if (readable === undefined) yield* stop(connection, pending);
+          if (readable !== undefined) {
+            // The patched driver drops the data still on its way once the stream is destroyed.
+            readable.destroy();
+            yield* until(within(cancel(pending), SETTLE_MS));
+          }
         }
         yield* settle(connection);
       } finally {
@@ -138,23 +152,33 @@ export function copyFrom(
       const { value: connection, release } = yield* acquire();
       const pending = connection.sql.unsafe<Row[]>(text);
       connection.running.add(pending);
+      // Kept as soon as the driver hands it out, as in copyTo().
       let writable: Writable | undefined;
+      const started = pending.writable().then(
+        (stream) => {
+          writable = stream as unknown as Writable;
+          // Errors come through `ended` and the drain wait; one after those (the client
+          // destroyed later) must not become an uncaught exception.
+          writable.on("error", noop);
+          return writable;
+        },
+        (error: unknown) => {
+          throw translate(error, text);
+        },
+      );
+      started.catch(noop);
       let done = false;
       try {
-        writable = (yield* until(
-          pending.writable().catch((error: unknown) => {
-            throw translate(error, text);
-          }),
-        )) as Writable;
-        const ended = finished(writable);
+        const sink = yield* until(started);
+        const ended = finished(sink);
         ended.catch(noop);
         const subscription = yield* source;
         for (;;) {
           const next = yield* subscription.next();
           if (next.done) break;
-          if (!writable.write(next.value)) yield* drained(writable);
+          if (!sink.write(next.value)) yield* drained(sink);
         }
-        writable.end();
+        sink.end();
         try {
           yield* until(ended);
         } catch (error) {
@@ -164,9 +188,12 @@ export function copyFrom(
       } finally {
         try {
           if (!done) {
-            if (writable === undefined) yield* until(within(cancel(pending), SETTLE_MS));
+            // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
+            if (writable === undefined) yield* stop(connection, pending);
             // CopyFail: the server rolls the statement back and answers with an error.
-            else if (!writable.destroyed) writable.destroy(new Error("COPY aborted by the client"));
+            if (writable !== undefined && !writable.destroyed) {
+              writable.destroy(new Error("COPY aborted by the client"));
+            }
           }
           yield* settle(connection);
         } finally {

@@ -7,7 +7,7 @@ import {
   until,
 } from "@skein/core";
 import type { Row } from "./db.js";
-import { type Connection, cancel, isFatal, SETTLE_MS, translate, within } from "./server-query.js";
+import { type Connection, isFatal, SETTLE_MS, stop, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
 
@@ -40,6 +40,7 @@ export function serverCursor(
     let failure: unknown;
     let wake: (() => void) | undefined;
     const pending = target.unsafe<Row[]>(query.text, query.params as never[]);
+    connection.running.add(pending);
     const settled = pending
       .cursor(batch, (next) => {
         if (closing) return target.CLOSE;
@@ -83,16 +84,25 @@ export function serverCursor(
         },
       });
     } finally {
-      if (!finished) {
-        closing = true;
-        const resume = more;
-        more = undefined;
-        if (resume !== undefined) resume(target.CLOSE);
-        else yield* until(within(cancel(pending), SETTLE_MS));
-        // Bounded: a statement the driver never settles would hold the connection forever.
-        if (!(yield* until(within(settled, SETTLE_MS)))) yield* connection.reset();
+      try {
+        if (!finished) {
+          closing = true;
+          const resume = more;
+          more = undefined;
+          if (resume !== undefined) {
+            resume(target.CLOSE);
+            // Bounded: a statement the driver never settles would hold the connection forever.
+            if (!(yield* until(within(settled, SETTLE_MS)))) yield* connection.reset();
+          } else {
+            // A batch being produced, or a statement not sent yet: never postgres.js's own
+            // cancel, which leaves a client that is connecting with this statement wedged.
+            yield* stop(connection, pending);
+          }
+        }
+      } finally {
+        connection.running.delete(pending);
+        release();
       }
-      release();
     }
   });
 }

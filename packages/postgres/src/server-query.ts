@@ -15,7 +15,8 @@ export type Pending = postgres.PendingQuery<Row[]>;
  */
 export interface Connection {
   readonly sql: postgres.Sql;
-  readonly closed: Set<() => void>;
+  /** Told when the connection closes (`false`) or the client is replaced (`true`). */
+  readonly closed: Set<(replaced: boolean) => void>;
   /** The queries in flight on `sql`. */
   readonly running: Set<Pending>;
   /** Queries in flight on it through the pool, or 1 while it is held alone. */
@@ -70,6 +71,30 @@ const CONNECTION_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
+/** Node's codes for a server certificate that fails verification. */
+const CERTIFICATE_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+/** Whether `code` says the connection could not be opened or went away (TLS included). */
+function isConnectionCode(code: string): boolean {
+  return (
+    CONNECTION_CODES.has(code) ||
+    CERTIFICATE_CODES.has(code) ||
+    code.startsWith("ERR_TLS_") ||
+    code.startsWith("ERR_SSL_")
+  );
+}
+
 /** SQLSTATEs after which the server closes the session. */
 const FATAL_CODES = new Set(["57P01", "57P02", "57P03"]);
 
@@ -90,7 +115,7 @@ export function translate(error: unknown, text: string): unknown {
   const fields = error as Error & Record<string, string | undefined>;
   const code = fields.code;
   if (code === undefined) return error;
-  if (CONNECTION_CODES.has(code)) return new ConnectionError(code, error.message, text, error);
+  if (isConnectionCode(code)) return new ConnectionError(code, error.message, text, error);
   if (/^[0-9A-Z]{5}$/.test(code)) {
     return new PostgresError(
       {
@@ -206,14 +231,19 @@ function first(target: Connection, pending: Pending): boolean {
 }
 
 /**
- * Stop `pending`, whose task was halted, and wait until it has settled, so the connection is
- * clean for what follows. A statement running on the server gets a cancel request. One still
- * waiting behind others on its connection (sent in the pipeline, or held back by postgres.js
- * until the pipeline drains) gets it once it runs: postgres.js's own cancel is used for neither,
- * as it loses track of the statements behind a pipelined one it cancels, and never finishes
- * connecting when the unsent query it drops is the one the client connects with.
+ * Internal. Stop `pending`, whose task was halted, and wait until it has settled, so the
+ * connection is clean for what follows; `pending` must be in `target.running`. A statement
+ * running on the server gets a cancel request. One still waiting behind others on its
+ * connection (sent in the pipeline, or held back by postgres.js until the pipeline drains) gets
+ * it once it runs: postgres.js's own cancel is used for neither, as it loses track of the
+ * statements behind a pipelined one it cancels, and never finishes connecting when the unsent
+ * query it drops is the one the client connects with. Every wait is bounded; past the bound
+ * the client is replaced.
+ *
+ * @param target - the connection `pending` runs on
+ * @param pending - the halted query
  */
-function* stop(target: Connection, pending: Pending): Operation<void> {
+export function* stop(target: Connection, pending: Pending): Operation<void> {
   const query = pending as unknown as { state: unknown; active: boolean };
   let settled = false;
   const done = pending.then(
@@ -227,10 +257,18 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
   // postgres.js hands a query to its connection a microtask after it is first awaited.
   if (query.state == null) yield* until(Promise.resolve());
   // Its turn comes once the queries sent before it are gone. One that is first in line and
-  // still not running is being connected with, or was lost by postgres.js (seen right after a
-  // backend is terminated): the bound below deals with both.
+  // still not running is being connected with (it runs once the client has connected and
+  // fetched its types, and is then cancelled like any other), or was lost by postgres.js (seen
+  // right after a backend is terminated): past the bound its client is replaced.
   const running = () => query.state != null && query.active;
-  while (!settled && !running() && !first(target, pending)) yield* sleep(1);
+  let startBy = Infinity;
+  while (!settled && !running()) {
+    if (first(target, pending)) {
+      if (startBy === Infinity) startBy = performance.now() + SETTLE_MS;
+      else if (performance.now() >= startBy) break;
+    }
+    yield* sleep(1);
+  }
   if (!settled && running()) {
     // A cancel request that lands before the statement has reached the server (postgres.js
     // writes on the next turn of the event loop) finds the backend idle and is dropped: while
@@ -263,6 +301,17 @@ function* stop(target: Connection, pending: Pending): Operation<void> {
   // A query postgres.js never settles would hold the client forever: past the bound, the
   // client is replaced.
   if (!(yield* until(within(done, SETTLE_MS)))) yield* target.reset();
+}
+
+/**
+ * Internal. Whether postgres.js has written `pending` to a connection; one it has not is sent
+ * on the next connection when the current one closes.
+ *
+ * @param pending - a query
+ * @returns true once it was sent
+ */
+export function wasSent(pending: Pending): boolean {
+  return (pending as unknown as { state: unknown }).state != null;
 }
 
 /**

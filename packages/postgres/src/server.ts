@@ -22,6 +22,7 @@ import {
   runQuery,
   SETTLE_MS,
   translate,
+  wasSent,
   within,
 } from "./server-query.js";
 import type { Lease } from "./slots.js";
@@ -69,11 +70,17 @@ function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
 }
 
 function connect(settings: ServerSettings): Connection {
-  const closed = new Set<() => void>();
+  const closed = new Set<(replaced: boolean) => void>();
   const open = (): postgres.Sql => {
     const sql: postgres.Sql = postgres({
-      host: settings.host,
-      port: settings.port,
+      // Several hosts as lists, tried in order; one as it is, where a directory is a socket.
+      ...(settings.hosts.length > 1
+        ? {
+            // postgres.js takes lists, which its types do not say.
+            host: settings.hosts.map((endpoint) => endpoint.host) as unknown as string,
+            port: settings.hosts.map((endpoint) => endpoint.port) as unknown as number,
+          }
+        : { host: settings.host, port: settings.port }),
       database: settings.database,
       username: settings.user,
       ...(settings.password === undefined ? {} : { password: settings.password }),
@@ -99,10 +106,13 @@ function connect(settings: ServerSettings): Connection {
   };
   const onClose = (): void => {
     connection.ready = false;
-    for (const callback of closed) callback();
-    // postgres.js fails the queries of a closed connection itself, except sometimes right
-    // after an error; what it has not failed by the next turn of the event loop is failed here.
-    for (const running of connection.running) setImmediate(failClosed, running);
+    for (const callback of closed) callback(false);
+    // postgres.js fails the queries it sent on a closed connection itself, except sometimes
+    // right after an error; what it has not failed by the next turn of the event loop is failed
+    // here. One it has not sent yet is sent on its next connection.
+    for (const running of connection.running) {
+      if (wasSent(running)) setImmediate(failClosed, running);
+    }
   };
   const connection: Connection = {
     sql: open(),
@@ -118,7 +128,7 @@ function connect(settings: ServerSettings): Connection {
       const old = connection.sql;
       (connection as { sql: postgres.Sql }).sql = open();
       connection.ready = false;
-      for (const callback of closed) callback();
+      for (const callback of closed) callback(true);
       yield* until(old.end({ timeout: 0 }).then(noop, noop));
     },
   };
@@ -198,11 +208,13 @@ export function useServer(settings: ServerSettings): Operation<Db> {
 }
 
 function targetOf(settings: ServerSettings): string {
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  if (host.startsWith("/")) {
-    return `postgres://${settings.user}@/${settings.database}?host=${host}&port=${settings.port}`;
+  if (settings.host.startsWith("/")) {
+    return `postgres://${settings.user}@/${settings.database}?host=${settings.host}&port=${settings.port}`;
   }
-  return `postgres://${settings.user}@${host}:${settings.port}/${settings.database}`;
+  const hosts = settings.hosts.map(({ host, port }) =>
+    host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`,
+  );
+  return `postgres://${settings.user}@${hosts.join(",")}/${settings.database}`;
 }
 
 function* held<T>(client: Connection, body: (session: Session) => Operation<T>): Operation<T> {
@@ -222,6 +234,14 @@ function* held<T>(client: Connection, body: (session: Session) => Operation<T>):
   function markBroken() {
     session.broken = true;
   }
+  // Something of this session has gone out on the client's connection.
+  let began = false;
+  const onClosed = (replaced: boolean) => {
+    // A close before any statement of the session was sent ends an earlier connection (a
+    // connect that timed out just before the session started, seen late): every statement of
+    // the session then runs on the next one.
+    if (replaced || began || [...client.running].some(wasSent)) markBroken();
+  };
   // postgres.js reconnects a closed client by itself: a statement sent after the close would
   // run in a new session, outside this transaction. Once the connection has closed, every
   // further statement of the session fails instead.
@@ -236,15 +256,20 @@ function* held<T>(client: Connection, body: (session: Session) => Operation<T>):
         query.text,
       );
     if (session.broken) throw lost();
-    const result = yield* operation;
+    let result: R;
+    try {
+      result = yield* operation;
+    } finally {
+      began = true;
+    }
     if (session.broken) throw lost();
     return result;
   }
-  client.closed.add(markBroken);
+  client.closed.add(onClosed);
   try {
     return yield* body(session);
   } finally {
-    client.closed.delete(markBroken);
+    client.closed.delete(onClosed);
   }
 }
 
@@ -259,7 +284,10 @@ function listen(client: postgres.Sql, channel: string): Stream<string, never> {
       throw translate(error, `listen ${channel}`);
     } finally {
       if (listening === undefined) {
-        yield* until(request.then((l) => l.unlisten(), noop).then(noop, noop));
+        // Bounded like the rest: on a stalled listener connection LISTEN may never answer. If
+        // it does later, the chain below still unlistens.
+        const unlistened = request.then((l) => l.unlisten(), noop).then(noop, noop);
+        yield* until(within(unlistened, SETTLE_MS));
       }
     }
     const active = listening;
