@@ -249,13 +249,17 @@ const finished: Iterator<never, void> = {
   next: () => ({ done: true, value: undefined }),
 };
 
+/** What an operation's iterator yields to the engine (the engine's own type is internal). */
+type Step =
+  ReturnType<Operation<unknown>[typeof Symbol.iterator]> extends Iterator<infer S> ? S : never;
+
 /**
  * Internal. One `messages` read: runs the queue's `next()` and reports its result, or its end
  * without one (halted, or failed), as a generator with a `try`/`finally` would, without building
  * a generator for every message.
  */
-class Take<T, R> implements Operation<T>, Iterator<R, T> {
-  private declare inner: Iterator<R, T>;
+class Take<T> implements Operation<T>, Iterator<Step, T, unknown> {
+  private declare inner: Iterator<Step, T, unknown>;
 
   constructor(
     private readonly operation: Operation<T>,
@@ -263,16 +267,16 @@ class Take<T, R> implements Operation<T>, Iterator<R, T> {
     private readonly onAbandon: () => void,
   ) {}
 
-  [Symbol.iterator](): Iterator<R, T> {
-    this.inner = this.operation[Symbol.iterator]() as Iterator<R, T>;
+  [Symbol.iterator](): Iterator<Step, T, unknown> {
+    this.inner = this.operation[Symbol.iterator]();
     return this;
   }
 
-  next(value?: unknown): IteratorResult<R, T> {
+  next(value?: unknown): IteratorResult<Step, T> {
     return this.settled(this.inner.next(value));
   }
 
-  throw(error: unknown): IteratorResult<R, T> {
+  throw(error: unknown): IteratorResult<Step, T> {
     try {
       return this.settled(this.inner.throw ? this.inner.throw(error) : throwing(error));
     } catch (thrown) {
@@ -281,12 +285,12 @@ class Take<T, R> implements Operation<T>, Iterator<R, T> {
     }
   }
 
-  return(value?: unknown): IteratorResult<R, T> {
+  return(value?: unknown): IteratorResult<Step, T> {
     this.onAbandon();
-    return this.inner.return ? this.inner.return(value) : { done: true, value: value as T };
+    return this.inner.return ? this.inner.return(value as T) : { done: true, value: value as T };
   }
 
-  private settled(result: IteratorResult<R, T>): IteratorResult<R, T> {
+  private settled(result: IteratorResult<Step, T>): IteratorResult<Step, T> {
     if (result.done) this.onResult(result.value);
     return result;
   }
