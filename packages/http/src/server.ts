@@ -69,7 +69,9 @@ export interface HttpServerOptions extends ServerLimits {
   /**
    * Make the global `Response` a lightweight stand-in while the server runs (see
    * {@link useLightweightResponse}), so that handlers returning `new Response(text or bytes)`
-   * run as fast as with `fixedResponse`. Off by default: it replaces a global.
+   * run as fast as with `fixedResponse`. Off by default: the cost it saves is paid in the
+   * handler's own `new Response(...)`, which only replacing the global (process-wide, for every
+   * module) can avoid; the server already sends a real `Response`'s bytes without its stream.
    */
   lightweightResponse?: boolean;
   /** Run around `handler` for every request, outermost first (see {@link Middleware}). */

@@ -155,19 +155,19 @@ export function useWebSocketConnection(
     socket.on("pong", onPong);
     socket.on("error", onError);
     let reading = false;
+    const taken = (next: IteratorResult<WebSocketMessage, WebSocketClose>) => {
+      waiting = false;
+      if (!next.done && --queued < options.maxQueuedMessages / 2 && socket.isPaused) {
+        socket.resume();
+      }
+    };
+    const abandoned = () => {
+      waiting = false;
+    };
     const subscription: Subscription<WebSocketMessage, WebSocketClose> = {
-      *next() {
+      next: () => {
         waiting = true;
-        let next: IteratorResult<WebSocketMessage, WebSocketClose>;
-        try {
-          next = yield* queue.next();
-        } finally {
-          waiting = false;
-        }
-        if (!next.done && --queued < options.maxQueuedMessages / 2 && socket.isPaused) {
-          socket.resume();
-        }
-        return next;
+        return new Take(queue.next(), taken, abandoned);
       },
     };
     const messages: Stream<WebSocketMessage, WebSocketClose> = {
@@ -237,9 +237,68 @@ export function useWebSocketConnection(
   });
 }
 
+/**
+ * Internal. `yield* noWait` returns at once: a shared iterator with nothing to yield, so a send
+ * that does not wait allocates nothing (a generator here would cost one object per message).
+ */
 const noWait: Operation<void> = {
-  *[Symbol.iterator]() {},
+  [Symbol.iterator]: () => finished,
 };
+
+const finished: Iterator<never, void> = {
+  next: () => ({ done: true, value: undefined }),
+};
+
+/** What an operation's iterator yields to the engine (the engine's own type is internal). */
+type Step =
+  ReturnType<Operation<unknown>[typeof Symbol.iterator]> extends Iterator<infer S> ? S : never;
+
+/**
+ * Internal. One `messages` read: runs the queue's `next()` and reports its result, or its end
+ * without one (halted, or failed), as a generator with a `try`/`finally` would, without building
+ * a generator for every message.
+ */
+class Take<T> implements Operation<T>, Iterator<Step, T, unknown> {
+  private declare inner: Iterator<Step, T, unknown>;
+
+  constructor(
+    private readonly operation: Operation<T>,
+    private readonly onResult: (result: T) => void,
+    private readonly onAbandon: () => void,
+  ) {}
+
+  [Symbol.iterator](): Iterator<Step, T, unknown> {
+    this.inner = this.operation[Symbol.iterator]();
+    return this;
+  }
+
+  next(value?: unknown): IteratorResult<Step, T> {
+    return this.settled(this.inner.next(value));
+  }
+
+  throw(error: unknown): IteratorResult<Step, T> {
+    try {
+      return this.settled(this.inner.throw ? this.inner.throw(error) : throwing(error));
+    } catch (thrown) {
+      this.onAbandon();
+      throw thrown;
+    }
+  }
+
+  return(value?: unknown): IteratorResult<Step, T> {
+    this.onAbandon();
+    return this.inner.return ? this.inner.return(value as T) : { done: true, value: value as T };
+  }
+
+  private settled(result: IteratorResult<Step, T>): IteratorResult<Step, T> {
+    if (result.done) this.onResult(result.value);
+    return result;
+  }
+}
+
+function throwing(error: unknown): never {
+  throw error;
+}
 
 function failWith(error: Error): Operation<never> {
   return {

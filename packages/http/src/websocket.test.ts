@@ -198,6 +198,71 @@ describe("WebSocket backpressure", () => {
   });
 });
 
+describe("WebSocket reading", () => {
+  it("stops reading past maxQueuedMessages unread and reads on once they are taken", function* () {
+    yield* withoutLeaks(function* () {
+      const router = createRouter().get(
+        "/ten",
+        webSocket(function* (socket) {
+          for (let i = 0; i < 10; i++) yield* socket.send(String(i));
+          yield* drain(socket);
+        }),
+      );
+      const server = yield* useHttpServer({ handler: router.handle });
+      const socket = yield* useWebSocket(wsUrl(server, "/ten"), { maxQueuedMessages: 4 });
+      const fourth = withResolvers<boolean>();
+      let arrived = 0;
+      // Registered after the connection's own listener, so it sees each message once queued.
+      socket.raw.on("message", () => {
+        if (++arrived === 4) fourth.resolve(socket.raw.isPaused);
+      });
+      expect(yield* fourth.operation).toBe(true);
+      const inbox = yield* socket.messages;
+      const seen: unknown[] = [];
+      for (let i = 0; i < 10; i++) seen.push((yield* inbox.next()).value);
+      expect(seen).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+      expect(socket.raw.isPaused).toBe(false);
+    });
+  });
+
+  it("halts a session whose reader was halted while waiting, when the peer leaves", function* () {
+    yield* withoutLeaks(function* () {
+      const abandoned = withResolvers<void>();
+      const ended = withResolvers<void>();
+      const router = createRouter().get(
+        "/idle",
+        webSocket(function* (socket) {
+          const first = withResolvers<void>();
+          const reader = yield* spawn(function* () {
+            const inbox = yield* socket.messages;
+            yield* inbox.next();
+            first.resolve();
+            // Waiting for a second message when it is halted.
+            yield* inbox.next();
+          });
+          yield* first.operation;
+          yield* reader.halt();
+          abandoned.resolve();
+          try {
+            yield* suspend();
+          } finally {
+            ended.resolve();
+          }
+        }),
+      );
+      const server = yield* useHttpServer({ handler: router.handle });
+      const client = yield* spawn(function* () {
+        const socket = yield* useWebSocket(wsUrl(server, "/idle"));
+        yield* socket.send("first");
+        yield* abandoned.operation;
+      });
+      yield* client;
+      // The client has closed; nobody reads the session's messages, so it is halted.
+      yield* ended.operation;
+    });
+  });
+});
+
 describe("the chat-room example", () => {
   it("keeps chatting with N clients while one vanishes mid-message, and tells the others it left", function* () {
     yield* withoutLeaks(function* () {

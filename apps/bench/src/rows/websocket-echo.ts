@@ -86,7 +86,9 @@ export async function measureWebSocketEcho({ n, runs }: RowOptions): Promise<Row
     const [rawMs = [], skeinMs = []] = ms;
     const ratios = skeinMs.map((skein, round) => (rawMs[round] ?? Number.NaN) / skein);
     const cpuRatio = (median(cpu[0]!) / median(cpu[1]!)).toFixed(2);
-    const label = `WebSocket echo: ${count(n)} messages over ${CONNECTIONS} connections, webSocket() route at ${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; CPU ${cpuRatio}x) raw ws messages/s (floor = raw ws)`;
+    const rate = (times: number[]) =>
+      Math.round(n / (median(times) / 1000)).toLocaleString("en-US");
+    const label = `WebSocket echo: ${count(n)} messages over ${CONNECTIONS} connections, messages/s of the webSocket() route over raw ws's, median (range) over interleaved rounds: ${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; CPU ${cpuRatio}x); ${rate(skeinMs)} against ${rate(rawMs)} messages/s (floor = raw ws)`;
     return [
       {
         label,
