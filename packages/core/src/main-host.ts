@@ -64,7 +64,8 @@ function nodeHost(proc: NodeJS.Process): MainHost {
 
 function denoHost(deno: DenoGlobal): MainHost {
   // Windows has no SIGTERM, and Deno throws when asked to listen for it there.
-  const signals = deno.build.os === "windows" ? (["SIGINT"] as const) : (["SIGINT", "SIGTERM"] as const);
+  const signals =
+    deno.build.os === "windows" ? (["SIGINT"] as const) : (["SIGINT", "SIGTERM"] as const);
   return {
     name: "deno",
     args: deno.args.slice(),

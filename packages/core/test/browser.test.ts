@@ -199,7 +199,10 @@ function* serve(browser: BrowserContext, code: string): Operation<void> {
         return route.fulfill({ contentType: "text/javascript", body: code });
       }
       const script = url.pathname === "/" ? '<script type="module" src="/app.js"></script>' : "";
-      return route.fulfill({ contentType: "text/html", body: `<!doctype html><title>skein</title>${script}` });
+      return route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><title>skein</title>${script}`,
+      });
     }),
   );
 }
@@ -273,7 +276,13 @@ describe.skipIf(skip)("main() in a browser", () => {
     const browser = yield* useChromium();
     yield* serve(browser, yield* bundle(MAIN_PROGRAM));
     const run = yield* runMainInPage(browser, "wait", "ready", true);
-    expect(run.log).toEqual(["args []", "ready", "cleanup done", "child cleaned up", "main returned"]);
+    expect(run.log).toEqual([
+      "args []",
+      "ready",
+      "cleanup done",
+      "child cleaned up",
+      "main returned",
+    ]);
     expect(run.errors).toEqual([]);
   }, 60_000);
 });

@@ -34,7 +34,8 @@ function denoBinary(): string | undefined {
 
 const DENO = denoBinary();
 const skip = DENO === undefined && !process.env.CI;
-if (skip) console.warn("deno test skipped: no Deno binary for this platform; in CI it fails instead");
+if (skip)
+  console.warn("deno test skipped: no Deno binary for this platform; in CI it fails instead");
 
 const PROGRAM = fileURLToPath(new URL("../src/fixtures/main-program.ts", import.meta.url));
 
