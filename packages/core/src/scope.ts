@@ -6,7 +6,8 @@ import {
   OUTCOME_ERR,
   OUTCOME_HALTED,
   OUTCOME_OK,
-  ScopeNode,
+  PlainScope,
+  type ScopeNode,
   type TaskImpl,
   type Waiter,
 } from "./engine/task.js";
@@ -22,7 +23,7 @@ import type { Future, Operation, Scope } from "./types.js";
  * const task = global.run(function* () { return 1; });
  * ```
  */
-export const global: Scope = new ScopeNode(undefined);
+export const global: Scope = new PlainScope(undefined);
 
 class UseScope extends InstructionOperation<Scope> {
   enter(task: TaskImpl): void {
@@ -69,7 +70,7 @@ export interface OwnedScope extends Scope {
 }
 
 /** A scope owned by plain code, itself a child of its parent scope. */
-class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
+class OwnedScopeNode extends PlainScope implements ChildNode, OwnedScope {
   prevSibling: ChildNode | undefined = undefined;
   nextSibling: ChildNode | undefined = undefined;
   outcome = OUTCOME_OK;

@@ -1,6 +1,6 @@
 import { type Instruction, InstructionOperation } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
+import { type ChildNode, NEXT, PlainScope, RETURN, type TaskImpl, THROW } from "./engine/task.js";
 import { startChild, type TaskStatus } from "./task-status.js";
 import type { Operation, Task } from "./types.js";
 
@@ -69,7 +69,7 @@ export class TaskGroupError extends AggregateError {
  * Internal. The scope of a group's children: a child's failure is recorded here (or handed to
  * `onError`) instead of unwinding the owner at once, and the body can wait for every child.
  */
-class GroupScope extends ScopeNode {
+class GroupScope extends PlainScope {
   readonly errors: unknown[] = [];
   private exiting = false;
   private hasValue = false;

@@ -1,6 +1,12 @@
 import type { Operation } from "../types.js";
 import type { TaskImpl } from "./task.js";
 
+/** Internal. How a task resumes: with a value, with an error thrown in, or by returning. */
+export const NEXT = 0;
+export const THROW = 1;
+export const RETURN = 2;
+export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
+
 /**
  * Internal. What an operation yields to the engine: a request that the engine carries out for
  * the running task. `enter` must eventually call `task.resume()` (at once, or later from a

@@ -2,14 +2,14 @@ import { suppress } from "../suppressed.js";
 import type { Operation } from "../types.js";
 import { type Instruction, InstructionOperation } from "./instruction.js";
 import { Lazy } from "./lazy.js";
-import { NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./task.js";
+import { NEXT, PlainScope, RETURN, type TaskImpl, THROW } from "./task.js";
 
 /**
  * Internal. A scope inside one task's body (`scoped()`, `all()`, `race()`): a child failure
  * unwinds the body up to this scope, where it turns back into an ordinary exception that the
  * code around it can catch.
  */
-export class TrapScope extends ScopeNode {
+export class TrapScope extends PlainScope {
   private hasOutcome = false;
   private ok = false;
   private value: unknown = undefined;
