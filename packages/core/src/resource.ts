@@ -1,6 +1,7 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
 import { scheduler } from "./engine/scheduler.js";
-import { NEXT, OUTCOME_ERR, type StartWatcher, type TaskImpl, THROW } from "./engine/task.js";
+import { OUTCOME_ERR } from "./engine/scope-node.js";
+import type { StartWatcher, TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -79,13 +80,13 @@ class Resource<T> extends InstructionOperation<T> {
     super();
   }
   enter(caller: TaskImpl): void {
-    const start = new ResourceStart(caller, caller.epoch);
+    const start = new ResourceStart(caller, caller.ticket);
     const provide: Provide<T> = (value) => new Provided(start, value);
     const body = this.body;
     const res = caller.scope.create(() => body(provide), true);
     start.task = res;
     res.starting = start;
-    caller.teardown = start;
+    caller.suspend(start);
     scheduler.schedule(res);
   }
 }

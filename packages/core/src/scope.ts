@@ -1,16 +1,14 @@
 import { Deferred } from "./engine/future.js";
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import {
   type ChildNode,
-  NEXT,
   OUTCOME_ERR,
   OUTCOME_HALTED,
   OUTCOME_OK,
-  PlainScope,
   type ScopeNode,
-  type TaskImpl,
   type Waiter,
-} from "./engine/task.js";
+} from "./engine/scope-node.js";
+import { PlainScope, type TaskImpl } from "./engine/task.js";
 import type { Future, Operation, Scope } from "./types.js";
 
 /**

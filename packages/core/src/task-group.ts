@@ -1,7 +1,14 @@
 import { FrameScope } from "./engine/frame-scope.js";
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import {
+  type Instruction,
+  InstructionOperation,
+  NEXT,
+  RETURN,
+  THROW,
+} from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { type ChildNode, NEXT, RETURN, type TaskImpl, THROW } from "./engine/task.js";
+import type { ChildNode } from "./engine/scope-node.js";
+import type { TaskImpl } from "./engine/task.js";
 import { startChild, type TaskStatus } from "./task-status.js";
 import type { Operation, Task } from "./types.js";
 
@@ -153,9 +160,8 @@ class JoinGroup extends InstructionOperation<void> {
       return;
     }
     this.task = task;
-    this.epoch = task.epoch;
     this.group.setJoiner(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
   wake(): void {
     this.group.setJoiner(undefined);

@@ -49,13 +49,13 @@ export abstract class FrameScope extends PlainScope implements UnwindTarget {
     if (task.scope === this) task.scope = this.parent!;
     if (this.firstChild === undefined) {
       this.closed = true;
-      this.resumeWithOutcome(task, task.epoch);
+      this.resumeWithOutcome(task, task.ticket);
       return;
     }
-    task.critical++;
-    const epoch = task.epoch;
+    task.deferHalts();
+    const epoch = task.ticket;
     this.destroyChildren((error, failed) => {
-      task.critical--;
+      task.allowHalts();
       if (failed) this.fail(error);
       this.resumeWithOutcome(task, epoch);
     });

@@ -19,13 +19,12 @@ export class Join<T> extends InstructionOperation<T> implements Waiter {
   enter(waiting: TaskImpl): void {
     if (this.task.done) {
       this.task.observed();
-      this.task.deliverTo(waiting, waiting.epoch);
+      this.task.deliverTo(waiting, waiting.ticket);
       return;
     }
     this.waiting = waiting;
-    this.epoch = waiting.epoch;
     this.task.addWaiter(this);
-    waiting.teardown = this;
+    this.epoch = waiting.suspend(this);
   }
   settled(): void {
     const waiting = this.waiting;

@@ -146,7 +146,11 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   /** The scheduler's clock at creation (a small integer, so no heap number per task). */
   private born: number;
   state: number;
-  /** Changes every time the task yields; async resolutions check it to drop stale results. */
+  /**
+   * Changes every time the task yields; async resolutions check it to drop stale results.
+   * Engine only, as are `teardown` and `critical`: instructions use `suspend()`, `ticket`,
+   * `resumeAt()` and `deferHalts()`.
+   */
   epoch: number;
   teardown: Teardown | undefined;
   /** Instructions during which a halt must wait (a scope tearing down its children). */
@@ -270,6 +274,46 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.more().raisedError = error;
     } else suppress(this.extras!.raisedError, error);
     this.unwind();
+  }
+
+  // The API of instructions (code outside engine/ uses these, not the fields they touch): in
+  // `enter(task)` an instruction either calls `resume()` at once, or `suspend()`s the task and
+  // later calls `resumeAt()` with the ticket it got.
+
+  /**
+   * Internal. Suspend the task on the instruction it is entering. `teardown` runs when the task
+   * moves on (it is resumed, or halted), so the instruction can undo its work. Returns the
+   * ticket to resume the task with, through `resumeAt`.
+   */
+  suspend(teardown: Teardown): number {
+    this.teardown = teardown;
+    return this.epoch;
+  }
+
+  /**
+   * Internal. The ticket of the instruction being entered (as `suspend()` returns it), for one
+   * that must hand it out before its teardown exists.
+   */
+  get ticket(): number {
+    return this.epoch;
+  }
+
+  /** Internal. What the task is suspended on (its teardown), for inspection. */
+  get waitingOn(): Teardown | undefined {
+    return this.teardown;
+  }
+
+  /**
+   * Internal. Until `allowHalts()`, a halt of this task (or a child's failure) takes effect only
+   * when it is next resumed: its scopes are tearing down children, or it waits for a shield.
+   */
+  deferHalts(): void {
+    this.critical++;
+  }
+
+  /** Internal. End one `deferHalts()`. */
+  allowHalts(): void {
+    this.critical--;
   }
 
   /** Internal. Resume the task; ignored unless it is waiting (or resolving synchronously). */

@@ -1,9 +1,9 @@
 import { suppress } from "../suppressed.js";
 import type { Operation } from "../types.js";
 import { FrameScope } from "./frame-scope.js";
-import { type Instruction, InstructionOperation } from "./instruction.js";
+import { type Instruction, InstructionOperation, NEXT, RETURN, THROW } from "./instruction.js";
 import { Lazy } from "./lazy.js";
-import { NEXT, RETURN, type TaskImpl, THROW } from "./task.js";
+import type { TaskImpl } from "./task.js";
 
 /**
  * Internal. The scope of `scoped()`, `all()` and `race()`: a child failure unwinds the body up to
