@@ -1,15 +1,14 @@
 import { Deferred } from "./engine/future.js";
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import {
   type ChildNode,
-  NEXT,
   OUTCOME_ERR,
   OUTCOME_HALTED,
   OUTCOME_OK,
-  ScopeNode,
-  type TaskImpl,
+  type ScopeNode,
   type Waiter,
-} from "./engine/task.js";
+} from "./engine/scope-node.js";
+import { PlainScope, type TaskImpl } from "./engine/task.js";
 import type { Future, Operation, Scope } from "./types.js";
 
 /**
@@ -22,7 +21,7 @@ import type { Future, Operation, Scope } from "./types.js";
  * const task = global.run(function* () { return 1; });
  * ```
  */
-export const global: Scope = new ScopeNode(undefined);
+export const global: Scope = new PlainScope(undefined);
 
 class UseScope extends InstructionOperation<Scope> {
   enter(task: TaskImpl): void {
@@ -69,7 +68,7 @@ export interface OwnedScope extends Scope {
 }
 
 /** A scope owned by plain code, itself a child of its parent scope. */
-class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
+class OwnedScopeNode extends PlainScope implements ChildNode, OwnedScope {
   prevSibling: ChildNode | undefined = undefined;
   nextSibling: ChildNode | undefined = undefined;
   outcome = OUTCOME_OK;
