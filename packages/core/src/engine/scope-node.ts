@@ -2,7 +2,7 @@ import { MissingContextError, ScopeClosedError } from "../errors.js";
 import type { Decoratable } from "../experimental/create-api.js";
 import { InvalidApiError } from "../experimental/invalid-api-error.js";
 import { suppress } from "../suppressed.js";
-import type { Api, Around, Context, Operation, Scope, Task } from "../types.js";
+import type { Api, Around, Context, Future, Operation, Scope, Task } from "../types.js";
 import { InstructionOperation, NEXT } from "./instruction.js";
 import { scheduler } from "./scheduler.js";
 import type { TaskImpl } from "./task.js";
@@ -35,6 +35,20 @@ export const OUTCOME_HALTED = 2;
 
 /** Internal. The flag bit of a closed scope; tasks pack their own flags beside it. */
 export const CLOSED = 1;
+/**
+ * Internal. The flag bit of a scope that sees `api.Scope` middleware (on it or an ancestor):
+ * its children are made, and its contexts written, through that API. Inherited at creation and
+ * set on a whole subtree when middleware is installed, so a scope without it pays one bit test.
+ */
+export const OBSERVED = 128;
+
+/** Internal. How the engine calls `api.Scope` (experimental/api.ts): its `invoke`. */
+export interface ScopeHook {
+  invoke(scope: Scope, key: "create" | "set" | "delete", args: unknown[]): unknown;
+}
+
+/** The key, among a scope's context values, of the {@link ScopeHook} installed there. */
+const SCOPE_HOOK = "@skein/api.Scope";
 
 /**
  * Internal. A node of the scope tree: owns child tasks (a linked list in creation order) and
@@ -59,8 +73,13 @@ export abstract class ScopeNode implements Scope {
     this.firstChild = undefined;
     this.lastChild = undefined;
     this.contexts = undefined;
-    this.flags = 0;
+    this.flags = parent === undefined ? 0 : parent.flags & OBSERVED;
     this.destruction = undefined;
+  }
+
+  /** Internal. Whether `api.Scope` middleware sees this scope's children and contexts. */
+  get underScopeApi(): boolean {
+    return (this.flags & OBSERVED) !== 0;
   }
 
   /** No new tasks once the scope has started to end. */
@@ -95,7 +114,61 @@ export abstract class ScopeNode implements Scope {
     if (this.closed) {
       throw new ScopeClosedError();
     }
+    if ((this.flags & OBSERVED) !== 0) return this.createObserved(operation, resource);
     return this.newTask(operation, resource);
+  }
+
+  /** Make a child task through `api.Scope.create` middleware, which may surround, not replace. */
+  private createObserved<T>(operation: () => Operation<T>, resource: boolean): TaskImpl<T> {
+    let task: TaskImpl<T> | undefined;
+    const build = (): [Scope, () => Future<void>] => {
+      const made = this.newTask(operation, resource);
+      task ??= made;
+      return [made, () => made.halt()];
+    };
+    this.observeCreate(build);
+    return task!;
+  }
+
+  /**
+   * Internal. Run `build`, which makes a child of this scope, through `api.Scope.create`
+   * middleware: `invoke(this, "create", [this, build])`, whose core calls `build`.
+   */
+  observeCreate(build: () => [Scope, () => Future<void>]): void {
+    const made = this.scopeHook().invoke(this, "create", [this, build]);
+    if (!Array.isArray(made) || made.length < 1 || !(made[0] instanceof ScopeNode)) {
+      throw new InvalidApiError(
+        "api.Scope.create middleware must return the [scope, destroy] that next() returned",
+        made,
+      );
+    }
+  }
+
+  /** The `api.Scope` hook installed nearest above (only called on an OBSERVED scope). */
+  private scopeHook(): ScopeHook {
+    for (let s: ScopeNode | undefined = this; s !== undefined; s = s.parent) {
+      const hook = s.contexts?.get(SCOPE_HOOK);
+      if (hook !== undefined) return hook as ScopeHook;
+    }
+    throw new Error("an observed scope has no api.Scope hook above it");
+  }
+
+  /**
+   * Internal. From now on, make this scope's and its descendants' children, and write their
+   * contexts, through `hook` (called when `api.Scope` middleware is installed here).
+   */
+  observeWith(hook: ScopeHook): void {
+    this.contexts ??= new Map();
+    this.contexts.set(SCOPE_HOOK, hook);
+    this.markObserved();
+  }
+
+  /** Internal. Set OBSERVED on this scope and every scope below it. */
+  markObserved(): void {
+    this.flags |= OBSERVED;
+    for (let child = this.firstChild; child !== undefined; child = child.nextSibling) {
+      if (child instanceof ScopeNode) child.markObserved();
+    }
   }
 
   /** Internal. Construct a child task (task.ts gives the constructor, which extends this class). */
@@ -110,6 +183,14 @@ export abstract class ScopeNode implements Scope {
   }
 
   set<T>(context: Context<T>, value: T): T {
+    if ((this.flags & OBSERVED) !== 0) {
+      return this.scopeHook().invoke(this, "set", [this, context, value]) as T;
+    }
+    return this.setOwn(context, value);
+  }
+
+  /** Internal. `set` without `api.Scope` middleware: what its core does. */
+  setOwn<T>(context: Context<T>, value: T): T {
     this.contexts ??= new Map();
     this.contexts.set(context.name, value);
     return value;
@@ -122,6 +203,14 @@ export abstract class ScopeNode implements Scope {
   }
 
   delete<T>(context: Context<T>): boolean {
+    if ((this.flags & OBSERVED) !== 0) {
+      return this.scopeHook().invoke(this, "delete", [this, context]) as boolean;
+    }
+    return this.deleteOwn(context);
+  }
+
+  /** Internal. `delete` without `api.Scope` middleware: what its core does. */
+  deleteOwn<T>(context: Context<T>): boolean {
     return this.contexts?.delete(context.name) ?? false;
   }
 

@@ -166,7 +166,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
-    if (resource) this.flags = RESOURCE;
+    if (resource) this.flags |= RESOURCE;
     this.prevSibling = undefined;
     this.nextSibling = undefined;
     this.scope = this;
@@ -187,6 +187,12 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   protected newTask<U>(operation: () => Operation<U>, resource: boolean): TaskImpl<U> {
     return new TaskImpl<U>(this, operation, resource);
+  }
+
+  /** The scopes the body has open (`scoped()`, `all()`, groups) are below the task too. */
+  override markObserved(): void {
+    super.markObserved();
+    for (let s = this.scope; s !== this; s = s.parent!) s.markObserved();
   }
 
   /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
