@@ -82,10 +82,8 @@ export interface OwnedScope extends Scope {
 export function createScope(parent: Scope = global): OwnedScope & [Scope, () => Future<void>] {
   const node = parent as ScopeNode;
   if (!node.underScopeApi) return createOwnedScope(node);
-  let made: OwnedScope & [Scope, () => Future<void>];
-  node.observeCreate(() => {
-    made = createOwnedScope(node);
+  return node.observeCreate(() => {
+    const made = createOwnedScope(node);
     return [made, () => made.destroy()];
   });
-  return made!;
 }

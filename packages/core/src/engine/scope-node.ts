@@ -120,28 +120,31 @@ export abstract class ScopeNode implements Scope {
 
   /** Make a child task through `api.Scope.create` middleware, which may surround, not replace. */
   private createObserved<T>(operation: () => Operation<T>, resource: boolean): TaskImpl<T> {
-    let task: TaskImpl<T> | undefined;
-    const build = (): [Scope, () => Future<void>] => {
-      const made = this.newTask(operation, resource);
-      task ??= made;
-      return [made, () => made.halt()];
-    };
-    this.observeCreate(build);
-    return task!;
+    return this.observeCreate(() => {
+      const task = this.newTask(operation, resource);
+      return [task, () => task.halt()];
+    }) as TaskImpl<T>;
   }
 
   /**
    * Internal. Run `build`, which makes a child of this scope, through `api.Scope.create`
-   * middleware: `invoke(this, "create", [this, build])`, whose core calls `build`.
+   * middleware (`invoke(this, "create", [this, build])`, whose core calls `build`), and return
+   * the child. The middleware must return what `build` made.
    */
-  observeCreate(build: () => [Scope, () => Future<void>]): void {
-    const made = this.scopeHook().invoke(this, "create", [this, build]);
-    if (!Array.isArray(made) || made.length < 1 || !(made[0] instanceof ScopeNode)) {
+  observeCreate<S extends Scope>(build: () => [S, () => Future<void>]): S {
+    let made: [S, () => Future<void>] | undefined;
+    const once = () => {
+      made ??= build();
+      return made;
+    };
+    const returned = this.scopeHook().invoke(this, "create", [this, once]);
+    if (made === undefined || !Array.isArray(returned) || returned[0] !== made[0]) {
       throw new InvalidApiError(
         "api.Scope.create middleware must return the [scope, destroy] that next() returned",
-        made,
+        returned,
       );
     }
+    return made[0];
   }
 
   /** The `api.Scope` hook installed nearest above (only called on an OBSERVED scope). */
