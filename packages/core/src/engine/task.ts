@@ -48,7 +48,8 @@ const READY = 3; // resumed and queued
 export const UNWOUND = 4;
 const SETTLED = 5; // outcome known and delivered
 
-// Flags: booleans packed into one field, so a task stays small (CLOSED, bit 1, is the scope's).
+// Flags: booleans packed into one field, so a task stays small (CLOSED, 1, and OBSERVED, 128,
+// are the scope's: scope-node.ts).
 const RESOLVED = 2; // the instruction being entered resolved synchronously
 const PENDING_RETURN = 4; // unwind at the next opportunity
 const HALTED = 8; // halt was requested: a clean finish counts as halted
