@@ -1,5 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl, THROW } from "./engine/task.js";
+import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation, Reject, Resolve } from "./types.js";
 
 class Action<T> extends InstructionOperation<T> {
@@ -7,10 +7,12 @@ class Action<T> extends InstructionOperation<T> {
     super();
   }
   enter(task: TaskImpl): void {
-    const epoch = task.epoch;
-    task.teardown = this.executor(
-      (value) => task.resumeAt(epoch, NEXT, value),
-      (error) => task.resumeAt(epoch, THROW, error),
+    const epoch = task.ticket;
+    task.suspend(
+      this.executor(
+        (value) => task.resumeAt(epoch, NEXT, value),
+        (error) => task.resumeAt(epoch, THROW, error),
+      ),
     );
   }
 }

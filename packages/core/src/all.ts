@@ -1,14 +1,7 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
 import { scheduler } from "./engine/scheduler.js";
-import {
-  type ChildNode,
-  NEXT,
-  OUTCOME_HALTED,
-  OUTCOME_OK,
-  type TaskImpl,
-  THROW,
-  type Waiter,
-} from "./engine/task.js";
+import { type ChildNode, OUTCOME_HALTED, OUTCOME_OK, type Waiter } from "./engine/scope-node.js";
+import type { TaskImpl } from "./engine/task.js";
 import { trapped } from "./engine/trap-scope.js";
 import { HaltError } from "./errors.js";
 import type { Operation, Yielded } from "./types.js";
@@ -83,8 +76,7 @@ class AllOf extends InstructionOperation<unknown[]> implements Waiter {
       return;
     }
     this.task = task;
-    this.epoch = task.epoch;
-    task.teardown = this;
+    this.epoch = task.suspend(this);
     for (const child of children) {
       child.addWaiter(this);
       scheduler.schedule(child);

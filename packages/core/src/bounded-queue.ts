@@ -1,5 +1,5 @@
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl, THROW } from "./engine/task.js";
+import { type Instruction, InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import { assertPositiveInteger } from "./positive-integer.js";
 import type { Operation, Stream, Subscription } from "./types.js";
 import { type WaitLink, WaitList } from "./wait-list.js";
@@ -91,9 +91,8 @@ class PutWait<T> extends InstructionOperation<void> implements WaitLink<PutWait<
   }
   enter(task: TaskImpl): void {
     this.task = task;
-    this.epoch = task.epoch;
     this.state.putters.push(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
   cancel(): void {
     this.state.putters.remove(this);
@@ -120,9 +119,8 @@ class TakeWait<T>
   }
   enter(task: TaskImpl): void {
     this.task = task;
-    this.epoch = task.epoch;
     this.state.takers.push(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
   deliver(result: IteratorResult<T, void>): void {
     this.delivered = result;

@@ -1,6 +1,6 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import type { TaskImpl } from "./engine/task.js";
 import { Parked } from "./parked.js";
 import { resource } from "./resource.js";
 import type { Operation } from "./types.js";

@@ -1,6 +1,7 @@
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { type Instruction, InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { NEXT, type ScopeNode, type TaskImpl } from "./engine/task.js";
+import type { ScopeNode } from "./engine/scope-node.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Context, Operation } from "./types.js";
 
 class OnScope<T> extends InstructionOperation<T> {

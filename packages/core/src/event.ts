@@ -1,5 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 import { type WaitLink, WaitList } from "./wait-list.js";
 
@@ -49,9 +49,8 @@ class FlagWait extends InstructionOperation<void> implements WaitLink<FlagWait> 
       return;
     }
     this.task = task;
-    this.epoch = task.epoch;
     this.flag.waiters.push(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
 
   cancel(): void {

@@ -20,8 +20,10 @@ import { TimeoutError, timeout } from "./timeout.js";
 import type { Operation } from "./types.js";
 
 // Halt-anywhere property tests: random operation trees, halted at a random moment, must
-// settle with every entered `finally` finished, nothing left running, and only errors the
-// program threw. FUZZ_RUNS sets how many programs to try (default 200).
+// settle within a bound of program steps, with every entered `finally` finished in reverse
+// order of entry (per task, and a scope's children before the code around the scope goes on),
+// nothing left running, and only errors the program threw. FUZZ_RUNS sets how many programs
+// to try (default 200).
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const FROZEN_SEED = 20261204;
@@ -107,6 +109,35 @@ interface Trace {
   thrown: Set<unknown>;
   /** Task bodies started and not yet ended. */
   alive: number;
+  /** Program steps (operations started), in all and since the halt was asked for. */
+  steps: number;
+  stepsAfterHalt: number;
+  halting: boolean;
+  /** Broken orders of cleanup, described. */
+  violations: string[];
+}
+
+/**
+ * Where an operation runs: its task (`open` holds the ids of the finally blocks it is in,
+ * innermost last), and the task lists of the scopes around it that end before the code around
+ * them goes on (scoped, group, all, race, timeout): every task started inside one is added.
+ */
+interface Place {
+  open: string[];
+  scopes: Place["open"][][];
+}
+
+/** The most program steps a run may take: each node once per attempt of the retries around it. */
+function stepBound(n: Node, attempts = 1): number {
+  const inner = n.kind === "retry" ? attempts * 2 : attempts;
+  const children: Node[] =
+    "body" in n ? (Array.isArray(n.body) ? n.body : [n.body]) : n.kind === "resource" ? [] : [];
+  if (n.kind === "try") children.push(n.cleanup);
+  if (n.kind === "resource") children.push(n.setup, n.cleanup);
+  // A queue wait also runs its feeder's step.
+  let total = attempts * (n.kind === "queue" ? 2 : 1);
+  for (const child of children) total += stepBound(child, inner);
+  return total;
 }
 
 function program(root: Node, trace: Trace): () => Operation<void> {
@@ -115,18 +146,55 @@ function program(root: Node, trace: Trace): () => Operation<void> {
   let ids = 0;
   let feeds = 0;
 
-  function task(body: Node): () => Operation<void> {
+  /** A new task, inside the scopes of `parent`. */
+  function taskPlace(parent: Place | undefined): Place {
+    const place: Place = { open: [], scopes: parent === undefined ? [] : parent.scopes };
+    for (const tasks of place.scopes) tasks.push(place.open);
+    return place;
+  }
+
+  function task(body: Node, parent: Place | undefined): () => Operation<void> {
     return function* () {
       trace.alive++;
       try {
-        yield* operation(body);
+        yield* operation(body, taskPlace(parent));
       } finally {
         trace.alive--;
       }
     };
   }
 
-  function* operation(n: Node): Operation<void> {
+  /** `body` inside a scope that must have ended every task started in it when it returns. */
+  function* inScope(
+    what: string,
+    place: Place,
+    body: (inside: Place) => Operation<void>,
+  ): Operation<void> {
+    const tasks: string[][] = [];
+    try {
+      yield* body({ open: place.open, scopes: [...place.scopes, tasks] });
+    } finally {
+      for (const open of tasks) {
+        if (open.length > 0) trace.violations.push(`${what} went on with cleanup ${open} running`);
+      }
+    }
+  }
+
+  function* cleanup(id: string, n: Node, place: Place): Operation<void> {
+    trace.events.push(`enter ${id}`);
+    place.open.push(id);
+    try {
+      yield* operation(n, place);
+    } finally {
+      trace.events.push(`leave ${id}`);
+      const last = place.open.pop();
+      if (last !== id) trace.violations.push(`finally ${id} ended while ${last} was innermost`);
+    }
+  }
+
+  function* operation(n: Node, place: Place): Operation<void> {
+    trace.steps++;
+    if (trace.halting) trace.stepsAfterHalt++;
     switch (n.kind) {
       case "sleep":
         return yield* sleep(n.ms);
@@ -141,6 +209,8 @@ function program(root: Node, trace: Trace): () => Operation<void> {
         // Take one item; the item is fed by a helper, so the wait ends.
         const value = feeds++;
         yield* spawn(function* () {
+          trace.steps++;
+          if (trace.halting) trace.stepsAfterHalt++;
           yield* sleep(1);
           queue.add(value);
         });
@@ -148,71 +218,67 @@ function program(root: Node, trace: Trace): () => Operation<void> {
         return;
       }
       case "seq":
-        for (const child of n.body) yield* operation(child);
+        for (const child of n.body) yield* operation(child, place);
         return;
       case "spawn":
-        yield* spawn(task(n.body));
+        yield* spawn(task(n.body, place));
         return;
       case "scoped":
-        return yield* scoped(task(n.body));
+        return yield* inScope("scoped()", place, (inside) => scoped(task(n.body, inside)));
       case "group": {
-        const body = function* (group: {
-          spawn(op: () => Operation<void>): Operation<unknown>;
-        }): Operation<void> {
-          for (const child of n.body) yield* group.spawn(task(child));
-        };
-        if (n.supervised) yield* supervisorGroup({ onError() {} }, body);
-        else yield* taskGroup(body);
-        return;
+        return yield* inScope("a task group", place, function* (inside) {
+          const body = function* (group: {
+            spawn(op: () => Operation<void>): Operation<unknown>;
+          }): Operation<void> {
+            for (const child of n.body) yield* group.spawn(task(child, inside));
+          };
+          if (n.supervised) yield* supervisorGroup({ onError() {} }, body);
+          else yield* taskGroup(body);
+        });
       }
       case "all":
-        yield* all(n.body.map((child) => task(child)()));
-        return;
+        return yield* inScope("all()", place, function* (inside) {
+          yield* all(n.body.map((child) => task(child, inside)()));
+        });
       case "race":
-        yield* race(n.body.map((child) => task(child)()));
-        return;
+        return yield* inScope("race()", place, function* (inside) {
+          yield* race(n.body.map((child) => task(child, inside)()));
+        });
       case "timeout":
-        return yield* timeout(n.ms, task(n.body)());
+        return yield* inScope("timeout()", place, (inside) =>
+          timeout(n.ms, task(n.body, inside)()),
+        );
       case "retry":
-        return yield* retry(task(n.body), { attempts: 2, sleep: () => sleep(0) });
+        return yield* retry(() => operation(n.body, place), { attempts: 2, sleep: () => sleep(0) });
       case "permit":
-        return yield* semaphore.withPermit(task(n.body));
+        return yield* semaphore.withPermit(() => operation(n.body, place));
       case "resource": {
-        const id = ids++;
+        const id = String(ids++);
         yield* resource<void>(function* (provide) {
-          yield* operation(n.setup);
+          const own = taskPlace(place);
+          yield* operation(n.setup, own);
           try {
             yield* provide();
           } finally {
-            trace.events.push(`enter ${id}`);
-            try {
-              yield* operation(n.cleanup);
-            } finally {
-              trace.events.push(`leave ${id}`);
-            }
+            yield* cleanup(id, n.cleanup, own);
           }
         });
         return;
       }
       case "try": {
-        const id = ids++;
+        const id = String(ids++);
         try {
-          yield* operation(n.body);
+          yield* operation(n.body, place);
         } catch (error) {
           if (!n.catches) throw error;
         } finally {
-          trace.events.push(`enter ${id}`);
-          try {
-            yield* operation(n.cleanup);
-          } finally {
-            trace.events.push(`leave ${id}`);
-          }
+          yield* cleanup(id, n.cleanup, place);
         }
       }
     }
   }
 
-  return task(root);
+  return task(root, undefined);
 }
 
 /** Whether `error` is one the program threw, or one Skein makes from those (or from halts). */
@@ -241,7 +307,15 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
 }
 
 async function check(root: Node, haltAfter: number): Promise<void> {
-  const trace: Trace = { events: [], thrown: new Set(), alive: 0 };
+  const trace: Trace = {
+    events: [],
+    thrown: new Set(),
+    alive: 0,
+    steps: 0,
+    stepsAfterHalt: 0,
+    halting: false,
+    violations: [],
+  };
   const timersBefore = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
   const task = run(program(root, trace));
   const outcome = task.then(
@@ -249,6 +323,7 @@ async function check(root: Node, haltAfter: number): Promise<void> {
     (error: unknown) => ({ ok: false as const, error }),
   );
   await turns(haltAfter);
+  trace.halting = true;
   let haltError: unknown;
   await within(
     2_000,
@@ -262,7 +337,15 @@ async function check(root: Node, haltAfter: number): Promise<void> {
   );
   const settled = await within(2_000, outcome, "the task's promise");
 
-  // Every finally that was entered ran to its end, and nested ones in reverse order of entry.
+  // The halt took a bounded number of steps: no part of the program started over, or ran a
+  // step more often than the retries around it allow.
+  const bound = stepBound(root);
+  expect(trace.steps, "program steps in all").toBeLessThanOrEqual(bound);
+  expect(trace.stepsAfterHalt, "program steps after the halt").toBeLessThanOrEqual(bound);
+
+  // Every finally that was entered ran to its end, in reverse order of entry: in each task the
+  // innermost first, and a scope's tasks before the code around the scope went on.
+  expect(trace.violations, "cleanup out of order").toEqual([]);
   const open: string[] = [];
   const entered = new Set<string>();
   for (const event of trace.events) {

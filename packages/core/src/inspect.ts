@@ -1,4 +1,5 @@
-import { type ChildNode, type ScopeNode, SUSPENDED, TaskImpl, UNWOUND } from "./engine/task.js";
+import type { ChildNode, ScopeNode } from "./engine/scope-node.js";
+import { SUSPENDED, TaskImpl, UNWOUND } from "./engine/task.js";
 import { global } from "./scope.js";
 import { waitOf } from "./waiting-for.js";
 

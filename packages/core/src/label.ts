@@ -1,5 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 class Label extends InstructionOperation<void> {

@@ -1,6 +1,6 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, type Mode, NEXT, THROW } from "./engine/instruction.js";
 import { scheduler } from "./engine/scheduler.js";
-import { type Mode, NEXT, type TaskImpl, THROW } from "./engine/task.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -39,7 +39,7 @@ class Lifted<TArgs extends unknown[], TReturn> extends InstructionOperation<TRet
       mode = THROW;
       value = error;
     }
-    scheduler.schedule(new Wake(task, task.epoch, mode, value) as unknown as TaskImpl);
+    scheduler.schedule(new Wake(task, task.ticket, mode, value) as unknown as TaskImpl);
   }
 }
 

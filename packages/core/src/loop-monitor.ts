@@ -1,5 +1,6 @@
 import { scheduler } from "./engine/scheduler.js";
-import { type ScopeNode, TaskImpl } from "./engine/task.js";
+import type { ScopeNode } from "./engine/scope-node.js";
+import { TaskImpl } from "./engine/task.js";
 import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";

@@ -1,5 +1,6 @@
 import { createContext } from "./context.js";
 import { haltedItself } from "./engine/task.js";
+import { detectHost, SIGTERM_STATUS } from "./main-host.js";
 import { run } from "./run.js";
 import { suspend } from "./suspend.js";
 import type { Operation, Task } from "./types.js";
@@ -17,7 +18,8 @@ const ExitContext = createContext<(exit: Exit) => void>("@skein/exit");
 
 /**
  * End the program from inside {@link main}: the main operation is halted, its cleanup runs, and
- * the process exits with `status` (printing `message`, to stderr unless `status` is 0).
+ * the process exits with `status` (printing `message`, to stderr unless `status` is 0; in a
+ * browser, where there is no process, `main()` returns after printing it to the console).
  *
  * @example
  * ```ts
@@ -39,10 +41,19 @@ export function* exit(status: number, message?: string): Operation<void> {
 }
 
 /**
- * The entry point of a program. Runs `body` with the command-line arguments; SIGINT and SIGTERM
- * halt it (exit codes 130 and 143) after its cleanup has run, and a second one while that cleanup
- * runs exits at once, except a SIGTERM within 1 s of the first, which is taken for the same
- * one delivered twice (to a process group); an error is printed and exits 1; success exits 0.
+ * The entry point of a program. Runs `body` with the command-line arguments and reports how it
+ * ended, on Node, Deno and in browsers (read from globals: the main entry imports nothing from
+ * Node).
+ *
+ * On Node and Deno, SIGINT and SIGTERM halt it (exit codes 130 and 143) after its cleanup has
+ * run, and a second one while that cleanup runs exits at once, except a SIGTERM within 1 s of
+ * the first, which is taken for the same one delivered twice (to a process group); an error is
+ * printed and exits 1; success exits 0.
+ *
+ * In a browser (or a web or edge worker) there are no arguments and no process to exit: an
+ * error or the message of {@link exit} goes to the console, the page's `pagehide` halts the
+ * body (cleanup that needs timers or the network may not finish before the page is gone), and
+ * the returned promise settles once the body has ended.
  *
  * @example
  * ```ts
@@ -55,9 +66,11 @@ export function* exit(status: number, message?: string): Operation<void> {
  * ```
  *
  * @param body - the program
- * @returns a promise that settles just before the process exits
+ * @returns a promise that settles just before the process exits (in a browser: once the body
+ *   has ended and its error or message was reported)
  */
 export async function main(body: (args: string[]) => Operation<void>): Promise<void> {
+  const host = detectHost();
   let result: Exit = { status: 0 };
   let task: Task<void> | undefined;
   let leaving = false;
@@ -69,7 +82,7 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
   let signalled = false;
   let terminatedAt = Number.NEGATIVE_INFINITY;
   const onSignal = (status: number) => {
-    if (status === 143) {
+    if (status === SIGTERM_STATUS) {
       // SIGTERM sent to a process group (timeout(1), kill -TERM -pgid, systemd) reaches a
       // program and the wrapper that forwards it, so it arrives twice: one request, not two.
       const now = performance.now();
@@ -79,21 +92,19 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
     if (signalled) {
       // The user asked twice: cleanup that hangs must not keep the program from ending.
       console.error(`a second interrupt while cleaning up: exiting now (${status})`);
-      process.exit(status);
+      host.exit(status);
+      return;
     }
     signalled = true;
     leave({ status });
   };
-  const onSigint = () => onSignal(130);
-  const onSigterm = () => onSignal(143);
   // Keeps the process alive while the body waits on nothing that holds the event loop.
   const keepAlive = setInterval(() => {}, 2 ** 30);
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const unlisten = host.listen(onSignal);
   try {
     task = run(function* () {
       yield* ExitContext.set(leave);
-      yield* body(process.argv.slice(2));
+      yield* body(host.args);
     });
     // The body's first steps run inside run(), before `task` is set: an exit() there waits here.
     if (leaving) task.halt();
@@ -105,8 +116,7 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
       result = { status: 1, error };
     }
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    unlisten();
     clearInterval(keepAlive);
   }
   if (result.message !== undefined) {
@@ -114,5 +124,5 @@ export async function main(body: (args: string[]) => Operation<void>): Promise<v
     else console.error(result.message);
   }
   if (result.error !== undefined) console.error(result.error);
-  process.exit(result.status);
+  host.exit(result.status);
 }

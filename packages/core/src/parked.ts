@@ -1,5 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl, THROW } from "./engine/task.js";
+import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { WaitLink, WaitList } from "./wait-list.js";
 
 /**
@@ -29,9 +29,8 @@ export class Parked<T> extends InstructionOperation<T> implements WaitLink<Parke
 
   enter(task: TaskImpl): void {
     this.task = task;
-    this.epoch = task.epoch;
     this.list.push(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
 
   wake(value: T): void {

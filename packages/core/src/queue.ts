@@ -1,5 +1,5 @@
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { type Instruction, InstructionOperation, NEXT } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation, Subscription } from "./types.js";
 
 /**
@@ -105,9 +105,9 @@ class Next<T, TClose> extends InstructionOperation<IteratorResult<T, TClose>> {
       task.resume(NEXT, item);
       return;
     }
-    const consumer = new Consumer(this, task, task.epoch);
+    const consumer = new Consumer(this, task, task.ticket);
     this.state.consumers.add(consumer);
-    task.teardown = consumer;
+    task.suspend(consumer);
   }
 
   deliver(consumer: Consumer<T, TClose>, item: IteratorResult<T, TClose>): void {

@@ -1,6 +1,7 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
 import { scheduler } from "./engine/scheduler.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { OUTCOME_ERR } from "./engine/scope-node.js";
+import type { StartWatcher, TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -18,24 +19,59 @@ import type { Operation } from "./types.js";
  */
 export type Provide<T> = (value: T) => Operation<void>;
 
+/**
+ * A resource's start: the caller waits until the resource's task provides a value. While it
+ * starts, the task's end goes to the caller (its failure is thrown there), not to the owner.
+ */
+class ResourceStart implements StartWatcher {
+  /** The resource's task. */
+  task: TaskImpl | undefined = undefined;
+  provided = false;
+  constructor(
+    private caller: TaskImpl,
+    private epoch: number,
+  ) {}
+
+  /** The resource has a value: hand it to the caller, if it still waits. */
+  provide(value: unknown): void {
+    const res = this.task!;
+    // The caller stopped waiting (it was halted while the resource started): nobody takes the
+    // value, and the resource waits here until its scope ends and halts it.
+    if (res.starting !== this) return;
+    res.starting = undefined;
+    this.caller.resumeAt(this.epoch, NEXT, value);
+  }
+
+  /** The resource ended before providing: its caller gets the error (or learns it ended). */
+  ended(res: TaskImpl): void {
+    this.caller.resumeAt(
+      this.epoch,
+      THROW,
+      res.outcome === OUTCOME_ERR
+        ? res.result
+        : new Error("resource ended without providing a value"),
+    );
+  }
+
+  /** The caller stopped waiting: a later failure of the resource goes to its scope instead. */
+  cancel(): void {
+    const res = this.task!;
+    if (res.starting === this) res.starting = undefined;
+  }
+}
+
 class Provided<T> extends InstructionOperation<void> {
   constructor(
-    private owner: { task: TaskImpl | undefined; provided: boolean },
+    private start: ResourceStart,
     private provided: T,
   ) {
     super();
   }
   enter(): void {
-    const owner = this.owner;
-    if (owner.provided) throw new Error("provide() may be called only once per resource");
-    owner.provided = true;
-    const res = owner.task!;
-    const caller = res.provideTo;
-    // The caller stopped waiting (it was halted while the resource started): nobody takes the
-    // value, and the resource waits here until its scope ends and halts it.
-    if (caller === undefined) return;
-    res.provideTo = undefined;
-    caller.resumeAt(res.provideEpoch, NEXT, this.provided);
+    const start = this.start;
+    if (start.provided) throw new Error("provide() may be called only once per resource");
+    start.provided = true;
+    start.provide(this.provided);
   }
 }
 
@@ -44,20 +80,13 @@ class Resource<T> extends InstructionOperation<T> {
     super();
   }
   enter(caller: TaskImpl): void {
-    const holder: { task: TaskImpl | undefined; provided: boolean } = {
-      task: undefined,
-      provided: false,
-    };
-    const provide: Provide<T> = (value) => new Provided(holder, value);
+    const start = new ResourceStart(caller, caller.ticket);
+    const provide: Provide<T> = (value) => new Provided(start, value);
     const body = this.body;
     const res = caller.scope.create(() => body(provide), true);
-    holder.task = res;
-    res.provideTo = caller;
-    res.provideEpoch = caller.epoch;
-    caller.teardown = () => {
-      // The caller stopped waiting: a later failure of the resource goes to its scope instead.
-      if (res.provideTo === caller) res.provideTo = undefined;
-    };
+    start.task = res;
+    res.starting = start;
+    caller.suspend(start);
     scheduler.schedule(res);
   }
 }

@@ -1,15 +1,7 @@
-import { Deferred } from "./engine/future.js";
-import { InstructionOperation } from "./engine/instruction.js";
-import {
-  type ChildNode,
-  NEXT,
-  OUTCOME_ERR,
-  OUTCOME_HALTED,
-  OUTCOME_OK,
-  ScopeNode,
-  type TaskImpl,
-  type Waiter,
-} from "./engine/task.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
+import { createOwnedScope } from "./engine/owned-scope.js";
+import type { ScopeNode } from "./engine/scope-node.js";
+import { PlainScope, type TaskImpl } from "./engine/task.js";
 import type { Future, Operation, Scope } from "./types.js";
 
 /**
@@ -22,7 +14,7 @@ import type { Future, Operation, Scope } from "./types.js";
  * const task = global.run(function* () { return 1; });
  * ```
  */
-export const global: Scope = new ScopeNode(undefined);
+export const global: Scope = new PlainScope(undefined);
 
 class UseScope extends InstructionOperation<Scope> {
   enter(task: TaskImpl): void {
@@ -68,67 +60,6 @@ export interface OwnedScope extends Scope {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** A scope owned by plain code, itself a child of its parent scope. */
-class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
-  prevSibling: ChildNode | undefined = undefined;
-  nextSibling: ChildNode | undefined = undefined;
-  outcome = OUTCOME_OK;
-  result: unknown = undefined;
-  private ended = new Deferred<void>();
-  private started = false;
-
-  constructor(parent: ScopeNode) {
-    super(parent);
-    parent.adopt(this);
-  }
-
-  get done(): boolean {
-    return this.ended.settled;
-  }
-
-  requestHalt(): void {
-    void this.halt();
-  }
-
-  halt(): Future<void> {
-    if (!this.started) {
-      this.started = true;
-      this.destroyChildren((error, failed) => {
-        this.parent!.release(this);
-        if (failed) {
-          this.outcome = OUTCOME_ERR;
-          this.result = error;
-          this.ended.reject(error);
-        } else {
-          this.outcome = OUTCOME_HALTED;
-          this.ended.resolve();
-        }
-      });
-    }
-    return this.ended;
-  }
-
-  addWaiter(waiter: Waiter): void {
-    this.ended.then(
-      () => waiter.settled(this),
-      () => waiter.settled(this),
-    );
-  }
-
-  destroy(): Future<void> {
-    return this.halt();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.halt().then(() => undefined);
-  }
-
-  *[Symbol.iterator](): Iterator<Scope | (() => Future<void>)> {
-    yield this;
-    yield () => this.halt();
-  }
-}
-
 /**
  * Create a scope owned by plain code (a framework hook, a test, a server) under `parent`
  * (default: the global scope). Destroying it halts every task it owns; it is destroyed with its
@@ -149,6 +80,10 @@ class OwnedScopeNode extends ScopeNode implements ChildNode, OwnedScope {
  * @returns the scope, destructurable as `[scope, destroy]`
  */
 export function createScope(parent: Scope = global): OwnedScope & [Scope, () => Future<void>] {
-  return new OwnedScopeNode(parent as ScopeNode) as unknown as OwnedScope &
-    [Scope, () => Future<void>];
+  const node = parent as ScopeNode;
+  if (!node.underScopeApi) return createOwnedScope(node);
+  return node.observeCreate(() => {
+    const made = createOwnedScope(node);
+    return [made, () => made.destroy()];
+  });
 }

@@ -1,6 +1,6 @@
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { type Instruction, InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import type { TaskImpl } from "./engine/task.js";
 import { assertPositiveInteger } from "./positive-integer.js";
 import { resource } from "./resource.js";
 import type { Operation } from "./types.js";
@@ -101,9 +101,8 @@ class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWa
 
   enter(task: TaskImpl): void {
     this.task = task;
-    this.epoch = task.epoch;
     this.permits.waiters.push(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
 
   grant(): void {

@@ -86,9 +86,9 @@ class Shield<T> extends InstructionOperation<T> implements Waiter {
     const scope = createScope(caller.scope);
     const child = scope.run(this.body) as TaskImpl<T>;
     this.caller = caller;
-    this.epoch = caller.epoch;
+    this.epoch = caller.ticket;
     this.scope = scope;
-    caller.critical++;
+    caller.deferHalts();
     child.addWaiter(this);
   }
 
@@ -97,7 +97,7 @@ class Shield<T> extends InstructionOperation<T> implements Waiter {
     this.caller = undefined;
     this.scope!.destroy();
     this.scope = undefined;
-    caller.critical--;
+    caller.allowHalts();
     child.deliverTo(caller, this.epoch);
   }
 }

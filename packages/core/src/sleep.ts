@@ -1,5 +1,5 @@
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import { realTimekeeper, type TimerHandle, timekeeperOf } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 
@@ -24,15 +24,15 @@ class Sleep extends InstructionOperation<void> {
     super();
   }
   enter(task: TaskImpl): void {
-    const epoch = task.epoch;
+    const epoch = task.ticket;
     const time = timekeeperOf(task);
     const until = time.now() + this.ms;
     if (time === realTimekeeper) {
       const id = setTimeout(() => task.resumeAt(epoch, NEXT, undefined), this.ms);
-      task.teardown = new SleepTimer(id, until, false);
+      task.suspend(new SleepTimer(id, until, false));
     } else {
       const timer = time.setTimer(this.ms, () => task.resumeAt(epoch, NEXT, undefined));
-      task.teardown = new SleepTimer(timer, until, true);
+      task.suspend(new SleepTimer(timer, until, true));
     }
   }
 }

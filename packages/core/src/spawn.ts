@@ -1,6 +1,6 @@
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import { scheduler } from "./engine/scheduler.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation, Task } from "./types.js";
 
 /**

@@ -1,6 +1,14 @@
-import { type Instruction, InstructionOperation } from "./engine/instruction.js";
+import { FrameScope } from "./engine/frame-scope.js";
+import {
+  type Instruction,
+  InstructionOperation,
+  NEXT,
+  RETURN,
+  THROW,
+} from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { type ChildNode, NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./engine/task.js";
+import type { ChildNode } from "./engine/scope-node.js";
+import type { TaskImpl } from "./engine/task.js";
 import { startChild, type TaskStatus } from "./task-status.js";
 import type { Operation, Task } from "./types.js";
 
@@ -68,21 +76,23 @@ export class TaskGroupError extends AggregateError {
 /**
  * Internal. The scope of a group's children: a child's failure is recorded here (or handed to
  * `onError`) instead of unwinding the owner at once, and the body can wait for every child.
+ * The first failure, and `group.cancel()`, unwind the body to the group's frame (frame-scope.ts).
+ * Unlike a trap scope it is not the task's current scope: only `group.spawn` starts children
+ * in it.
  */
-class GroupScope extends ScopeNode {
+class GroupScope extends FrameScope {
   readonly errors: unknown[] = [];
-  private exiting = false;
   private hasValue = false;
   private value: unknown = undefined;
   private joiner: JoinGroup | undefined = undefined;
 
   constructor(
-    private task: TaskImpl,
+    task: TaskImpl,
     private onError: ((error: unknown) => void) | undefined,
-    /** The group's generator frame: an unwind for a child's failure stops there. */
-    readonly frame: object | undefined,
+    frame: object | undefined,
+    private grouped: boolean,
   ) {
-    super(task.scope);
+    super(task, frame);
   }
 
   override raise(error: unknown): void {
@@ -94,13 +104,13 @@ class GroupScope extends ScopeNode {
         error = thrown;
       }
     }
-    this.record(error);
-    if (this.errors.length === 1 && !this.exiting) this.task.unwind(this);
+    this.fail(error);
+    if (this.errors.length === 1) this.unwindToFrame();
   }
 
   /** Internal. `group.cancel()`: unwind the body to the group's frame; children are halted. */
   cancel(): void {
-    if (!this.exiting) this.task.unwind(this);
+    this.unwindToFrame();
   }
 
   override release(child: ChildNode): void {
@@ -108,7 +118,8 @@ class GroupScope extends ScopeNode {
     if (this.firstChild === undefined) this.joiner?.wake();
   }
 
-  record(error: unknown): void {
+  /** Every failure is kept, in order (once each). */
+  fail(error: unknown): void {
     if (!this.errors.includes(error)) this.errors.push(error);
   }
 
@@ -126,24 +137,13 @@ class GroupScope extends ScopeNode {
     this.joiner = joiner;
   }
 
-  exit(grouped: boolean): Operation<unknown> {
-    return new ExitGroup(this, grouped);
-  }
-
-  /** Internal. Halt what still runs, then return the body's value, throw, or keep unwinding. */
-  leave(task: TaskImpl, grouped: boolean): void {
-    this.exiting = true;
-    task.critical++;
-    const epoch = task.epoch;
-    this.destroyChildren((error, failed) => {
-      task.critical--;
-      if (failed) this.record(error);
-      const errors = this.errors;
-      if (errors.length > 0) {
-        task.resumeAt(epoch, THROW, grouped ? new TaskGroupError(errors.slice()) : errors[0]);
-      } else if (!this.hasValue) task.resumeAt(epoch, RETURN, undefined);
-      else task.resumeAt(epoch, NEXT, this.value);
-    });
+  /** Return the body's value, throw the failures, or go on returning (an outer unwind). */
+  protected resumeWithOutcome(task: TaskImpl, epoch: number): void {
+    const errors = this.errors;
+    if (errors.length > 0) {
+      task.resumeAt(epoch, THROW, this.grouped ? new TaskGroupError(errors.slice()) : errors[0]);
+    } else if (!this.hasValue) task.resumeAt(epoch, RETURN, undefined);
+    else task.resumeAt(epoch, NEXT, this.value);
   }
 }
 
@@ -160,9 +160,8 @@ class JoinGroup extends InstructionOperation<void> {
       return;
     }
     this.task = task;
-    this.epoch = task.epoch;
     this.group.setJoiner(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
   wake(): void {
     this.group.setJoiner(undefined);
@@ -176,23 +175,14 @@ class JoinGroup extends InstructionOperation<void> {
 /** Opens the group's scope; it also carries the group's generator frame, set once it exists. */
 class EnterGroup extends InstructionOperation<GroupScope> {
   frame: object | undefined = undefined;
-  constructor(private onError: ((error: unknown) => void) | undefined) {
-    super();
-  }
-  enter(task: TaskImpl): void {
-    task.resume(NEXT, new GroupScope(task, this.onError, this.frame));
-  }
-}
-
-class ExitGroup extends InstructionOperation<unknown> {
   constructor(
-    private group: GroupScope,
+    private onError: ((error: unknown) => void) | undefined,
     private grouped: boolean,
   ) {
     super();
   }
   enter(task: TaskImpl): void {
-    this.group.leave(task, this.grouped);
+    task.resume(NEXT, new GroupScope(task, this.onError, this.frame, this.grouped));
   }
 }
 
@@ -205,8 +195,8 @@ export function runGroup<T>(
   body: (group: TaskGroup) => Operation<T>,
   onError: ((error: unknown) => void) | undefined,
 ): Iterator<Instruction, T, unknown> {
-  const enter = new EnterGroup(onError);
-  const frame = groupFrame(body, enter, onError === undefined);
+  const enter = new EnterGroup(onError, onError === undefined);
+  const frame = groupFrame(body, enter);
   enter.frame = frame;
   return frame;
 }
@@ -214,7 +204,6 @@ export function runGroup<T>(
 function* groupFrame<T>(
   body: (group: TaskGroup) => Operation<T>,
   enter: EnterGroup,
-  grouped: boolean,
 ): Generator<Instruction, T, unknown> {
   const scope = yield* enter;
   const group: TaskGroup = {
@@ -233,10 +222,10 @@ function* groupFrame<T>(
     yield* scope.join();
     scope.succeed(value);
   } catch (error) {
-    scope.record(error);
+    scope.fail(error);
   } finally {
     // biome-ignore lint/correctness/noUnsafeFinally: the group decides how its scope ends
-    return (yield* scope.exit(grouped)) as T;
+    return (yield* scope.exit()) as T;
   }
 }
 

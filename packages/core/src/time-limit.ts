@@ -1,7 +1,8 @@
 import { createContext } from "./context.js";
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import { NEXT, OUTCOME_HALTED, type TaskImpl, type Waiter } from "./engine/task.js";
+import { OUTCOME_HALTED, type Waiter } from "./engine/scope-node.js";
+import type { TaskImpl } from "./engine/task.js";
 import { trapped } from "./engine/trap-scope.js";
 import { spawn } from "./spawn.js";
 import { type Timekeeper, type TimerHandle, useTimekeeper } from "./timekeeper.js";
@@ -69,15 +70,15 @@ class TimedJoin<T> extends InstructionOperation<T | typeof TIMED_OUT> implements
 
   enter(waiting: TaskImpl): void {
     if (this.child.done) {
-      this.child.deliverTo(waiting, waiting.epoch);
+      this.child.deliverTo(waiting, waiting.ticket);
       return;
     }
     this.waiting = waiting;
-    this.epoch = waiting.epoch;
+    this.epoch = waiting.ticket;
     this.child.addWaiter(this);
     // Relative to when the limit was set, so timers set in one tick fire in order of their delays.
     this.timer = this.time.setTimer(this.ms, this.fire);
-    waiting.teardown = this;
+    waiting.suspend(this);
   }
 
   describeWait(): string {

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 import { createContext } from "./context.js";
-import { InstructionOperation } from "./engine/instruction.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 /**

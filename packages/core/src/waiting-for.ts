@@ -1,9 +1,9 @@
 import { createContext } from "./context.js";
 import type { Instruction } from "./engine/instruction.js";
-import { InstructionOperation } from "./engine/instruction.js";
+import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
 import { PromiseWait } from "./engine/promise-wait.js";
-import { NEXT, type TaskImpl } from "./engine/task.js";
+import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
 /** Internal. What a task's own `waitingFor()` says it waits on; read only on the task itself. */
@@ -30,7 +30,7 @@ function describes(value: unknown): value is DescribesWait {
 export function waitOf(task: TaskImpl): string | undefined {
   const parts: string[] = [];
   if (task.hasOwn(WaitLabel)) parts.push(task.get(WaitLabel)!);
-  const teardown = task.teardown;
+  const teardown = task.waitingOn;
   if (describes(teardown)) parts.push(teardown.describeWait());
   else if (teardown instanceof PromiseWait) parts.push("promise");
   return parts.length === 0 ? undefined : parts.join(": ");

@@ -91,11 +91,60 @@ outcome.then(
 );
 `;
 
-function* bundle(): Operation<string> {
+/** A program run with main() by a page of http://skein.test/?mode=...; it records what happens
+ * in localStorage, which outlives the page, so the test can read it after navigating away. */
+const MAIN_PROGRAM = `
+import { exit, main, sleep, spawn, suspend } from "@skein/core";
+
+const mode = new URLSearchParams(location.search).get("mode");
+const record = (event) => {
+  const log = JSON.parse(localStorage.getItem("skein-log") ?? "[]");
+  log.push(event);
+  localStorage.setItem("skein-log", JSON.stringify(log));
+};
+
+await main(function* (args) {
+  record("args " + JSON.stringify(args));
+  if (mode === "succeed") {
+    yield* sleep(1);
+    console.log("succeeded");
+  }
+  if (mode === "fail") {
+    yield* sleep(1);
+    throw new Error("the program failed");
+  }
+  if (mode === "exit") {
+    try {
+      yield* sleep(1);
+      yield* exit(3, "leaving with status 3");
+    } finally {
+      record("cleanup done");
+    }
+  }
+  if (mode === "wait") {
+    yield* spawn(function* () {
+      try {
+        yield* suspend();
+      } finally {
+        record("child cleaned up");
+      }
+    });
+    try {
+      record("ready");
+      yield* suspend();
+    } finally {
+      record("cleanup done");
+    }
+  }
+});
+record("main returned");
+`;
+
+function* bundle(contents = PROGRAM): Operation<string> {
   const result = yield* until(
     build({
       stdin: {
-        contents: PROGRAM,
+        contents,
         resolveDir: fileURLToPath(new URL(".", import.meta.url)),
         loader: "js",
       },
@@ -139,6 +188,104 @@ function useChromium(): Operation<BrowserContext> {
     }
   });
 }
+
+/** Serves `code` as the module script of every page of http://skein.test (no network: the
+ * browser context answers the requests itself). */
+function* serve(browser: BrowserContext, code: string): Operation<void> {
+  yield* until(
+    browser.route("http://skein.test/**", (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === "/app.js") {
+        return route.fulfill({ contentType: "text/javascript", body: code });
+      }
+      const script = url.pathname === "/" ? '<script type="module" src="/app.js"></script>' : "";
+      return route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><title>skein</title>${script}`,
+      });
+    }),
+  );
+}
+
+interface MainRun {
+  log: string[];
+  console: string[];
+  errors: string[];
+}
+
+/** Opens the main() program with `mode`, waits until `until` is in its log, navigates away if
+ * `leave`, and returns its log (read from the next page) and what it wrote to the console. */
+function* runMainInPage(
+  browser: BrowserContext,
+  mode: string,
+  done: string,
+  leave = false,
+): Operation<MainRun> {
+  const page = yield* until(browser.newPage());
+  const messages: string[] = [];
+  const errors: string[] = [];
+  page.on("console", (message) => messages.push(`${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => errors.push(String(error)));
+  yield* until(page.goto("http://skein.test/blank"));
+  yield* until(page.evaluate(() => localStorage.clear()));
+  yield* until(page.goto(`http://skein.test/?mode=${mode}`));
+  yield* until(
+    page.waitForFunction(
+      (event) => JSON.parse(localStorage.getItem("skein-log") ?? "[]").includes(event),
+      done,
+      { timeout: 30_000 },
+    ),
+  );
+  if (leave) yield* until(page.goto("http://skein.test/blank"));
+  const log = yield* until(
+    page.evaluate(() => JSON.parse(localStorage.getItem("skein-log") ?? "[]") as string[]),
+  );
+  yield* until(page.close());
+  return { log, console: messages, errors };
+}
+
+describe.skipIf(skip)("main() in a browser", () => {
+  it("runs the body with no arguments and returns when it succeeds", function* () {
+    const browser = yield* useChromium();
+    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
+    const run = yield* runMainInPage(browser, "succeed", "main returned");
+    expect(run.log).toEqual(["args []", "main returned"]);
+    expect(run.console).toEqual(["log: succeeded"]);
+    expect(run.errors).toEqual([]);
+  }, 60_000);
+
+  it("reports the body's error to the console and returns", function* () {
+    const browser = yield* useChromium();
+    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
+    const run = yield* runMainInPage(browser, "fail", "main returned");
+    expect(run.log).toEqual(["args []", "main returned"]);
+    expect(run.console).toHaveLength(1);
+    expect(run.console[0]).toMatch(/^error: Error: the program failed/);
+    expect(run.errors).toEqual([]);
+  }, 60_000);
+
+  it("runs cleanup after exit() and prints its message to the console", function* () {
+    const browser = yield* useChromium();
+    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
+    const run = yield* runMainInPage(browser, "exit", "main returned");
+    expect(run.log).toEqual(["args []", "cleanup done", "main returned"]);
+    expect(run.console).toEqual(["error: leaving with status 3"]);
+  }, 60_000);
+
+  it("halts the body and its children when the page goes away (pagehide)", function* () {
+    const browser = yield* useChromium();
+    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
+    const run = yield* runMainInPage(browser, "wait", "ready", true);
+    expect(run.log).toEqual([
+      "args []",
+      "ready",
+      "cleanup done",
+      "child cleaned up",
+      "main returned",
+    ]);
+    expect(run.errors).toEqual([]);
+  }, 60_000);
+});
 
 describe.skipIf(skip)("@skein/core in a browser", () => {
   it("bundles for the browser without Node built-ins and runs a structured program in Chromium", function* () {

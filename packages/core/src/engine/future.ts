@@ -1,6 +1,6 @@
 import type { Future } from "../types.js";
-import { type Instruction, InstructionOperation } from "./instruction.js";
-import { NEXT, type TaskImpl, THROW } from "./task.js";
+import { type Instruction, InstructionOperation, NEXT, THROW } from "./instruction.js";
+import type { TaskImpl } from "./task.js";
 
 /**
  * Internal. A value that settles once and can be waited on by any number of tasks (with
@@ -88,9 +88,8 @@ class Wait<T> extends InstructionOperation<T> {
       return;
     }
     this.task = task;
-    this.epoch = task.epoch;
     d.add(this);
-    task.teardown = this;
+    this.epoch = task.suspend(this);
   }
   wake(): void {
     const d = this.deferred;

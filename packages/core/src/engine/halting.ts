@@ -1,6 +1,6 @@
 import type { Operation } from "../types.js";
-import { InstructionOperation } from "./instruction.js";
-import { NEXT, type TaskImpl } from "./task.js";
+import { InstructionOperation, NEXT } from "./instruction.js";
+import type { TaskImpl } from "./task.js";
 
 class Halting extends InstructionOperation<boolean> {
   enter(task: TaskImpl): void {

@@ -1,11 +1,18 @@
 import type { Operation } from "../types.js";
 import type { TaskImpl } from "./task.js";
 
+/** Internal. How a task resumes: with a value, with an error thrown in, or by returning. */
+export const NEXT = 0;
+export const THROW = 1;
+export const RETURN = 2;
+export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
+
 /**
  * Internal. What an operation yields to the engine: a request that the engine carries out for
- * the running task. `enter` must eventually call `task.resume()` (at once, or later from a
- * callback that checks `task.epoch`), or leave the task suspended until it is halted. Work to
- * undo when the task moves on or is halted goes in `task.teardown`.
+ * the running task. `enter` must either call `task.resume()` at once, or `task.suspend(teardown)`
+ * and later call `task.resumeAt(ticket, ...)` with the ticket that returned (from a callback:
+ * the engine drops a resumption whose ticket is stale), or stay suspended until the task is
+ * halted. The teardown undoes the instruction's work when the task moves on or is halted.
  */
 export interface Instruction {
   enter(task: TaskImpl): void;

@@ -1,4 +1,5 @@
-import { NEXT, TaskImpl, THROW } from "./task.js";
+import { NEXT, THROW } from "./instruction.js";
+import { TaskImpl } from "./task.js";
 
 /**
  * Internal. The promise handlers of one task, made once and reused by each `until()` it runs in

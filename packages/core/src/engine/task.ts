@@ -1,19 +1,42 @@
-import { HaltError, MissingContextError, ScopeClosedError } from "../errors.js";
-import type { Decoratable } from "../experimental/create-api.js";
-import { InvalidApiError } from "../experimental/invalid-api-error.js";
+import { HaltError } from "../errors.js";
 import { suppress } from "../suppressed.js";
-import type { Api, Around, Context, Future, Operation, Scope, Task } from "../types.js";
+import type { Future, Operation, Task } from "../types.js";
 import { returnThrough } from "./frames.js";
-import { type Instruction, InstructionOperation } from "./instruction.js";
+import { type Instruction, type Mode, NEXT, RETURN, THROW } from "./instruction.js";
+import { HaltFuture, Join } from "./join.js";
 import { generatorNext, isNativeGenerator } from "./native-generator.js";
 import type { PromiseWait } from "./promise-wait.js";
 import { scheduler } from "./scheduler.js";
+import { type ChildNode, CLOSED, ScopeNode, type Waiter } from "./scope-node.js";
+import {
+  addUnwind,
+  BODY_DONE,
+  finishFrame,
+  keepFrames,
+  type UnwindState,
+  type UnwindTarget,
+  WHOLE_TASK,
+} from "./unwinding.js";
 
-/** Internal. How a task resumes: with a value, with an error thrown in, or by returning. */
-export const NEXT = 0;
-export const THROW = 1;
-export const RETURN = 2;
-export type Mode = typeof NEXT | typeof THROW | typeof RETURN;
+// Kept here while the code outside engine/ moves to the names it should use.
+export { type Mode, NEXT, RETURN, THROW } from "./instruction.js";
+export {
+  type ChildNode,
+  OUTCOME_ERR,
+  OUTCOME_HALTED,
+  OUTCOME_OK,
+  ScopeNode,
+  type Waiter,
+} from "./scope-node.js";
+export type { UnwindTarget } from "./unwinding.js";
+
+/*
+ * The task state machine. A task is created IDLE and queued; its steps run the body (RUNNING)
+ * until it waits on an instruction (SUSPENDED) and is resumed (READY, queued again). When the
+ * body is done it halts its children (UNWOUND) and then settles (SETTLED). Halts and child
+ * failures make the body return at its next step (unwind(), with unwinding.ts for the frames
+ * of asynchronous cleanup); the outcome reaches waiters through join.ts.
+ */
 
 // Task states, in order (exported for inspect.ts, which reads them).
 const IDLE = 0; // created and queued, first step not taken
@@ -25,8 +48,8 @@ const READY = 3; // resumed and queued
 export const UNWOUND = 4;
 const SETTLED = 5; // outcome known and delivered
 
-// Flags: booleans packed into one field, so a task stays small.
-const CLOSED = 1;
+// Flags: booleans packed into one field, so a task stays small (CLOSED, 1, and OBSERVED, 128,
+// are the scope's: scope-node.ts).
 const RESOLVED = 2; // the instruction being entered resolved synchronously
 const PENDING_RETURN = 4; // unwind at the next opportunity
 const HALTED = 8; // halt was requested: a clean finish counts as halted
@@ -34,57 +57,21 @@ const RAISED = 16; // a child failed: the task fails with that error
 const RESOURCE = 32; // scheduled in its owner's tier
 const NATIVE = 64; // the body is a native generator object, driven with generatorNext
 
-// Outcomes.
+// Outcomes (the OUTCOME_ codes of scope-node.ts).
 const OK = 0;
 const ERR = 1;
 const HALTED_OUTCOME = 2;
 
-/**
- * Internal. How far an unwind reaches: a trap scope (its generator frame turns the unwind back
- * into an exception for the frames above it) or the whole task.
- */
-export interface UnwindTarget {
-  readonly depth: number;
-  /** The trap's generator frame. */
-  readonly frame: object | undefined;
-}
-
-const WHOLE_TASK: UnwindTarget = { depth: -1, frame: undefined };
-
-/** Internal. An unwind in progress: how far it goes, and the frame it started from. */
-interface Unwind {
-  target: UnwindTarget;
-  base: number;
-}
-
 /** Internal. Undo work of the instruction a task is suspended on. */
 export type Teardown = (() => void) | { cancel(): void };
 
-/** Internal. Told when a task (or owned scope) settles. */
-export interface Waiter {
-  settled(child: ChildNode): void;
+/**
+ * Internal. Told, instead of the owner, when a task that is still starting ends: a resource
+ * before it provides its value (resource.ts), whose caller then gets the failure.
+ */
+export interface StartWatcher {
+  ended(task: TaskImpl): void;
 }
-
-/** Internal. What a scope owns and halts when it ends: tasks and scopes made by createScope(). */
-export interface ChildNode {
-  prevSibling: ChildNode | undefined;
-  nextSibling: ChildNode | undefined;
-  /** Whether the outcome is known. */
-  readonly done: boolean;
-  /** OK, ERR or HALTED once done. */
-  outcome: number;
-  result: unknown;
-  /** Start halting; `done` tells when it has ended. */
-  requestHalt(): void;
-  /** Start halting, and get a future of the end. */
-  halt(): PromiseLike<void>;
-  addWaiter(waiter: Waiter): void;
-}
-
-/** Internal. Outcome codes. */
-export const OUTCOME_OK = 0;
-export const OUTCOME_ERR = 1;
-export const OUTCOME_HALTED = 2;
 
 function runTeardown(teardown: Teardown): void {
   if (typeof teardown === "function") teardown();
@@ -107,208 +94,27 @@ function dormantBody(): Operation<never> {
 }
 
 /**
- * Internal. A node of the scope tree: owns child tasks (a linked list in creation order) and
- * context values. Plain scopes come from `createScope()`; tasks and `scoped()` extend it.
+ * Internal. A scope that is not a task: the global scope, `createScope()`, and the scopes a
+ * body opens (trap-scope.ts, task-group.ts).
  */
-export class ScopeNode implements Scope {
-  // `declare`d and assigned in the constructor, for the reason given in instruction.ts.
-  declare readonly parent: ScopeNode | undefined;
-  declare readonly depth: number;
-  declare firstChild: ChildNode | undefined;
-  declare lastChild: ChildNode | undefined;
-  private declare contexts: Map<string, unknown> | undefined;
-  /** Bit flags: CLOSED here; tasks keep their own states beside it. */
-  protected declare flags: number;
-  /** Set while this scope halts its children one by one. */
-  private declare destruction: Destruction | undefined;
-
-  constructor(parent: ScopeNode | undefined) {
-    this.parent = parent;
-    this.depth = parent === undefined ? 0 : parent.depth + 1;
-    this.firstChild = undefined;
-    this.lastChild = undefined;
-    this.contexts = undefined;
-    this.flags = 0;
-    this.destruction = undefined;
-  }
-
-  /** No new tasks once the scope has started to end. */
-  get closed(): boolean {
-    return (this.flags & CLOSED) !== 0;
-  }
-
-  set closed(closed: boolean) {
-    this.flags = closed ? this.flags | CLOSED : this.flags & ~CLOSED;
-  }
-
-  /**
-   * A child failed on its own. Plain scopes leave the error to whoever awaits the task; when
-   * nobody does, it surfaces as an unhandled promise rejection.
-   */
-  raise(_error: unknown, child?: TaskImpl): void {
-    child?.surfaceIfUnobserved();
-  }
-
-  run<T>(operation: () => Operation<T>): Task<T> {
-    const task = this.create(operation, false);
-    scheduler.schedule(task);
-    return task;
-  }
-
-  spawn<T>(operation: () => Operation<T>): Operation<Task<T>> {
-    return new SpawnIn(this, operation);
-  }
-
-  /** Internal. Make a child task (not yet scheduled). */
-  create<T>(operation: () => Operation<T>, resource: boolean): TaskImpl<T> {
-    if (this.closed) {
-      throw new ScopeClosedError();
-    }
+export class PlainScope extends ScopeNode {
+  protected newTask<T>(operation: () => Operation<T>, resource: boolean): TaskImpl<T> {
     return new TaskImpl<T>(this, operation, resource);
   }
-
-  get<T>(context: Context<T>): T | undefined {
-    for (let s: ScopeNode | undefined = this; s !== undefined; s = s.parent) {
-      const own = s.contexts;
-      if (own?.has(context.name)) return (own.get(context.name) as T) ?? context.defaultValue;
-    }
-    return context.defaultValue;
-  }
-
-  set<T>(context: Context<T>, value: T): T {
-    this.contexts ??= new Map();
-    this.contexts.set(context.name, value);
-    return value;
-  }
-
-  expect<T>(context: Context<T>): T {
-    const value = this.get(context);
-    if (value === undefined) throw new MissingContextError(context.name);
-    return value;
-  }
-
-  delete<T>(context: Context<T>): boolean {
-    return this.contexts?.delete(context.name) ?? false;
-  }
-
-  hasOwn<T>(context: Context<T>): boolean {
-    return this.contexts?.has(context.name) ?? false;
-  }
-
-  around<A>(api: Api<A>, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void {
-    const target = api as Partial<Decoratable<A>>;
-    if (typeof target.decorate !== "function") {
-      throw new InvalidApiError("scope.around(api, ...): api must be made by createApi()", api);
-    }
-    target.decorate(this, middlewares, options);
-  }
-
-  /** Internal. Append a child. */
-  adopt(task: ChildNode): void {
-    const last = this.lastChild;
-    task.prevSibling = last;
-    if (last === undefined) this.firstChild = task;
-    else last.nextSibling = task;
-    this.lastChild = task;
-  }
-
-  /** Internal. Remove a settled child. */
-  release(task: ChildNode): void {
-    const { prevSibling, nextSibling } = task;
-    if (prevSibling === undefined) this.firstChild = nextSibling;
-    else prevSibling.nextSibling = nextSibling;
-    if (nextSibling === undefined) this.lastChild = prevSibling;
-    else nextSibling.prevSibling = prevSibling;
-    task.prevSibling = task.nextSibling = undefined;
-  }
-
-  /**
-   * Internal. Close the scope and halt its children, most recent first, each one's cleanup
-   * finishing before the next is halted. `done` gets the first error a cleanup threw.
-   */
-  destroyChildren(done: (error: unknown, failed: boolean) => void): void {
-    this.closed = true;
-    this.destruction = { done, error: undefined, failed: false };
-    this.haltNextChild();
-  }
-
-  /** Internal. Halt children until one must be waited for, or finish the destruction. */
-  haltNextChild(): void {
-    for (;;) {
-      const child = this.lastChild;
-      if (child === undefined) {
-        const { done, error, failed } = this.destruction!;
-        this.destruction = undefined;
-        done(error, failed);
-        return;
-      }
-      child.requestHalt();
-      if (!child.done) {
-        child.addWaiter(this);
-        return;
-      }
-      this.noteChildOutcome(child);
-    }
-  }
-
-  private noteChildOutcome(child: ChildNode): void {
-    const destruction = this.destruction!;
-    if (child.outcome !== ERR) return;
-    if (!destruction.failed) {
-      destruction.failed = true;
-      destruction.error = child.result;
-    } else suppress(destruction.error, child.result);
-  }
-
-  /** Internal. A child this scope was waiting on during `destroy` has settled. */
-  settled(child: ChildNode): void {
-    this.noteChildOutcome(child);
-    scheduler.continueDestruction(this);
-  }
-}
-
-interface Destruction {
-  done: (error: unknown, failed: boolean) => void;
-  error: unknown;
-  failed: boolean;
 }
 
 /** Internal. What few tasks need: kept off the hot path so a task stays small. */
-interface TaskExtras {
+interface TaskExtras extends UnwindState {
   name: string | undefined;
   waiters: Waiter[] | undefined;
   promise: Promise<unknown> | undefined;
   resolvePromise: ((value: unknown) => void) | undefined;
   rejectPromise: ((error: unknown) => void) | undefined;
   raisedError: unknown;
-  provideTo: TaskImpl | undefined;
-  provideEpoch: number;
+  starting: StartWatcher | undefined;
   promiseWait: PromiseWait | undefined;
-  /**
-   * The unwinds in progress, outermost first: each goes up to its target, and starts at frame
-   * `base` of `frames` (0: the body). One starts above 0 when cleanup that is already running
-   * enters a trap scope whose child then fails.
-   */
-  unwinds: Unwind[] | undefined;
-  /**
-   * While asynchronous cleanup runs during an unwind: the generator frames from the body down
-   * to the one in cleanup, which the engine then drives directly (see frames.ts).
-   */
-  frames: Iterator<unknown>[] | undefined;
   /** `task.halt`, bound to the task the first time it is read. */
   halt: (() => Future<void>) | undefined;
-}
-
-class SpawnIn<T> extends InstructionOperation<Task<T>> {
-  constructor(
-    private scope: ScopeNode,
-    private operation: () => Operation<T>,
-  ) {
-    super();
-  }
-  enter(task: TaskImpl): void {
-    task.resume(NEXT, this.scope.run(this.operation));
-  }
 }
 
 /**
@@ -330,7 +136,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   /** The dormant task, with the extras a task may grow (their object's hidden class too). */
   private static makeDormant(): TaskImpl {
-    const task = new TaskImpl(new ScopeNode(undefined), dormantBody, false);
+    const task = new TaskImpl(new PlainScope(undefined), dormantBody, false);
     task.more();
     return task;
   }
@@ -341,7 +147,11 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   /** The scheduler's clock at creation (a small integer, so no heap number per task). */
   private born: number;
   state: number;
-  /** Changes every time the task yields; async resolutions check it to drop stale results. */
+  /**
+   * Changes every time the task yields; async resolutions check it to drop stale results.
+   * Engine only, as are `teardown` and `critical`: instructions use `suspend()`, `ticket`,
+   * `resumeAt()` and `deferHalts()`.
+   */
   epoch: number;
   teardown: Teardown | undefined;
   /** Instructions during which a halt must wait (a scope tearing down its children). */
@@ -357,7 +167,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   constructor(owner: ScopeNode, operation: () => Operation<T>, resource: boolean) {
     super(owner);
-    if (resource) this.flags = RESOURCE;
+    if (resource) this.flags |= RESOURCE;
     this.prevSibling = undefined;
     this.nextSibling = undefined;
     this.scope = this;
@@ -374,6 +184,16 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     this.waiter = undefined;
     this.extras = undefined;
     owner.adopt(this);
+  }
+
+  protected newTask<U>(operation: () => Operation<U>, resource: boolean): TaskImpl<U> {
+    return new TaskImpl<U>(this, operation, resource);
+  }
+
+  /** The scopes the body has open (`scoped()`, `all()`, groups) are below the task too. */
+  override markObserved(): void {
+    super.markObserved();
+    for (let s = this.scope; s !== this; s = s.parent!) s.markObserved();
   }
 
   /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
@@ -404,8 +224,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       resolvePromise: undefined,
       rejectPromise: undefined,
       raisedError: undefined,
-      provideTo: undefined,
-      provideEpoch: 0,
+      starting: undefined,
       promiseWait: undefined,
       unwinds: undefined,
       frames: undefined,
@@ -414,21 +233,13 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     return this.extras;
   }
 
-  /** For a resource still starting: the task waiting for `provide()`. */
-  get provideTo(): TaskImpl | undefined {
-    return this.extras?.provideTo;
+  /** Internal. For a task still starting (a resource): who takes its end instead of the owner. */
+  get starting(): StartWatcher | undefined {
+    return this.extras?.starting;
   }
 
-  set provideTo(task: TaskImpl | undefined) {
-    if (task !== undefined || this.extras !== undefined) this.more().provideTo = task;
-  }
-
-  get provideEpoch(): number {
-    return this.extras?.provideEpoch ?? 0;
-  }
-
-  set provideEpoch(epoch: number) {
-    this.more().provideEpoch = epoch;
+  set starting(watcher: StartWatcher | undefined) {
+    if (watcher !== undefined || this.extras !== undefined) this.more().starting = watcher;
   }
 
   /** Reusable promise handlers for `until()`. */
@@ -438,12 +249,6 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   set promiseWait(wait: PromiseWait | undefined) {
     if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
-  }
-
-  /** The target of the innermost unwind in progress. */
-  private get unwindTarget(): UnwindTarget | undefined {
-    const unwinds = this.extras?.unwinds;
-    return unwinds === undefined ? undefined : unwinds[unwinds.length - 1]!.target;
   }
 
   /** Optional label for inspection. */
@@ -476,6 +281,46 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       this.more().raisedError = error;
     } else suppress(this.extras!.raisedError, error);
     this.unwind();
+  }
+
+  // The API of instructions (code outside engine/ uses these, not the fields they touch): in
+  // `enter(task)` an instruction either calls `resume()` at once, or `suspend()`s the task and
+  // later calls `resumeAt()` with the ticket it got.
+
+  /**
+   * Internal. Suspend the task on the instruction it is entering. `teardown` runs when the task
+   * moves on (it is resumed, or halted), so the instruction can undo its work. Returns the
+   * ticket to resume the task with, through `resumeAt`.
+   */
+  suspend(teardown: Teardown): number {
+    this.teardown = teardown;
+    return this.epoch;
+  }
+
+  /**
+   * Internal. The ticket of the instruction being entered (as `suspend()` returns it), for one
+   * that must hand it out before its teardown exists.
+   */
+  get ticket(): number {
+    return this.epoch;
+  }
+
+  /** Internal. What the task is suspended on (its teardown), for inspection. */
+  get waitingOn(): Teardown | undefined {
+    return this.teardown;
+  }
+
+  /**
+   * Internal. Until `allowHalts()`, a halt of this task (or a child's failure) takes effect only
+   * when it is next resumed: its scopes are tearing down children, or it waits for a shield.
+   */
+  deferHalts(): void {
+    this.critical++;
+  }
+
+  /** Internal. End one `deferHalts()`. */
+  allowHalts(): void {
+    this.critical--;
   }
 
   /** Internal. Resume the task; ignored unless it is waiting (or resolving synchronously). */
@@ -520,28 +365,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    * as `target` (default: the whole task).
    */
   unwind(target: UnwindTarget = WHOLE_TASK): void {
-    const extras = this.more();
-    const unwinds = extras.unwinds;
-    const frames = extras.frames;
-    if (unwinds === undefined) {
-      extras.unwinds = [{ target, base: 0 }];
-    } else {
-      // Which unwind in progress does the target belong to? The one whose frames hold it.
-      const index =
-        target === WHOLE_TASK ? 0 : (frames?.indexOf(target.frame as Iterator<unknown>) ?? -1);
-      if (frames === undefined || index >= 0) {
-        let k = unwinds.length - 1;
-        while (k > 0 && unwinds[k]!.base > index) k--;
-        if (target.depth < unwinds[k]!.target.depth) unwinds[k]!.target = target;
-        // Already unwinding through asynchronous cleanup: it runs to the end, then goes as
-        // far as the widest target asked for.
-        if (frames !== undefined) return;
-      } else {
-        // A trap entered by the cleanup now running, whose child failed: unwind from the frame
-        // running now down to that trap, then go back to the cleanup (frameFinished).
-        unwinds.push({ target, base: frames.length });
-      }
-    }
+    if (!addUnwind(this.more(), target)) return;
     switch (this.state) {
       case IDLE:
         this.body = undefined;
@@ -717,20 +541,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     value: unknown,
   ): IteratorResult<Instruction, T> {
     const { result, chain } = returnThrough(iterator, value);
-    if (!result.done) {
-      // Asynchronous cleanup started, and a later unwind must not cut it short, even when it
-      // runs in the body's own frame (a chain of one).
-      const extras = this.more();
-      if (chain !== undefined) {
-        if (extras.frames === undefined) extras.frames = chain;
-        else for (let i = 1; i < chain.length; i++) extras.frames.push(chain[i]!);
-      } else if (extras.frames === undefined && (this.unwindTarget ?? WHOLE_TASK) === WHOLE_TASK) {
-        // The frames are hidden (frozen intrinsics). Only an unwind of the whole task is known
-        // to go on to the body's end; one that stops at a trap hands the body back to normal
-        // running, and must not leave it marked as unwinding.
-        extras.frames = [iterator];
-      }
-    }
+    if (!result.done) keepFrames(this.more(), iterator, chain);
     return result as IteratorResult<Instruction, T>;
   }
 
@@ -740,39 +551,18 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    */
   private frameFinished(ok: boolean, value: unknown): boolean {
     const extras = this.extras;
-    const frames = extras?.frames;
-    if (frames === undefined || frames.length === 1) {
-      if (extras !== undefined) extras.frames = extras.unwinds = undefined;
+    const mode = extras === undefined ? BODY_DONE : finishFrame(extras, ok, this.halted);
+    if (mode === BODY_DONE) {
       this.finishBody(ok, value);
       return false;
     }
-    const unwinds = (extras as TaskExtras).unwinds!;
-    const { target, base } = unwinds[unwinds.length - 1]!;
-    const targetIndex =
-      target === WHOLE_TASK ? base : frames.indexOf(target.frame as Iterator<unknown>);
-    frames.pop();
-    if (targetIndex >= 0 && frames.length - 1 >= targetIndex) {
-      // The frame above is still unwinding: it gets the return (or the error) directly, as it
-      // would if the cleanup below it had been synchronous. Except in a halt: an error thrown
-      // by cleanup then fails the task (first failure first) and the frames above go on
-      // returning, so no `catch` on the way can take the error for the end of the halt and
-      // carry on (retry() and supervise() would start over, and the halt never end).
-      if (ok || ((this.flags & HALTED) !== 0 && target === WHOLE_TASK)) {
-        if (!ok) this.failWith(value);
-        this.mode = RETURN;
-        this.value = ok ? value : undefined;
-        return true;
-      }
-      this.mode = THROW;
-    } else {
-      // Above the trap that asked for this unwind the frames run normally again: resume from
-      // the frame where the unwind started (the body, or the cleanup that entered the trap),
-      // and the trap's error reaches the frames below it through their own `yield*`.
-      unwinds.pop();
-      if (base === 0) extras!.frames = extras!.unwinds = undefined;
-      else frames.length = base;
-      this.mode = ok ? NEXT : THROW;
+    if (mode === RETURN) {
+      if (!ok) this.failWith(value);
+      this.mode = RETURN;
+      this.value = ok ? value : undefined;
+      return true;
     }
+    this.mode = mode;
     this.value = value;
     return true;
   }
@@ -814,15 +604,10 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
     }
     this.state = SETTLED;
     this.parent!.release(this);
-    const provideTo = this.provideTo;
-    if (provideTo !== undefined) {
-      // A resource that ended before providing: its caller gets the error (or learns it ended).
-      this.provideTo = undefined;
-      provideTo.resumeAt(
-        this.provideEpoch,
-        THROW,
-        this.outcome === ERR ? this.result : new Error("resource ended without providing a value"),
-      );
+    const starting = this.starting;
+    if (starting !== undefined) {
+      this.starting = undefined;
+      starting.ended(this);
     } else if (this.outcome === ERR && (this.flags & HALTED) === 0) {
       this.parent!.raise(this.result, this);
     }
@@ -937,87 +722,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     return new Join<T>(this);
   }
-}
 
-/** Internal. `yield* task`: wait for a task and take on its outcome. */
-class Join<T> extends InstructionOperation<T> implements Waiter {
-  private waiting: TaskImpl | undefined = undefined;
-  private epoch = 0;
-  constructor(private task: TaskImpl<T>) {
-    super();
-  }
-  enter(waiting: TaskImpl): void {
-    if (this.task.state === SETTLED) {
-      this.task.observed();
-      this.task.deliverTo(waiting, waiting.epoch);
-      return;
-    }
-    this.waiting = waiting;
-    this.epoch = waiting.epoch;
-    this.task.addWaiter(this);
-    waiting.teardown = this;
-  }
-  settled(): void {
-    const waiting = this.waiting;
-    if (waiting === undefined) return;
-    this.waiting = undefined;
-    this.task.deliverTo(waiting, this.epoch);
-  }
-  cancel(): void {
-    if (this.waiting === undefined) return;
-    this.waiting = undefined;
-    this.task.removeWaiter(this);
-  }
-  /** For inspection: the task it waits for. */
-  describeWait(): string {
-    return `task ${this.task.name ?? "(unnamed)"}`;
-  }
-}
-
-/**
- * Internal. `task.halt()`: awaitable and yieldable; fails only if halting the task made it
- * fail (its cleanup threw).
- */
-class HaltFuture implements Future<void> {
-  constructor(private task: TaskImpl) {}
-
-  private failed(): boolean {
-    return this.task.outcome === ERR && this.task.halted;
-  }
-
-  // biome-ignore lint/suspicious/noThenProperty: a future is a promise by design
-  then<R1 = void, R2 = never>(
-    onfulfilled?: ((value: void) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.task
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        if (this.failed()) throw this.task.result;
-      })
-      .then(onfulfilled, onrejected);
-  }
-
-  catch<R = never>(onrejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<void | R> {
-    return this.then(undefined, onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<void> {
-    return this.then().finally(onfinally);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return "Future";
-  }
-
-  *[Symbol.iterator](): Generator<Instruction, void, unknown> {
-    try {
-      yield* this.task;
-    } catch (error) {
-      if (this.failed()) throw error;
-    }
+  /** Internal. The task failed because halting it made it fail (its cleanup threw). */
+  get failedInHalt(): boolean {
+    return this.outcome === ERR && (this.flags & HALTED) !== 0;
   }
 }

@@ -1,31 +1,24 @@
 import { suppress } from "../suppressed.js";
 import type { Operation } from "../types.js";
-import { type Instruction, InstructionOperation } from "./instruction.js";
+import { FrameScope } from "./frame-scope.js";
+import { type Instruction, InstructionOperation, NEXT, RETURN, THROW } from "./instruction.js";
 import { Lazy } from "./lazy.js";
-import { NEXT, RETURN, ScopeNode, type TaskImpl, THROW } from "./task.js";
+import type { TaskImpl } from "./task.js";
 
 /**
- * Internal. A scope inside one task's body (`scoped()`, `all()`, `race()`): a child failure
- * unwinds the body up to this scope, where it turns back into an ordinary exception that the
- * code around it can catch.
+ * Internal. The scope of `scoped()`, `all()` and `race()`: a child failure unwinds the body up to
+ * this scope's frame (see frame-scope.ts), where it turns back into an ordinary exception that
+ * the code around it can catch. While it is open it is the task's current scope: `spawn()`
+ * starts children in it and context values set inside are dropped with it.
  */
-export class TrapScope extends ScopeNode {
+export class TrapScope extends FrameScope {
   private hasOutcome = false;
   private ok = false;
   private value: unknown = undefined;
-  private exiting = false;
-
-  constructor(
-    private task: TaskImpl,
-    /** The generator frame of the trapped operation, where an unwind turns into an exception. */
-    readonly frame: object | undefined,
-  ) {
-    super(task.scope);
-  }
 
   override raise(error: unknown): void {
     this.fail(error);
-    if (!this.exiting) this.task.unwind(this);
+    this.unwindToFrame();
   }
 
   succeed(value: unknown): void {
@@ -46,29 +39,10 @@ export class TrapScope extends ScopeNode {
     this.value = error;
   }
 
-  /** Leave the scope: halt what it still runs, then return, throw, or keep unwinding. */
-  exit(): Operation<unknown> {
-    return new ExitTrap(this);
-  }
-
-  /** Internal. Called by `ExitTrap`. */
-  leave(task: TaskImpl): void {
-    this.exiting = true;
-    task.scope = this.parent!;
-    if (this.firstChild === undefined) {
-      this.closed = true;
-      if (!this.hasOutcome) task.resume(RETURN, undefined);
-      else task.resume(this.ok ? NEXT : THROW, this.value);
-      return;
-    }
-    task.critical++;
-    const epoch = task.epoch;
-    this.destroyChildren((error, failed) => {
-      task.critical--;
-      if (failed) this.fail(error);
-      if (!this.hasOutcome) task.resumeAt(epoch, RETURN, undefined);
-      else task.resumeAt(epoch, this.ok ? NEXT : THROW, this.value);
-    });
+  /** Return the body's value, throw the first failure, or go on returning (an outer unwind). */
+  protected resumeWithOutcome(task: TaskImpl, epoch: number): void {
+    if (!this.hasOutcome) task.resumeAt(epoch, RETURN, undefined);
+    else task.resumeAt(epoch, this.ok ? NEXT : THROW, this.value);
   }
 }
 
@@ -79,15 +53,6 @@ class EnterTrap extends InstructionOperation<TrapScope> {
     const trap = new TrapScope(task, this.frame);
     task.scope = trap;
     task.resume(NEXT, trap);
-  }
-}
-
-class ExitTrap extends InstructionOperation<unknown> {
-  constructor(private trap: TrapScope) {
-    super();
-  }
-  enter(task: TaskImpl): void {
-    this.trap.leave(task);
   }
 }
 

@@ -1,6 +1,6 @@
-import { InstructionOperation } from "../engine/instruction.js";
+import { InstructionOperation, NEXT } from "../engine/instruction.js";
 import { scheduler } from "../engine/scheduler.js";
-import { NEXT, type TaskImpl } from "../engine/task.js";
+import type { TaskImpl } from "../engine/task.js";
 import type { Operation } from "../types.js";
 
 /** Consecutive idle event-loop turns that count as "every task is blocked". */
@@ -8,7 +8,7 @@ const IDLE_TURNS = 2;
 
 class WaitAllBlocked extends InstructionOperation<void> {
   enter(task: TaskImpl): void {
-    const epoch = task.epoch;
+    const epoch = task.ticket;
     let idle = 0;
     let id: ReturnType<typeof setImmediate>;
     const check = (): void => {
@@ -17,7 +17,7 @@ class WaitAllBlocked extends InstructionOperation<void> {
       else id = setImmediate(check);
     };
     id = setImmediate(check);
-    task.teardown = () => clearImmediate(id);
+    task.suspend(() => clearImmediate(id));
   }
 }
 

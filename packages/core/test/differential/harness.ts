@@ -17,12 +17,22 @@ export interface ApiTask<T> extends ApiFuture<T> {
 
 export interface ApiScope {
   run<T>(operation: () => Op<T>): ApiTask<T>;
+  set<T>(context: ApiContext<T>, value: T): T;
+  delete<T>(context: ApiContext<T>): boolean;
   spawn<T>(operation: () => Op<T>): Op<ApiTask<T>>;
   around<A>(
     api: ApiOf<A>,
     middlewares: Partial<ApiAround<A>>,
     options?: { at: "min" | "max" },
   ): void;
+}
+
+/** `api.Scope` of either engine, as the scenarios use it. */
+export interface ScopeApiShape {
+  create(parent: ApiScope): [ApiScope, () => ApiFuture<void>];
+  destroy(scope: ApiScope): Op<void>;
+  set<T>(scope: ApiScope, context: ApiContext<T>, value: T): T;
+  delete<T>(scope: ApiScope, context: ApiContext<T>): boolean;
 }
 
 export type ApiAround<A> = {
@@ -39,6 +49,7 @@ export interface ApiOf<A> {
 }
 
 export interface ApiContext<T> {
+  readonly name: string;
   get(): Op<T | undefined>;
   set(value: T): Op<T>;
   expect(): Op<T>;
@@ -91,7 +102,7 @@ export interface Api {
   useAbortSignal(): Op<AbortSignal>;
   createContext<T>(name: string, defaultValue?: T): ApiContext<T>;
   useScope(): Op<ApiScope>;
-  createScope(): [ApiScope, () => ApiFuture<void>];
+  createScope(parent?: ApiScope): [ApiScope, () => ApiFuture<void>];
   withResolvers<T>(): { operation: Op<T>; resolve(value: T): void; reject(error: Error): void };
   createChannel<T, TClose = void>(): ApiChannel<T, TClose>;
   createSignal<T, TClose = never>(): ApiSignal<T, TClose>;
@@ -109,11 +120,25 @@ export interface Api {
   SignalQueueFactory: ApiContext<ApiQueueFactory>;
   experimental: {
     createApi<A extends {}>(name: string, core: A): ApiOf<A>;
+    api: { Scope: ApiOf<ScopeApiShape> };
   };
 }
 
-export const skeinApi: Api = { ...skein, experimental: skeinExperimental };
-export const effectionApi: Api = { ...effection, experimental: effectionExperimental };
+// Each engine's `api.Scope` names its own scope type, which the other's middleware cannot take.
+export const skeinApi: Api = {
+  ...skein,
+  experimental: {
+    ...skeinExperimental,
+    api: { Scope: skeinExperimental.api.Scope as unknown as ApiOf<ScopeApiShape> },
+  },
+};
+export const effectionApi: Api = {
+  ...effection,
+  experimental: {
+    ...effectionExperimental,
+    api: { Scope: effectionExperimental.api.Scope as unknown as ApiOf<ScopeApiShape> },
+  },
+};
 
 export type Log = (event: string) => void;
 

@@ -13,6 +13,7 @@ import {
   values,
 } from "./scenarios/parity.js";
 import { combinators, resources } from "./scenarios/resources.js";
+import { scopeApi, scopeApiDifferences } from "./scenarios/scope-api.js";
 import { streams } from "./scenarios/streams.js";
 import { halting, spawning } from "./scenarios/tasks.js";
 
@@ -29,9 +30,11 @@ export const scenarios: Scenario[] = [
   ...usingScenarios,
   ...taskDisposal,
   ...apis,
+  ...scopeApi,
   ...signals,
   ...lifting,
   ...values,
   ...deliberate,
   ...parityDifferences,
+  ...scopeApiDifferences,
 ];

@@ -71,6 +71,31 @@ export const usingScenarios: Scenario[] = [
     },
   },
   {
+    name: "using() disposes a Disposable when its scope fails",
+    *operation(api, log) {
+      try {
+        yield* api.scoped(function* () {
+          yield* api.using(disposable(log, "handle"));
+          throw new Error("body failed");
+        });
+      } catch (error) {
+        log(`caught ${message(error)}`);
+      }
+    },
+  },
+  {
+    name: "using() disposes a Disposable when its task is halted",
+    *operation(api, log) {
+      const task = yield* api.spawn(function* () {
+        yield* api.using(disposable(log, "handle"));
+        yield* api.suspend();
+      });
+      yield* api.sleep(0);
+      yield* task.halt();
+      log("halt returned");
+    },
+  },
+  {
     name: "using() returns the value itself and prefers asyncDispose",
     *operation(api, log) {
       const both = {
@@ -279,6 +304,35 @@ export const signals: Scenario[] = [
         seen.push(next.value);
       }
       return seen;
+    },
+  },
+  {
+    name: "SignalQueueFactory supplies the queue behind each channel subscription, from a parent scope",
+    *operation(api, log) {
+      yield* api.SignalQueueFactory.set(<T, TClose>() => {
+        const queue = api.createQueue<T, TClose>();
+        log("queue made");
+        return {
+          ...queue,
+          add(item: T) {
+            if ((item as number) > 1) queue.add(item);
+          },
+        };
+      });
+      const channel = api.createChannel<number, void>();
+      const reader = yield* api.spawn(function* () {
+        const subscription = yield* channel;
+        log("subscribed");
+        const seen: unknown[] = [];
+        for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+          seen.push(next.value);
+        }
+        return seen;
+      });
+      yield* api.sleep(0);
+      for (const n of [1, 2, 3]) yield* channel.send(n);
+      yield* channel.close();
+      return yield* reader;
     },
   },
 ];
