@@ -1,8 +1,9 @@
-import { action, type Operation } from "@skein/core";
+import { action, type Operation, waitingFor } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
 import type { Connection } from "./server-query.js";
 import type { Lease } from "./slots.js";
+import { poolWait } from "./wait-description.js";
 
 /**
  * Internal. The server backend's connections, lent two ways: a query that may share its
@@ -88,24 +89,27 @@ export function createPool(
     const waiter: Waiter = { shared, granted: undefined, grant() {} };
     let taken = false;
     try {
-      yield* action<void>((resolve, reject) => {
-        waiter.grant = (connection) => {
-          waiter.granted = connection;
-          resolve();
-        };
-        waiters.push(waiter);
-        const timer =
-          timeoutMs === Infinity
-            ? undefined
-            : setTimeout(() => {
-                remove(waiter);
-                reject(new PoolTimeoutError(timeoutMs));
-              }, timeoutMs);
-        return () => {
-          remove(waiter);
-          clearTimeout(timer);
-        };
-      });
+      yield* waitingFor(
+        describeWait,
+        action<void>((resolve, reject) => {
+          waiter.grant = (connection) => {
+            waiter.granted = connection;
+            resolve();
+          };
+          waiters.push(waiter);
+          const timer =
+            timeoutMs === Infinity
+              ? undefined
+              : setTimeout(() => {
+                  remove(waiter);
+                  reject(new PoolTimeoutError(timeoutMs));
+                }, timeoutMs);
+          return () => {
+            remove(waiter);
+            clearTimeout(timer);
+          };
+        }),
+      );
       taken = true;
       return waiter.granted as unknown as Connection;
     } finally {
@@ -160,5 +164,6 @@ export function createPool(
       waiting: waiters.length,
     };
   };
+  const describeWait = poolWait(stats);
   return { share: () => sharing, tryShare, hold: () => holding, release, stats };
 }
