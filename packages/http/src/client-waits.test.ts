@@ -65,7 +65,8 @@ describe("what a task waiting on the HTTP client says it waits on", () => {
     expect(first.children.map((c) => c.name)).toEqual([`GET ${server.url}/hold`]);
     expect(first.children[0]!.waitingOn).toBe(`GET ${server.url}/hold (headers)`);
     // One socket per host: the second request has none yet.
-    expect(find(tree, "second").children[0]!.waitingOn).toBe(`GET ${server.url}/next (connecting)`);
+    const waiting = find(tree, "second")?.children[0];
+    expect(waiting?.waitingOn).toBe(`GET ${server.url}/next (connecting)`);
   });
 
   it("says a request is queued behind the client's connections limit", function* () {
