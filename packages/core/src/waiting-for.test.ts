@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { action } from "./action.js";
 import { createCondition } from "./condition.js";
 import { inspect, type TaskTree } from "./inspect.js";
 import { createLock } from "./lock.js";
@@ -119,6 +120,26 @@ describe("what inspect() says a task waits on", () => {
     const tree = inspect();
     expect(find(tree, "blocked")!.waitingOn).toBe("lock (held by acquirer, 1 waiting)");
     expect(find(tree, "acquirer")!.children.map((c) => c.name)).toEqual(["lock held"]);
+  });
+
+  it("shows what an action says it waits on, after any waitingFor() around it", function* () {
+    let left = 3;
+    yield* spawn(
+      () =>
+        waitingFor(
+          "query select 1",
+          action<void>(
+            () => () => {},
+            () => `pool connection (${left} waiting)`,
+          ),
+        ),
+      { name: "querier" },
+    );
+    yield* waitAllTasksBlocked();
+    left = 2;
+    expect(find(inspect(), "querier")!.waitingOn).toBe(
+      "query select 1: pool connection (2 waiting)",
+    );
   });
 
   it("rejects a description that is neither a string nor a function", function* () {

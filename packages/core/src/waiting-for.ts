@@ -30,14 +30,19 @@ class Descriptions {
 
 type Described = Descriptions | string | (() => string);
 
+/** Internal. The text of a wait description; one that throws says so instead. */
+export function describeText(what: WaitDescription): string {
+  if (typeof what === "string") return what;
+  try {
+    return String(what());
+  } catch {
+    return "(its description threw)";
+  }
+}
+
 function render(described: Described): string {
-  if (typeof described === "string") return described;
-  if (typeof described === "function") {
-    try {
-      return String(described());
-    } catch {
-      return "(its description threw)";
-    }
+  if (typeof described === "string" || typeof described === "function") {
+    return describeText(described);
   }
   const outer = render(described.outer);
   const inner = render(described.inner);
@@ -87,7 +92,7 @@ function* labelled<T>(
 ): Generator<Instruction, T, unknown> {
   const task = yield* new TaskOf();
   const had = task.hasOwn(WaitLabel);
-  const before = task.get(WaitLabel);
+  const before = had ? task.get(WaitLabel) : undefined;
   task.set(WaitLabel, had ? new Descriptions(before!, description) : description);
   try {
     return yield* operation;

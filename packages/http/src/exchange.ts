@@ -258,15 +258,12 @@ export class Exchange {
       attempt.onResponseError(undefined as never, error as Error);
     }
     if (attempt.status === 0 && attempt.error === undefined) {
-      yield* waitingFor(
-        attempt.describe,
-        action<void>((resolve) => {
-          attempt.wake = resolve;
-          return () => {
-            attempt.wake = undefined;
-          };
-        }),
-      );
+      yield* action<void>((resolve) => {
+        attempt.wake = resolve;
+        return () => {
+          attempt.wake = undefined;
+        };
+      }, attempt.describe);
     }
     if (attempt.error !== undefined) throw attempt.error;
     const response = new ResponseImpl(attempt.status, attempt.headers, url.href, attempt);

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { action, type Operation, type Stream, type Subscription, waitingFor } from "@skein/core";
+import { action, type Operation, type Stream, type Subscription } from "@skein/core";
 import type { Attempt } from "./attempt.js";
 import { BodyUsedError } from "./body-errors.js";
 import { HttpStatusError, InvalidResponseJsonError } from "./errors.js";
@@ -171,10 +171,6 @@ function tooLong(headers: IncomingHttpHeaders): boolean {
 
 /** Wait until `ready()` holds or the attempt fails; its phase deadline is dropped on the way out. */
 function settled(attempt: Attempt, ready: () => boolean): Operation<void> {
-  return waitingFor(attempt.describe, waitUntil(attempt, ready));
-}
-
-function waitUntil(attempt: Attempt, ready: () => boolean): Operation<void> {
   return action<void>((resolve) => {
     const check = () => {
       if (ready() || attempt.error !== undefined) resolve();
@@ -185,7 +181,7 @@ function waitUntil(attempt: Attempt, ready: () => boolean): Operation<void> {
       attempt.wake = undefined;
       attempt.disarm();
     };
-  });
+  }, attempt.describe);
 }
 
 class BodySubscription implements Subscription<Uint8Array, void> {

@@ -1,4 +1,4 @@
-import { action, type Operation, waitingFor } from "@skein/core";
+import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
 import type { Connection } from "./server-query.js";
@@ -89,27 +89,24 @@ export function createPool(
     const waiter: Waiter = { shared, granted: undefined, grant() {} };
     let taken = false;
     try {
-      yield* waitingFor(
-        describeWait,
-        action<void>((resolve, reject) => {
-          waiter.grant = (connection) => {
-            waiter.granted = connection;
-            resolve();
-          };
-          waiters.push(waiter);
-          const timer =
-            timeoutMs === Infinity
-              ? undefined
-              : setTimeout(() => {
-                  remove(waiter);
-                  reject(new PoolTimeoutError(timeoutMs));
-                }, timeoutMs);
-          return () => {
-            remove(waiter);
-            clearTimeout(timer);
-          };
-        }),
-      );
+      yield* action<void>((resolve, reject) => {
+        waiter.grant = (connection) => {
+          waiter.granted = connection;
+          resolve();
+        };
+        waiters.push(waiter);
+        const timer =
+          timeoutMs === Infinity
+            ? undefined
+            : setTimeout(() => {
+                remove(waiter);
+                reject(new PoolTimeoutError(timeoutMs));
+              }, timeoutMs);
+        return () => {
+          remove(waiter);
+          clearTimeout(timer);
+        };
+      }, describeWait);
       taken = true;
       return waiter.granted as unknown as Connection;
     } finally {

@@ -1,4 +1,4 @@
-import { action, type Operation, waitingFor } from "@skein/core";
+import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
 import { poolWait } from "./wait-description.js";
@@ -71,27 +71,24 @@ export function createSlots<T>(values: readonly T[]): Slots<T> {
           const waiter: Waiter<T> = { granted: undefined, grant() {} };
           let taken = false;
           try {
-            yield* waitingFor(
-              describeWait,
-              action<void>((resolve, reject) => {
-                waiter.grant = (value) => {
-                  waiter.granted = value;
-                  resolve();
-                };
-                waiters.add(waiter);
-                const timer =
-                  timeoutMs === Infinity
-                    ? undefined
-                    : setTimeout(() => {
-                        waiters.delete(waiter);
-                        reject(new PoolTimeoutError(timeoutMs));
-                      }, timeoutMs);
-                return () => {
-                  waiters.delete(waiter);
-                  clearTimeout(timer);
-                };
-              }),
-            );
+            yield* action<void>((resolve, reject) => {
+              waiter.grant = (value) => {
+                waiter.granted = value;
+                resolve();
+              };
+              waiters.add(waiter);
+              const timer =
+                timeoutMs === Infinity
+                  ? undefined
+                  : setTimeout(() => {
+                      waiters.delete(waiter);
+                      reject(new PoolTimeoutError(timeoutMs));
+                    }, timeoutMs);
+              return () => {
+                waiters.delete(waiter);
+                clearTimeout(timer);
+              };
+            }, describeWait);
             taken = true;
             return lease(waiter.granted as T);
           } finally {
