@@ -18,12 +18,15 @@ import type { Operation } from "./types.js";
  * @returns an operation yielding the signal
  */
 export function useAbortSignal(): Operation<AbortSignal> {
-  return resource<AbortSignal>(function* (provide) {
-    const controller = new AbortController();
-    try {
-      yield* provide(controller.signal);
-    } finally {
-      controller.abort();
-    }
-  });
+  return resource<AbortSignal>(
+    function* (provide) {
+      const controller = new AbortController();
+      try {
+        yield* provide(controller.signal);
+      } finally {
+        controller.abort();
+      }
+    },
+    { name: "abort signal" },
+  );
 }

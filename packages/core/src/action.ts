@@ -1,19 +1,37 @@
 import { InstructionOperation, NEXT, THROW } from "./engine/instruction.js";
 import type { TaskImpl } from "./engine/task.js";
 import type { Operation, Reject, Resolve } from "./types.js";
+import { describeText, type WaitDescription } from "./waiting-for.js";
+
+/** The cleanup of an action that says what its task waits on. */
+class DescribedCleanup {
+  constructor(
+    private undo: () => void,
+    private what: WaitDescription,
+  ) {}
+  cancel(): void {
+    this.undo();
+  }
+  describeWait(): string {
+    return describeText(this.what);
+  }
+}
 
 class Action<T> extends InstructionOperation<T> {
-  constructor(private executor: (resolve: Resolve<T>, reject: Reject) => () => void) {
+  constructor(
+    private executor: (resolve: Resolve<T>, reject: Reject) => () => void,
+    private description: WaitDescription | undefined,
+  ) {
     super();
   }
   enter(task: TaskImpl): void {
     const epoch = task.ticket;
-    task.suspend(
-      this.executor(
-        (value) => task.resumeAt(epoch, NEXT, value),
-        (error) => task.resumeAt(epoch, THROW, error),
-      ),
+    const undo = this.executor(
+      (value) => task.resumeAt(epoch, NEXT, value),
+      (error) => task.resumeAt(epoch, THROW, error),
     );
+    const description = this.description;
+    task.suspend(description === undefined ? undo : new DescribedCleanup(undo, description));
   }
 }
 
@@ -34,11 +52,13 @@ class Action<T> extends InstructionOperation<T> {
  * ```
  *
  * @param executor - starts the work, calls `resolve` or `reject`, returns its cleanup
+ * @param description - what the waiting task waits on, for `inspect()` and `skein ps`: a
+ *   string, or a function read only when the tree is read (cheaper than a `waitingFor()`)
  * @returns an operation yielding the resolved value
  */
 export function action<T>(
   executor: (resolve: Resolve<T>, reject: Reject) => () => void,
-  _description?: string,
+  description?: WaitDescription,
 ): Operation<T> {
-  return new Action(executor);
+  return new Action(executor, description);
 }

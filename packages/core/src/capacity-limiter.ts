@@ -196,11 +196,15 @@ export function createCapacityLimiter(totalTokens: number): CapacityLimiter {
     acquire: () => ({
       *[Symbol.iterator]() {
         const task = yield* new CurrentTask();
-        yield* resource<void>((provide) => withToken(() => provide(), task));
+        yield* resource<void>((provide) => withToken(() => provide(), task), {
+          name: "capacity limiter token",
+        });
       },
     }),
     acquireOnBehalfOf: (borrower) =>
-      resource<void>((provide) => withToken(() => provide(), borrower)),
+      resource<void>((provide) => withToken(() => provide(), borrower), {
+        name: "capacity limiter token",
+      }),
     withToken,
     statistics: () => ({
       totalTokens: pool.total,

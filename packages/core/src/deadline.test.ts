@@ -4,7 +4,7 @@ import { caught } from "./fixtures/caught.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { describe, it } from "./test/mod.js";
+import { describe, it, useVirtualClock } from "./test/mod.js";
 import { TimeoutError, timeout } from "./timeout.js";
 
 function _activeTimers(): number {
@@ -17,19 +17,27 @@ describe("useDeadline()", () => {
   });
 
   it("sees the remaining budget inside a timeout", function* () {
-    const left = yield* timeout(1000, useDeadline());
-    expect(left).toBeGreaterThan(0);
-    expect(left).toBeLessThanOrEqual(1000);
+    yield* useVirtualClock({ autojump: true, start: 0 });
+    const left = yield* timeout(
+      1000,
+      (function* () {
+        yield* sleep(300);
+        return yield* useDeadline();
+      })(),
+    );
+    expect(left).toBe(700);
   });
 
   it("sees the nearest deadline when timeouts nest", function* () {
+    yield* useVirtualClock({ autojump: true, start: 0 });
     const outerNearer = yield* timeout(1000, timeout(60_000, useDeadline()));
-    expect(outerNearer).toBeLessThanOrEqual(1000);
+    expect(outerNearer).toBe(1000);
     const innerNearer = yield* timeout(60_000, timeout(500, useDeadline()));
-    expect(innerNearer).toBeLessThanOrEqual(500);
+    expect(innerNearer).toBe(500);
   });
 
   it("is seen by tasks the operation spawns", function* () {
+    yield* useVirtualClock({ autojump: true, start: 0 });
     const left = yield* timeout(
       1000,
       (function* () {
@@ -37,7 +45,7 @@ describe("useDeadline()", () => {
         return yield* child;
       })(),
     );
-    expect(left).toBeLessThanOrEqual(1000);
+    expect(left).toBe(1000);
   });
 
   it("is Infinity again once the timeout has returned", function* () {
@@ -48,23 +56,26 @@ describe("useDeadline()", () => {
 
 describe("deadline()", () => {
   it("bounds the operation by an absolute time", function* () {
-    const at = Date.now() + 5;
+    const clock = yield* useVirtualClock({ autojump: true, start: Date.UTC(2030, 0, 1) });
+    const at = clock.now() + 30_000;
     const error = yield* caught(deadline(at, suspend()));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).ms).toBeLessThanOrEqual(5);
+    expect((error as TimeoutError).ms).toBe(30_000);
+    expect(clock.now()).toBe(at);
   });
 
   it("exposes the absolute deadline through useDeadline()", function* () {
-    const left = yield* deadline(Date.now() + 800, useDeadline());
-    expect(left).toBeGreaterThan(0);
-    expect(left).toBeLessThanOrEqual(800);
+    const clock = yield* useVirtualClock({ autojump: true, start: Date.UTC(2030, 0, 1) });
+    const left = yield* deadline(clock.now() + 800, useDeadline());
+    expect(left).toBe(800);
   });
 
   it("does not start an operation whose deadline has passed", function* () {
+    const clock = yield* useVirtualClock({ autojump: true, start: Date.UTC(2030, 0, 1) });
     let started = false;
     const error = yield* caught(
       deadline(
-        Date.now() - 1,
+        clock.now() - 1,
         (function* () {
           started = true;
         })(),

@@ -87,22 +87,25 @@ export function each<T>(stream: Stream<T, unknown>): Operation<Iterable<T>> {
         : scope.set(EachStack, [] as Loop<unknown>[]);
       const done = withResolvers<void>();
       const started = withResolvers<Loop<T>>();
-      yield* spawn(function* () {
-        const subscription = yield* stream;
-        const loop: Loop<T> = {
-          subscription,
-          current: yield* subscription.next(),
-          stale: false,
-          finish() {
-            loop.finish = () => {};
-            stack.pop();
-            done.resolve();
-          },
-        };
-        stack.push(loop as Loop<unknown>);
-        started.resolve(loop);
-        yield* done.operation;
-      });
+      yield* spawn(
+        function* () {
+          const subscription = yield* stream;
+          const loop: Loop<T> = {
+            subscription,
+            current: yield* subscription.next(),
+            stale: false,
+            finish() {
+              loop.finish = () => {};
+              stack.pop();
+              done.resolve();
+            },
+          };
+          stack.push(loop as Loop<unknown>);
+          started.resolve(loop);
+          yield* done.operation;
+        },
+        { name: "each" },
+      );
       const loop = yield* started.operation;
       return {
         [Symbol.iterator]: () => ({

@@ -19,14 +19,17 @@ import type { Operation } from "./types.js";
  * @returns an operation that registers the cleanup
  */
 export function ensure(fn: () => Operation<unknown> | void): Operation<void> {
-  return resource<void>(function* ensured(provide) {
-    try {
-      yield* provide();
-    } finally {
-      const cleanup = fn();
-      if (cleanup && typeof (cleanup as Operation<unknown>)[Symbol.iterator] === "function") {
-        yield* cleanup as Operation<unknown>;
+  return resource<void>(
+    function* ensured(provide) {
+      try {
+        yield* provide();
+      } finally {
+        const cleanup = fn();
+        if (cleanup && typeof (cleanup as Operation<unknown>)[Symbol.iterator] === "function") {
+          yield* cleanup as Operation<unknown>;
+        }
       }
-    }
-  });
+    },
+    { name: "ensure" },
+  );
 }

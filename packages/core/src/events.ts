@@ -98,29 +98,32 @@ export function on<T extends EventTargetLike | EmitterLike, K extends string>(
   target: T,
   name: K,
 ): Stream<EventOf<T, K>, never> {
-  return resource(function* (provide) {
-    const signal = createSignal<EventOf<T, K>, never>();
-    if (isEventTarget(target)) {
-      const listener = (event: EventOf<T, K>) => signal.send(event);
-      // Subscribe before listening: an event fired in between would reach no subscriber.
-      const subscription = yield* signal;
-      target.addEventListener(name, listener);
-      try {
-        yield* provide(subscription);
-      } finally {
-        target.removeEventListener(name, listener);
+  return resource(
+    function* (provide) {
+      const signal = createSignal<EventOf<T, K>, never>();
+      if (isEventTarget(target)) {
+        const listener = (event: EventOf<T, K>) => signal.send(event);
+        // Subscribe before listening: an event fired in between would reach no subscriber.
+        const subscription = yield* signal;
+        target.addEventListener(name, listener);
+        try {
+          yield* provide(subscription);
+        } finally {
+          target.removeEventListener(name, listener);
+        }
+      } else {
+        const listener = (...args: unknown[]) => signal.send(args as EventOf<T, K>);
+        const subscription = yield* signal;
+        target.on(name, listener);
+        try {
+          yield* provide(subscription);
+        } finally {
+          target.off(name, listener);
+        }
       }
-    } else {
-      const listener = (...args: unknown[]) => signal.send(args as EventOf<T, K>);
-      const subscription = yield* signal;
-      target.on(name, listener);
-      try {
-        yield* provide(subscription);
-      } finally {
-        target.off(name, listener);
-      }
-    }
-  });
+    },
+    { name: `on ${name}` },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Instruction } from "./engine/instruction.js";
 import { createEvent } from "./event.js";
+import { label } from "./label.js";
 import { assertPositiveInteger } from "./positive-integer.js";
 import { resource } from "./resource.js";
 import { Err, Ok } from "./result.js";
@@ -187,6 +188,7 @@ function* read<T, R>(
  * when every one is busy.
  */
 function* work<T, R>(state: MapState<T, R>): Operation<void> {
+  yield* label("mapConcurrent worker");
   const { fn, settle, concurrency } = state;
   let item: T;
   let index = 0;
@@ -358,11 +360,14 @@ export function mapConcurrent<T, R>(
 ): MapStream<R | Result<R>> {
   assertPositiveInteger("mapConcurrent()", "concurrency", options?.concurrency);
   const { concurrency, ordered = true, settle = false } = options;
-  const open = resource<MapState<T, R>>(function* (provide) {
-    const state = new MapState<T, R>(concurrency, ordered, settle, fn);
-    state.driver = yield* spawn(() => drive(state, items));
-    yield* provide(state);
-  });
+  const open = resource<MapState<T, R>>(
+    function* (provide) {
+      const state = new MapState<T, R>(concurrency, ordered, settle, fn);
+      state.driver = yield* spawn(() => drive(state, items), { name: "mapConcurrent driver" });
+      yield* provide(state);
+    },
+    { name: "mapConcurrent" },
+  );
   function* subscribe(): Operation<Subscription<R, void>> {
     const state = yield* open;
     const next: Operation<IteratorResult<R, void>> = {

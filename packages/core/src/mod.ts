@@ -71,5 +71,5 @@ export * from "./types.js";
 export * from "./until.js";
 export * from "./using.js";
 export * from "./wait.js";
-export { waitingFor } from "./waiting-for.js";
+export { type WaitDescription, waitingFor } from "./waiting-for.js";
 export * from "./with-resolvers.js";

@@ -4,6 +4,9 @@ import { EmptyRaceError } from "./errors.js";
 import { spawn } from "./spawn.js";
 import type { Operation, Yielded } from "./types.js";
 
+/** What `inspect()` calls the task of each operation in a race. */
+const ENTRANT = { name: "race entrant" };
+
 /**
  * Run operations concurrently; the first to finish (by returning or throwing) decides the
  * result, and every other one is halted before `race` returns.
@@ -38,7 +41,7 @@ export function race<T extends Operation<unknown>>(
           if (winner.settled) throw error;
           winner.reject(error);
         }
-      });
+      }, ENTRANT);
     }
     return yield* winner;
   });

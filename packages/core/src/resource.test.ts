@@ -1,5 +1,7 @@
 import { expect } from "vitest";
 import { ensure } from "./ensure.js";
+import { inspect } from "./inspect.js";
+import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { scoped } from "./scoped.js";
 import { sleep } from "./sleep.js";
@@ -204,5 +206,20 @@ describe("resource()", () => {
     yield* setupStarted.operation;
     yield* caller.halt();
     expect(provided).toBe(true);
+  });
+
+  it("names its task for inspect() when given a name, and shows as resource otherwise", function* () {
+    yield* label("owner");
+    yield* resource<void>((provide) => provide(), { name: "connection pool" });
+    yield* resource<void>((provide) => provide());
+    const owner = inspect().children.flatMap((c) => (c.name === "owner" ? [c] : c.children));
+    const names = owner.flatMap((c) => c.children.map((r) => `${r.name} (${r.kind})`));
+    expect(names).toEqual(["connection pool (resource)", "resource (resource)"]);
+  });
+
+  it("rejects a name that is not a string", function* () {
+    expect(() => resource<void>((provide) => provide(), { name: 7 as never })).toThrow(
+      /resource\(\): options.name must be a string, got 7/,
+    );
   });
 });

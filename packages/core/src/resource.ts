@@ -75,8 +75,26 @@ class Provided<T> extends InstructionOperation<void> {
   }
 }
 
+/**
+ * Options of {@link resource}.
+ *
+ * @example
+ * ```ts
+ * import type { ResourceOptions } from "@skein/core";
+ *
+ * const options: ResourceOptions = { name: "http client" };
+ * ```
+ */
+export interface ResourceOptions {
+  /** What {@link inspect} and `skein ps` call the resource's task; else it shows as `resource`. */
+  name?: string;
+}
+
 class Resource<T> extends InstructionOperation<T> {
-  constructor(private body: (provide: Provide<T>) => Operation<void>) {
+  constructor(
+    private body: (provide: Provide<T>) => Operation<void>,
+    private name: string | undefined,
+  ) {
     super();
   }
   enter(caller: TaskImpl): void {
@@ -84,6 +102,7 @@ class Resource<T> extends InstructionOperation<T> {
     const provide: Provide<T> = (value) => new Provided(start, value);
     const body = this.body;
     const res = caller.scope.create(() => body(provide), true);
+    if (this.name !== undefined) res.name = this.name;
     start.task = res;
     res.starting = start;
     caller.suspend(start);
@@ -123,8 +142,16 @@ class Resource<T> extends InstructionOperation<T> {
  * ```
  *
  * @param body - sets the resource up, calls `provide(value)`, cleans up in `finally`
+ * @param options - `name` labels the resource's task for {@link inspect}
  * @returns an operation yielding the provided value
  */
-export function resource<T>(body: (provide: Provide<T>) => Operation<void>): Operation<T> {
-  return new Resource(body);
+export function resource<T>(
+  body: (provide: Provide<T>) => Operation<void>,
+  options?: ResourceOptions,
+): Operation<T> {
+  const name = options?.name;
+  if (name !== undefined && typeof name !== "string") {
+    throw new TypeError(`resource(): options.name must be a string, got ${String(name)}`);
+  }
+  return new Resource(body, name);
 }

@@ -1,6 +1,7 @@
 import { type Instruction, InstructionOperation, NEXT } from "./engine/instruction.js";
 import { Lazy } from "./engine/lazy.js";
-import type { TaskImpl } from "./engine/task.js";
+import type { ScopeNode } from "./engine/scope-node.js";
+import { TaskImpl } from "./engine/task.js";
 import { assertPositiveInteger } from "./positive-integer.js";
 import { resource } from "./resource.js";
 import type { Operation } from "./types.js";
@@ -58,6 +59,9 @@ class Permits {
   readonly waiters = new WaitList<PermitWait>();
   /** What to call it in a wait description. */
   kind = "semaphore";
+  /** For a lock: whether the holder is kept, and the task that holds it. */
+  tracksHolder = false;
+  holder: TaskImpl | undefined = undefined;
   /** Free permits; negative after shrinking below what is held. */
   available: number;
   constructor(public total: number) {
@@ -107,6 +111,7 @@ class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWa
 
   grant(): void {
     this.granted = true;
+    if (this.permits.tracksHolder) this.permits.holder = this.task;
     this.task!.resumeAt(this.epoch, NEXT, undefined);
   }
 
@@ -116,9 +121,43 @@ class PermitWait extends InstructionOperation<void> implements WaitLink<PermitWa
 
   describeWait(): string {
     const { permits } = this;
+    if (permits.tracksHolder && permits.holder !== undefined) {
+      return `${permits.kind} (held by ${nameOf(permits.holder)}, ${permits.waiters.size} waiting)`;
+    }
     const held = permits.total - permits.available;
     return `${permits.kind} (${held} of ${permits.total} held, ${permits.waiters.size} waiting)`;
   }
+}
+
+/** Internal. Notes the current task as the holder of a lock taken without waiting. */
+class NoteHolder extends InstructionOperation<void> {
+  constructor(private permits: Permits) {
+    super();
+  }
+  enter(task: TaskImpl): void {
+    this.permits.holder = task;
+    task.resume(NEXT, undefined);
+  }
+}
+
+/**
+ * Who holds a lock, for a wait description: the task that took it (for `acquire()`, the task
+ * that called it rather than the resource holding the permit), by its name or else by that of
+ * its nearest named ancestor.
+ */
+function nameOf(holder: TaskImpl): string {
+  let task: TaskImpl | undefined;
+  let scope: ScopeNode | undefined = holder;
+  for (; scope !== undefined; scope = scope.parent) {
+    if (!(scope instanceof TaskImpl)) continue;
+    if (task === undefined && scope.priority === scope.depth) {
+      task = scope;
+      if (task.name !== undefined) return task.name;
+    } else if (task !== undefined && scope.name !== undefined) {
+      return `a task of ${scope.name}`;
+    }
+  }
+  return "an unnamed task";
 }
 
 function* holding<T>(
@@ -130,9 +169,13 @@ function* holding<T>(
   else wait = new PermitWait(permits);
   try {
     if (wait !== undefined) yield* wait;
+    else if (permits.tracksHolder) yield* new NoteHolder(permits);
     return yield* operation();
   } finally {
-    if (wait === undefined || wait.granted) permits.release();
+    if (wait === undefined || wait.granted) {
+      permits.holder = undefined;
+      permits.release();
+    }
   }
 }
 
@@ -165,9 +208,11 @@ export function createSemaphore(permits: number): Semaphore {
 
 /** Internal. A semaphore that wait descriptions call `kind` (`"lock"` for a lock). */
 export function semaphoreOf(kind: string, permits: number): Semaphore {
+  const acquired = { name: kind === "lock" ? "lock held" : "semaphore permit" };
   assertPositiveInteger("createSemaphore()", "permits", permits);
   const state = new Permits(permits);
   state.kind = kind;
+  state.tracksHolder = kind === "lock";
   const withPermit = <T>(operation: () => Operation<T>): Operation<T> =>
     new Lazy(holding<T>, state, operation, undefined);
   return {
@@ -177,7 +222,7 @@ export function semaphoreOf(kind: string, permits: number): Semaphore {
     get permits() {
       return state.total;
     },
-    acquire: () => resource<void>((provide) => withPermit(() => provide())),
+    acquire: () => resource<void>((provide) => withPermit(() => provide()), acquired),
     withPermit,
     resize(permits: number): void {
       assertPositiveInteger("resize()", "permits", permits);

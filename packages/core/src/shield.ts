@@ -85,6 +85,7 @@ class Shield<T> extends InstructionOperation<T> implements Waiter {
   enter(caller: TaskImpl): void {
     const scope = createScope(caller.scope);
     const child = scope.run(this.body) as TaskImpl<T>;
+    child.name = "shield";
     this.caller = caller;
     this.epoch = caller.ticket;
     this.scope = scope;

@@ -98,18 +98,21 @@ export class InvalidQueueFactoryError extends TypeError {
  */
 export function createSignal<T, TClose = never>(): Signal<T, TClose> {
   const subscribers = new Set<Queue<T, TClose>>();
-  const subscribe = resource<Subscription<T, TClose>>(function* (provide) {
-    const newQueue = yield* SignalQueueFactory.expect();
-    if (typeof newQueue !== "function") throw new InvalidQueueFactoryError(newQueue);
-    const queue = newQueue<T, TClose>();
-    subscribers.add(queue);
-    try {
-      // Only `next`: the subscriber must not be able to add to or close its own queue.
-      yield* provide({ next: () => queue.next() });
-    } finally {
-      subscribers.delete(queue);
-    }
-  });
+  const subscribe = resource<Subscription<T, TClose>>(
+    function* (provide) {
+      const newQueue = yield* SignalQueueFactory.expect();
+      if (typeof newQueue !== "function") throw new InvalidQueueFactoryError(newQueue);
+      const queue = newQueue<T, TClose>();
+      subscribers.add(queue);
+      try {
+        // Only `next`: the subscriber must not be able to add to or close its own queue.
+        yield* provide({ next: () => queue.next() });
+      } finally {
+        subscribers.delete(queue);
+      }
+    },
+    { name: "signal subscription" },
+  );
   return {
     [Symbol.iterator]: () => subscribe[Symbol.iterator](),
     // Over a copy: a custom queue's `add` may resume a subscriber that unsubscribes at once.

@@ -3,7 +3,7 @@ import { caught } from "./fixtures/caught.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { describe, it } from "./test/mod.js";
+import { describe, it, useVirtualClock } from "./test/mod.js";
 import { TimeoutError, timeout } from "./timeout.js";
 import { withResolvers } from "./with-resolvers.js";
 
@@ -24,15 +24,16 @@ describe("timeout()", () => {
   });
 
   it("runs the timed-out operation's finally before the TimeoutError is seen", function* () {
+    const clock = yield* useVirtualClock({ autojump: true, start: 0 });
     const events: string[] = [];
     const error = yield* caught(
       timeout(
-        5,
+        30_000,
         (function* () {
           try {
             yield* suspend();
           } finally {
-            yield* sleep(1);
+            yield* sleep(1_000);
             events.push("finally");
           }
         })(),
@@ -40,16 +41,18 @@ describe("timeout()", () => {
     );
     events.push("caught");
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ code: "timeout", ms: 5, name: "TimeoutError" });
-    expect((error as Error).message).toContain("5ms");
+    expect(error).toMatchObject({ code: "timeout", ms: 30_000, name: "TimeoutError" });
+    expect((error as Error).message).toContain("30000ms");
     expect(events).toEqual(["finally", "caught"]);
+    expect(clock.now()).toBe(31_000);
   });
 
   it("halts the tasks the operation spawned", function* () {
+    yield* useVirtualClock({ autojump: true, start: 0 });
     let halted = false;
     yield* caught(
       timeout(
-        5,
+        30_000,
         (function* () {
           yield* spawn(function* () {
             try {
@@ -118,16 +121,18 @@ describe("timeout()", () => {
   });
 
   it("lets an inner timeout fire first and be caught outside", function* () {
-    const error = yield* caught(timeout(60_000, timeout(5, suspend())));
+    yield* useVirtualClock({ autojump: true, start: 0 });
+    const error = yield* caught(timeout(60_000, timeout(30_000, suspend())));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).ms).toBe(5);
+    expect((error as TimeoutError).ms).toBe(30_000);
   });
 
   it("reports the outer limit when it fires before a longer inner one", function* () {
+    yield* useVirtualClock({ autojump: true, start: 0 });
     let innerCaught = false;
     const error = yield* caught(
       timeout(
-        5,
+        30_000,
         (function* () {
           try {
             yield* timeout(60_000, suspend());
@@ -137,7 +142,7 @@ describe("timeout()", () => {
         })(),
       ),
     );
-    expect((error as TimeoutError).ms).toBe(5);
+    expect((error as TimeoutError).ms).toBe(30_000);
     expect(innerCaught).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { label } from "./label.js";
 import { createQueue } from "./queue.js";
 import { createScope, global, type OwnedScope } from "./scope.js";
 import type { Scope, Stream, Task } from "./types.js";
@@ -20,6 +21,7 @@ class StreamIterator<T> implements AsyncIterableIterator<T, unknown, undefined> 
     this.scope = createScope(parent);
     const requests = this.requests;
     this.pump = this.scope.run(function* () {
+      yield* label("async iterator pump");
       const subscription = yield* source;
       for (;;) {
         const request = yield* requests.next();

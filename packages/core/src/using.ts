@@ -70,13 +70,16 @@ export function using<T extends Disposable | AsyncDisposable>(value: T): Operati
     *[Symbol.iterator]() {
       const dispose = disposerOf(value);
       if (dispose === undefined) throw new NotDisposableError(value);
-      return yield* resource<T>(function* (provide) {
-        try {
-          yield* provide(value);
-        } finally {
-          yield* call(() => dispose.call(value));
-        }
-      });
+      return yield* resource<T>(
+        function* (provide) {
+          try {
+            yield* provide(value);
+          } finally {
+            yield* call(() => dispose.call(value));
+          }
+        },
+        { name: "using" },
+      );
     },
   };
 }

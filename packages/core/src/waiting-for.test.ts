@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { action } from "./action.js";
 import { createCondition } from "./condition.js";
 import { inspect, type TaskTree } from "./inspect.js";
 import { createLock } from "./lock.js";
@@ -33,7 +34,7 @@ describe("what inspect() says a task waits on", () => {
     const tree = inspect();
     expect(find(tree, "sleeper")!.waitingOn).toBe("sleep until 2030-01-01T00:00:01.000Z (virtual)");
     expect(find(tree, "holder")!.waitingOn).toBeUndefined();
-    expect(find(tree, "locked out")!.waitingOn).toBe("lock (1 of 1 held, 1 waiting)");
+    expect(find(tree, "locked out")!.waitingOn).toBe("lock (held by holder, 1 waiting)");
     expect(find(tree, "waiter")!.waitingOn).toBe("condition");
     expect(find(tree, "joiner")!.waitingOn).toBe("task sleeper");
     expect(find(tree, "awaiting")!.waitingOn).toBe("promise");
@@ -46,20 +47,104 @@ describe("what inspect() says a task waits on", () => {
     });
     const task = yield* spawn(
       function* () {
-        yield* waitingFor("SELECT * FROM pages", waitingFor("GET /x (body)", until(gate)));
+        yield* waitingFor("transaction", waitingFor("query select 1", until(gate)));
         yield* suspend();
       },
       { name: "worker" },
     );
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "worker")!.waitingOn).toBe("GET /x (body): promise");
+    expect(find(inspect(), "worker")!.waitingOn).toBe("transaction: query select 1: promise");
     open();
     yield* waitAllTasksBlocked();
     expect(find(inspect(), "worker")!.waitingOn).toBeUndefined();
     yield* task.halt();
   });
 
-  it("rejects a description that is not a string", function* () {
-    expect(() => waitingFor(42 as never, suspend())).toThrow(/description must be a string/);
+  it("reads a description given as a function when the tree is read; an empty one adds nothing", function* () {
+    let phase = "connecting";
+    let queued = true;
+    yield* spawn(
+      () =>
+        waitingFor(
+          () => (queued ? "GET /x (queued)" : ""),
+          waitingFor(() => `GET /x (${phase})`, suspend()),
+        ),
+      { name: "fetcher" },
+    );
+    yield* waitAllTasksBlocked();
+    expect(find(inspect(), "fetcher")!.waitingOn).toBe("GET /x (queued): GET /x (connecting)");
+    queued = false;
+    phase = "headers";
+    expect(find(inspect(), "fetcher")!.waitingOn).toBe("GET /x (headers)");
+  });
+
+  it("reads a description that throws as such, without failing inspect()", function* () {
+    yield* spawn(
+      () =>
+        waitingFor(() => {
+          throw new Error("broken");
+        }, suspend()),
+      { name: "broken" },
+    );
+    yield* waitAllTasksBlocked();
+    expect(find(inspect(), "broken")!.waitingOn).toBe("(its description threw)");
+  });
+
+  it("names a lock's holder by its nearest named ancestor when it has no name, and through acquire()", function* () {
+    const lock = createLock();
+    yield* spawn(
+      function* () {
+        yield* spawn(() => lock.withLock(() => suspend()));
+        yield* suspend();
+      },
+      { name: "importer" },
+    );
+    yield* waitAllTasksBlocked();
+    yield* spawn(() => lock.withLock(() => suspend()), { name: "second" });
+    yield* waitAllTasksBlocked();
+    expect(find(inspect(), "second")!.waitingOn).toBe(
+      "lock (held by a task of importer, 1 waiting)",
+    );
+
+    const other = createLock();
+    yield* spawn(
+      function* () {
+        yield* other.acquire();
+        yield* suspend();
+      },
+      { name: "acquirer" },
+    );
+    yield* waitAllTasksBlocked();
+    yield* spawn(() => other.withLock(() => suspend()), { name: "blocked" });
+    yield* waitAllTasksBlocked();
+    const tree = inspect();
+    expect(find(tree, "blocked")!.waitingOn).toBe("lock (held by acquirer, 1 waiting)");
+    expect(find(tree, "acquirer")!.children.map((c) => c.name)).toEqual(["lock held"]);
+  });
+
+  it("shows what an action says it waits on, after any waitingFor() around it", function* () {
+    let left = 3;
+    yield* spawn(
+      () =>
+        waitingFor(
+          "query select 1",
+          action<void>(
+            () => () => {},
+            () => `pool connection (${left} waiting)`,
+          ),
+        ),
+      { name: "querier" },
+    );
+    yield* waitAllTasksBlocked();
+    left = 2;
+    expect(find(inspect(), "querier")!.waitingOn).toBe(
+      "query select 1: pool connection (2 waiting)",
+    );
+  });
+
+  it("rejects a description that is neither a string nor a function", function* () {
+    expect(() => waitingFor(42 as never, suspend())).toThrow(
+      /description must be a string or a function, got 42/,
+    );
   });
 });

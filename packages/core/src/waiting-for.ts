@@ -6,8 +6,51 @@ import { PromiseWait } from "./engine/promise-wait.js";
 import type { TaskImpl } from "./engine/task.js";
 import type { Operation } from "./types.js";
 
+/**
+ * What a task waits on, for {@link waitingFor}: a line of text, or a function that returns one
+ * when the task tree is read (for a wait that moves through phases, like an HTTP request).
+ *
+ * @example
+ * ```ts
+ * import type { WaitDescription } from "@skein/core";
+ *
+ * let phase = "connecting";
+ * const description: WaitDescription = () => `GET https://example.com/ (${phase})`;
+ * ```
+ */
+export type WaitDescription = string | (() => string);
+
+/** Internal. `waitingFor()` descriptions in force on a task, the innermost last. */
+class Descriptions {
+  constructor(
+    readonly outer: Descriptions | string | (() => string),
+    readonly inner: string | (() => string),
+  ) {}
+}
+
+type Described = Descriptions | string | (() => string);
+
+/** Internal. The text of a wait description; one that throws says so instead. */
+export function describeText(what: WaitDescription): string {
+  if (typeof what === "string") return what;
+  try {
+    return String(what());
+  } catch {
+    return "(its description threw)";
+  }
+}
+
+function render(described: Described): string {
+  if (typeof described === "string" || typeof described === "function") {
+    return describeText(described);
+  }
+  const outer = render(described.outer);
+  const inner = render(described.inner);
+  return outer === "" ? inner : inner === "" ? outer : `${outer}: ${inner}`;
+}
+
 /** Internal. What a task's own `waitingFor()` says it waits on; read only on the task itself. */
-const WaitLabel = createContext<string>("@skein/core/waiting-for");
+const WaitLabel = createContext<Described>("@skein/core/waiting-for");
 
 /** Internal. A suspended task's teardown that can say what the task waits on. */
 export interface DescribesWait {
@@ -29,7 +72,8 @@ function describes(value: unknown): value is DescribesWait {
  */
 export function waitOf(task: TaskImpl): string | undefined {
   const parts: string[] = [];
-  if (task.hasOwn(WaitLabel)) parts.push(task.get(WaitLabel)!);
+  const label = task.hasOwn(WaitLabel) ? render(task.get(WaitLabel)!) : "";
+  if (label !== "") parts.push(label);
   const teardown = task.waitingOn;
   if (describes(teardown)) parts.push(teardown.describeWait());
   else if (teardown instanceof PromiseWait) parts.push("promise");
@@ -43,13 +87,13 @@ class TaskOf extends InstructionOperation<TaskImpl> {
 }
 
 function* labelled<T>(
-  description: string,
+  description: WaitDescription,
   operation: Operation<T>,
 ): Generator<Instruction, T, unknown> {
   const task = yield* new TaskOf();
   const had = task.hasOwn(WaitLabel);
-  const before = task.get(WaitLabel);
-  task.set(WaitLabel, description);
+  const before = had ? task.get(WaitLabel) : undefined;
+  task.set(WaitLabel, had ? new Descriptions(before!, description) : description);
   try {
     return yield* operation;
   } finally {
@@ -62,7 +106,10 @@ function* labelled<T>(
  * Say what the current task waits on while `operation` runs, for `inspect()`, `formatTree()`
  * and `skein ps`: for example an HTTP request's method, URL and phase, or a query's first line.
  * It is shown before what the task is suspended on inside (`GET https://example.com/ (body):
- * promise`). Packages built on Skein call it around their waits; it costs one context write.
+ * promise`), and after the description of an enclosing `waitingFor()` (`query select 1: pool
+ * connection (2 of 2 busy)`). A function is called only when the tree is read, so it can name a
+ * phase that changes while the task waits; an empty description adds nothing. Packages built on Skein call it around their waits;
+ * it costs one context write.
  *
  * @example
  * ```ts
@@ -77,13 +124,15 @@ function* labelled<T>(
  * });
  * ```
  *
- * @param description - what the task waits on, one short line
+ * @param description - what the task waits on, one short line, or a function returning it
  * @param operation - the operation that waits
  * @returns the operation's value
  */
-export function waitingFor<T>(description: string, operation: Operation<T>): Operation<T> {
-  if (typeof description !== "string") {
-    throw new TypeError(`waitingFor(): description must be a string, got ${String(description)}`);
+export function waitingFor<T>(description: WaitDescription, operation: Operation<T>): Operation<T> {
+  if (typeof description !== "string" && typeof description !== "function") {
+    throw new TypeError(
+      `waitingFor(): description must be a string or a function, got ${String(description)}`,
+    );
   }
   return new Lazy(labelled<T>, description, operation, undefined);
 }

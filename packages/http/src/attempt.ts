@@ -65,7 +65,19 @@ export class Attempt implements Dispatcher.DispatchHandler {
     readonly timeouts: PhaseTimeouts,
     private limit: number,
     private decode = false,
+    readonly method = "GET",
   ) {}
+
+  /**
+   * What a task waiting on this attempt waits on, for `inspect()` and `skein ps`: the method,
+   * the URL and the phase (`connecting` until a socket takes the request, then `headers`, then
+   * `body`).
+   */
+  readonly describe = (): string => {
+    const phase =
+      this.controller === undefined ? "connecting" : this.status === 0 ? "headers" : "body";
+    return `${this.method} ${this.url} (${phase})`;
+  };
 
   /**
    * Start (or restart) the deadline of `phase`, `ms` from now. A `sliding` deadline moves on

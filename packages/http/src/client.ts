@@ -1,5 +1,13 @@
 import type { ConnectionOptions } from "node:tls";
-import { createSemaphore, type Operation, resource, type Semaphore, until } from "@skein/core";
+import {
+  createSemaphore,
+  label,
+  type Operation,
+  resource,
+  type Semaphore,
+  until,
+  waitingFor,
+} from "@skein/core";
 import { CookieJar } from "./cookie-jar.js";
 import { checkBody } from "./encode-body.js";
 import { InvalidRequestError, InvalidUrlError } from "./errors.js";
@@ -267,6 +275,7 @@ export function useHttpClient(options: HttpClientOptions = {}): Operation<HttpCl
     const limit = positive("connections", options.connections);
     const permits = limit === undefined ? undefined : createSemaphore(limit);
     const client = createClient(config, base, defaults, permits);
+    yield* label(base === undefined ? "http client" : `http client ${base.href}`);
     try {
       yield* provide(client);
     } finally {
@@ -286,23 +295,34 @@ function createClient(
   const prepare = (url: string | URL, options: RequestOptions, method?: string) =>
     prepareExchange(config, urls, defaults, encoded, url, options, method);
 
-  const request = (url: string | URL, options: RequestOptions = {}, method?: string) =>
-    resource<HttpResponse>(function* (provide) {
+  const request = (
+    url: string | URL,
+    options: RequestOptions = {},
+    method?: string,
+  ): Operation<HttpResponse> => ({
+    *[Symbol.iterator]() {
       const exchange = prepare(url, options, method);
-      if (permits !== undefined) yield* permits.acquire();
-      try {
-        yield* provide(yield* exchange.send());
-      } finally {
-        yield* exchange.release();
-      }
-    });
+      return yield* resource<HttpResponse>(
+        function* (provide) {
+          if (permits !== undefined) {
+            yield* waitingFor(exchange.describeQueued, permits.acquire());
+          }
+          try {
+            yield* provide(yield* exchange.send());
+          } finally {
+            yield* exchange.release();
+          }
+        },
+        { name: exchange.name },
+      );
+    },
+  });
 
   function* read<T>(
-    url: string | URL,
+    exchange: Exchange,
     options: RequestOptions,
     body: (response: ResponseImpl) => Operation<T>,
   ): Operation<T> {
-    const exchange = prepare(url, options);
     try {
       const response = yield* exchange.send();
       if (!response.ok && options.throwOnStatus !== false) throw yield* response.statusError();
@@ -316,10 +336,17 @@ function createClient(
     url: string | URL,
     options: RequestOptions = {},
     body: (response: ResponseImpl) => Operation<T>,
-  ): Operation<T> =>
-    permits === undefined
-      ? read(url, options, body)
-      : permits.withPermit(() => read(url, options, body));
+  ): Operation<T> => ({
+    *[Symbol.iterator]() {
+      const exchange = prepare(url, options);
+      return permits === undefined
+        ? yield* read(exchange, options, body)
+        : yield* waitingFor(
+            exchange.describeQueued,
+            permits.withPermit(() => read(exchange, options, body)),
+          );
+    },
+  });
 
   return {
     request: (url, options) => request(url, options),

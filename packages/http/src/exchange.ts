@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { action, type Operation, sleep, useDeadline, useScope } from "@skein/core";
+import { action, type Operation, sleep, useDeadline, useScope, waitingFor } from "@skein/core";
 import type { Dispatcher } from "undici";
 import { Attempt, type PhaseTimeouts } from "./attempt.js";
 import type { CookieJar } from "./cookie-jar.js";
@@ -61,6 +61,18 @@ export class Exchange {
     private config: ClientConfig,
     private request: ExchangeRequest,
   ) {}
+
+  /**
+   * For a wait around the whole exchange (the client's `connections` limit): `queued` before
+   * the first attempt, nothing after, when each wait inside says what it waits on.
+   */
+  /** What the task of a request made with `client.request()` is called. */
+  get name(): string {
+    return `${this.request.method} ${this.request.url.href}`;
+  }
+
+  readonly describeQueued = (): string =>
+    this.attempt === undefined ? `${this.request.method} ${this.request.url.href} (queued)` : "";
 
   *send(): Operation<ResponseImpl> {
     const total = Math.min(this.config.timeouts.total, yield* useDeadline());
@@ -178,7 +190,7 @@ export class Exchange {
         }
         const delay = backoff(retried, n - 1);
         if (!this.fits(delay)) throw error;
-        yield* sleep(delay);
+        yield* this.pause(method, url, n, delay);
         continue;
       }
       if (
@@ -194,8 +206,12 @@ export class Exchange {
       const delay = asked ?? backoff(retried, n - 1);
       if (!this.fits(delay)) return response;
       yield* this.drop(response);
-      yield* sleep(delay);
+      yield* this.pause(method, url, n, delay);
     }
+  }
+
+  private pause(method: string, url: URL, attempt: number, delay: number): Operation<void> {
+    return waitingFor(`${method} ${url.href} (retry ${attempt} after ${delay} ms)`, sleep(delay));
   }
 
   private *sendOnce(
@@ -219,6 +235,7 @@ export class Exchange {
       config.timeouts,
       config.maxResponseBytes,
       config.decompress && method !== "HEAD",
+      method,
     );
     this.attempt = attempt;
     attempt.arm("connect", config.timeouts.connect);
@@ -246,7 +263,7 @@ export class Exchange {
         return () => {
           attempt.wake = undefined;
         };
-      });
+      }, attempt.describe);
     }
     if (attempt.error !== undefined) throw attempt.error;
     const response = new ResponseImpl(attempt.status, attempt.headers, url.href, attempt);

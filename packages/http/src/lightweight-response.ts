@@ -60,15 +60,18 @@ Object.defineProperty(LightweightResponse, "json", {
  * @returns an operation that installs the stand-in until the current scope ends
  */
 export function useLightweightResponse(): Operation<void> {
-  return resource<void>(function* (provide) {
-    const previous = globalThis.Response;
-    globalThis.Response = LightweightResponse;
-    try {
-      yield* provide();
-    } finally {
-      if (globalThis.Response === LightweightResponse && previous !== LightweightResponse) {
-        globalThis.Response = previous;
+  return resource<void>(
+    function* (provide) {
+      const previous = globalThis.Response;
+      globalThis.Response = LightweightResponse;
+      try {
+        yield* provide();
+      } finally {
+        if (globalThis.Response === LightweightResponse && previous !== LightweightResponse) {
+          globalThis.Response = previous;
+        }
       }
-    }
-  });
+    },
+    { name: "lightweight Response" },
+  );
 }

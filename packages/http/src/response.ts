@@ -181,7 +181,7 @@ function settled(attempt: Attempt, ready: () => boolean): Operation<void> {
       attempt.wake = undefined;
       attempt.disarm();
     };
-  });
+  }, attempt.describe);
 }
 
 class BodySubscription implements Subscription<Uint8Array, void> {

@@ -70,13 +70,16 @@ export function* sendStreamed(reply: Response, response: ServerResponse): Operat
     const beating =
       heartbeat === undefined
         ? undefined
-        : yield* spawn(function* () {
-            for (;;) {
-              yield* sleep(heartbeat.ms);
-              if (!wrote && response.writableLength === 0) response.write(heartbeat.chunk);
-              wrote = false;
-            }
-          });
+        : yield* spawn(
+            function* () {
+              for (;;) {
+                yield* sleep(heartbeat.ms);
+                if (!wrote && response.writableLength === 0) response.write(heartbeat.chunk);
+                wrote = false;
+              }
+            },
+            { name: "stream heartbeat" },
+          );
     for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
       wrote = true;
       if (!response.write(next.value)) yield* drained(response);

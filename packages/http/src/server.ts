@@ -13,6 +13,7 @@ import type { TlsOptions } from "node:tls";
 import {
   action,
   all,
+  label,
   type Operation,
   race,
   resource,
@@ -158,6 +159,7 @@ export function useHttpServer(options: HttpServerOptions): Operation<HttpServer>
     const host = options.host ?? "127.0.0.1";
     const grace = options.shutdownGraceMs ?? 5000;
     const limits = settleLimits(options);
+    yield* label("http server");
     if (options.lightweightResponse === true) yield* useLightweightResponse();
     const scope = yield* useScope();
     const state: ServerState = {
@@ -285,6 +287,7 @@ function* serveUpgrade(
   socket: Duplex,
   head: Buffer,
 ): Operation<void> {
+  yield* label(`serve upgrade ${request.url}`);
   try {
     let reply: Response;
     let incoming: Request | undefined;
@@ -359,6 +362,7 @@ function onClose(this: ServedResponse): void {
 }
 
 function* serve(state: ServerState, request: IncomingMessage, response: ServerResponse) {
+  yield* label(`serve ${request.method} ${request.url}`);
   try {
     let reply: Response;
     try {

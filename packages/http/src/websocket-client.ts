@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { action, type Operation, resource } from "@skein/core";
+import { action, label, type Operation, resource } from "@skein/core";
 import { WebSocket } from "ws";
 import {
   settleWebSocketOptions,
@@ -55,6 +55,7 @@ export function useWebSocket(
   return resource<WebSocketConnection>(function* (provide) {
     const settled = settleWebSocketOptions(options);
     const href = String(url);
+    yield* label(`websocket ${href}`);
     const socket = new WebSocket(href, options.protocols, {
       maxPayload: settled.maxMessageBytes,
       perMessageDeflate: false,

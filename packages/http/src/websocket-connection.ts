@@ -1,6 +1,7 @@
 import {
   action,
   createQueue,
+  label,
   type Operation,
   resource,
   type Stream,
@@ -127,6 +128,7 @@ export function useWebSocketConnection(
   gone?: () => void,
 ): Operation<WebSocketConnection> {
   return resource<WebSocketConnection>(function* (provide) {
+    yield* label("websocket connection");
     const queue = createQueue<WebSocketMessage, WebSocketClose>();
     let queued = 0;
     let ended: WebSocketClose | undefined;
@@ -181,27 +183,33 @@ export function useWebSocketConnection(
       if (ended !== undefined) return ended;
       closing = true;
       if (socket.readyState === OPEN) socket.close(code, reason);
-      const timer = yield* spawn(function* () {
-        yield* sleep(options.closeTimeoutMs);
-        socket.terminate();
-      });
+      const timer = yield* spawn(
+        function* () {
+          yield* sleep(options.closeTimeoutMs);
+          socket.terminate();
+        },
+        { name: "websocket close timeout" },
+      );
       const result = yield* closed.operation;
       yield* timer.halt();
       return result;
     }
     if (options.pingIntervalMs > 0) {
-      yield* spawn(function* () {
-        for (;;) {
-          yield* sleep(options.pingIntervalMs);
-          if (!alive) {
-            // The peer missed a whole interval: it is gone without saying so.
-            socket.terminate();
-            return;
+      yield* spawn(
+        function* () {
+          for (;;) {
+            yield* sleep(options.pingIntervalMs);
+            if (!alive) {
+              // The peer missed a whole interval: it is gone without saying so.
+              socket.terminate();
+              return;
+            }
+            alive = false;
+            if (socket.readyState === OPEN) socket.ping();
           }
-          alive = false;
-          if (socket.readyState === OPEN) socket.ping();
-        }
-      });
+        },
+        { name: "websocket ping" },
+      );
     }
     try {
       yield* provide({

@@ -1,4 +1,4 @@
-import { type Operation, type Stream, scoped, useDeadline } from "@skein/core";
+import { type Operation, type Stream, scoped, useDeadline, waitingFor } from "@skein/core";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
@@ -10,6 +10,7 @@ import {
   type Fragment,
   type Statement,
 } from "./sql.js";
+import { queryWait } from "./wait-description.js";
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
@@ -74,6 +75,14 @@ function beginOf(options: TransactionOptions): string {
 
 const statement = (text: string): CompiledQuery => ({ text, params: [] });
 
+/** Run `query` on a session or a backend, saying what the task waits on meanwhile. */
+function run(
+  target: { run(query: CompiledQuery): Operation<Result<Row>> },
+  query: CompiledQuery,
+): Operation<Result<Row>> {
+  return waitingFor(queryWait(query.text), target.run(query));
+}
+
 function scriptOf(script: string): CompiledQuery {
   if (typeof script !== "string" || script.trim().length === 0) {
     throw new InvalidArgumentError("exec() expects SQL text with at least one statement", script);
@@ -87,7 +96,7 @@ function scriptOf(script: string): CompiledQuery {
 function* quietly(session: Session, text: string): Operation<void> {
   if (session.broken) return;
   try {
-    yield* session.run(statement(text));
+    yield* run(session, statement(text));
   } catch {
     // The statement it would undo died with the connection, or there is nothing to undo.
   }
@@ -110,7 +119,7 @@ function createTransaction(
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* session.run(statement)) as Result<T>;
+          return (yield* run(session, statement)) as Result<T>;
         },
       };
     },
@@ -123,7 +132,7 @@ function createTransaction(
       return {
         *[Symbol.iterator]() {
           guard();
-          yield* session.run(statement);
+          yield* run(session, statement);
         },
       };
     },
@@ -135,9 +144,9 @@ function createTransaction(
           let released = false;
           const inner = createTransaction(session, savepoints, compiled);
           try {
-            yield* session.run(statement(`savepoint ${name}`));
+            yield* run(session, statement(`savepoint ${name}`));
             const result = yield* scoped(() => body(inner));
-            yield* session.run(statement(`release savepoint ${name}`));
+            yield* run(session, statement(`release savepoint ${name}`));
             released = true;
             return result;
           } finally {
@@ -159,27 +168,39 @@ function* attempt<R>(
   body: (tx: Transaction) => Operation<R>,
   compiled: (query: Fragment) => Statement,
 ): Operation<R> {
-  return yield* backend.session(function* (session) {
-    let committed = false;
-    const tx = createTransaction(session, { count: 0 }, compiled);
-    try {
-      yield* session.run(statement(begin));
-      const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
-      if (left !== Infinity) {
-        yield* session.run(
-          statement(`set local statement_timeout = ${Math.max(1, Math.ceil(left))}`),
-        );
-      }
-      const result = yield* scoped(() => body(tx));
-      tx.close();
-      yield* session.run(statement("commit"));
-      committed = true;
-      return result;
-    } finally {
-      tx.close();
-      if (!committed) yield* quietly(session, "rollback");
+  return yield* waitingFor(
+    "transaction",
+    backend.session((session) => inTransaction(backend, session, begin, body, compiled)),
+  );
+}
+
+function* inTransaction<R>(
+  backend: Backend,
+  session: Session,
+  begin: string,
+  body: (tx: Transaction) => Operation<R>,
+  compiled: (query: Fragment) => Statement,
+): Operation<R> {
+  let committed = false;
+  const tx = createTransaction(session, { count: 0 }, compiled);
+  try {
+    yield* run(session, statement(begin));
+    const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
+    if (left !== Infinity) {
+      yield* run(
+        session,
+        statement(`set local statement_timeout = ${Math.max(1, Math.ceil(left))}`),
+      );
     }
-  });
+    const result = yield* scoped(() => body(tx));
+    tx.close();
+    yield* run(session, statement("commit"));
+    committed = true;
+    return result;
+  } finally {
+    tx.close();
+    if (!committed) yield* quietly(session, "rollback");
+  }
 }
 
 /**
@@ -247,7 +268,7 @@ export function createDb(backend: Backend): Db {
     target: backend.target,
     stats: () => backend.stats(),
     query<T extends object>(query: Fragment): Operation<Result<T>> {
-      return backend.run(compiled(query)) as Operation<Result<T>>;
+      return run(backend, compiled(query)) as Operation<Result<T>>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
@@ -256,7 +277,7 @@ export function createDb(backend: Backend): Db {
       const statement = scriptOf(script);
       return {
         *[Symbol.iterator]() {
-          yield* backend.run(statement);
+          yield* run(backend, statement);
         },
       };
     },
@@ -266,7 +287,7 @@ export function createDb(backend: Backend): Db {
       const compiled = { text: "select pg_notify($1, $2)", params: [channelOf(channel), payload] };
       return {
         *[Symbol.iterator]() {
-          yield* backend.run(compiled);
+          yield* run(backend, compiled);
         },
       };
     },

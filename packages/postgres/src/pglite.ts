@@ -1,11 +1,13 @@
 import { Worker } from "node:worker_threads";
 import {
   createQueue,
+  label,
   type Operation,
   resource,
   type Stream,
   type Subscription,
   until,
+  waitingFor,
 } from "@skein/core";
 import { type Backend, createDb, type Session } from "./backend.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -22,6 +24,7 @@ import { createResult, type Result } from "./result.js";
 import { type SessionSettings, sessionEntries } from "./session-settings.js";
 import { createSlots } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
+import { firstLine } from "./wait-description.js";
 
 /**
  * Options for {@link usePglite}.
@@ -115,6 +118,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const startArgs = pgliteStartArgs(options.settings, inMemory);
   const session = sessionEntries(options.session);
   return resource<Db>(function* (provide) {
+    yield* label(inMemory ? "pglite memory" : `pglite ${options.dataDir}`);
     // PGlite has no lock of its own: two handles on one directory lose each other's writes.
     const lock = inMemory ? undefined : lockDataDir(dataDirPath(options.dataDir as string));
     try {
@@ -209,6 +213,9 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
     const cursor = (query: CompiledQuery, batch: number, own: boolean): Stream<Row, void> =>
       resource<Subscription<Row, void>>(function* (provide) {
+        const described = `cursor ${firstLine(query.text)}`;
+        yield* label(described);
+        const nextRows = `${described} (next rows)`;
         const release = own ? yield* hold() : noop;
         const name = `skein_cursor_${++cursors}`;
         let began = false;
@@ -229,7 +236,10 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
           yield* provide({
             *next() {
               if (index >= rows.length && !last) {
-                rows = yield* exec({ text: `fetch ${batch} from ${name}`, params: [] });
+                rows = yield* waitingFor(
+                  nextRows,
+                  exec({ text: `fetch ${batch} from ${name}`, params: [] }),
+                );
                 index = 0;
                 last = rows.length < batch;
               }
@@ -278,6 +288,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
       },
       listen: (channel) =>
         resource<Subscription<string, never>>(function* (provide) {
+          yield* label(`listen ${channel}`);
           const queue = createQueue<string, never>();
           const subscriber = ++lastId;
           subscribers.set(subscriber, (payload) => queue.add(payload));
@@ -288,8 +299,9 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
           } finally {
             listening();
           }
+          const notification = `notification on ${channel}`;
           try {
-            yield* provide(queue);
+            yield* provide({ next: () => waitingFor(notification, queue.next()) });
           } finally {
             subscribers.delete(subscriber);
             if (lost === undefined) {

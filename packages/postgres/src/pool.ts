@@ -3,6 +3,7 @@ import { PoolTimeoutError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
 import type { Connection } from "./server-query.js";
 import type { Lease } from "./slots.js";
+import { poolWait } from "./wait-description.js";
 
 /**
  * Internal. The server backend's connections, lent two ways: a query that may share its
@@ -105,7 +106,7 @@ export function createPool(
           remove(waiter);
           clearTimeout(timer);
         };
-      });
+      }, describeWait);
       taken = true;
       return waiter.granted as unknown as Connection;
     } finally {
@@ -160,5 +161,6 @@ export function createPool(
       waiting: waiters.length,
     };
   };
+  const describeWait = poolWait(stats);
   return { share: () => sharing, tryShare, hold: () => holding, release, stats };
 }

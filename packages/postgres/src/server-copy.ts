@@ -2,17 +2,20 @@ import type { Readable, Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import {
   action,
+  label,
   type Operation,
   resource,
   type Stream,
   type Subscription,
   until,
+  waitingFor,
 } from "@skein/core";
 import type { Row } from "./db.js";
 import { InvalidArgumentError } from "./errors.js";
 import { type Connection, cancel, SETTLE_MS, stop, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
+import { firstLine } from "./wait-description.js";
 
 const noop = (): void => {};
 
@@ -59,7 +62,10 @@ export function copyTo(
   query: CompiledQuery,
 ): Stream<Uint8Array, void> {
   const text = unparameterized(query);
+  const name = `copy ${firstLine(text)}`;
+  const nextChunk = `${name} (next chunk)`;
   return resource<Subscription<Uint8Array, void>>(function* (provide) {
+    yield* label(name);
     const { value: connection, release } = yield* acquire();
     const pending = connection.sql.unsafe<Row[]>(text);
     connection.running.add(pending);
@@ -86,7 +92,7 @@ export function copyTo(
         *next() {
           let next: IteratorResult<unknown>;
           try {
-            next = yield* until(chunks.next());
+            next = yield* waitingFor(nextChunk, until(chunks.next()));
           } catch (error) {
             done = true;
             throw translate(error, text);
@@ -147,7 +153,8 @@ export function copyFrom(
   source: Stream<Uint8Array | string, unknown>,
 ): Operation<void> {
   const text = unparameterized(query);
-  return {
+  const name = `copy ${firstLine(text)}`;
+  return waitingFor(name, {
     *[Symbol.iterator]() {
       const { value: connection, release } = yield* acquire();
       const pending = connection.sql.unsafe<Row[]>(text);
@@ -176,7 +183,7 @@ export function copyFrom(
         for (;;) {
           const next = yield* subscription.next();
           if (next.done) break;
-          if (!sink.write(next.value)) yield* drained(sink);
+          if (!sink.write(next.value)) yield* waitingFor("socket full", drained(sink));
         }
         sink.end();
         try {
@@ -202,5 +209,5 @@ export function copyFrom(
         }
       }
     },
-  };
+  });
 }

@@ -1,15 +1,18 @@
 import {
   action,
+  label,
   type Operation,
   resource,
   type Stream,
   type Subscription,
   until,
+  waitingFor,
 } from "@skein/core";
 import type { Row } from "./db.js";
 import { type Connection, isFatal, SETTLE_MS, stop, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
 import type { CompiledQuery } from "./sql.js";
+import { firstLine } from "./wait-description.js";
 
 /**
  * Internal. Stream a query's rows through postgres.js's cursor: the server sends `batch` rows,
@@ -29,7 +32,10 @@ export function serverCursor(
   batch: number,
   onFatal?: () => void,
 ): Stream<Row, void> {
+  const name = `cursor ${firstLine(query.text)}`;
+  const nextRows = `${name} (next rows)`;
   return resource<Subscription<Row, void>>(function* (provide) {
+    yield* label(name);
     const { value: connection, release } = yield* acquire();
     const target = connection.sql;
     let rows: Row[] = [];
@@ -74,12 +80,15 @@ export function serverCursor(
             const resume = more;
             more = undefined;
             resume?.();
-            yield* action<void>((resolve) => {
-              wake = resolve;
-              return () => {
-                wake = undefined;
-              };
-            });
+            yield* waitingFor(
+              nextRows,
+              action<void>((resolve) => {
+                wake = resolve;
+                return () => {
+                  wake = undefined;
+                };
+              }),
+            );
           }
         },
       });

@@ -1,10 +1,12 @@
 import {
   createQueue,
+  label,
   type Operation,
   resource,
   type Stream,
   type Subscription,
   until,
+  waitingFor,
 } from "@skein/core";
 import postgres from "postgres";
 import { type Backend, createDb, type Session } from "./backend.js";
@@ -147,6 +149,7 @@ function connect(settings: ServerSettings): Connection {
  */
 export function useServer(settings: ServerSettings): Operation<Db> {
   return resource<Db>(function* (provide) {
+    yield* label(`postgres ${targetOf(settings)}`);
     const clients = Array.from({ length: settings.max }, () => connect(settings));
     // LISTEN gets a client of its own, which postgres.js connects only when first used.
     const listener = connect(settings).sql;
@@ -275,6 +278,7 @@ function* held<T>(client: Connection, body: (session: Session) => Operation<T>):
 
 function listen(client: postgres.Sql, channel: string): Stream<string, never> {
   return resource<Subscription<string, never>>(function* (provide) {
+    yield* label(`listen ${channel}`);
     const queue = createQueue<string, never>();
     const request = client.listen(channel, (payload) => queue.add(payload));
     let listening: Awaited<typeof request> | undefined;
@@ -291,8 +295,9 @@ function listen(client: postgres.Sql, channel: string): Stream<string, never> {
       }
     }
     const active = listening;
+    const notification = `notification on ${channel}`;
     try {
-      yield* provide(queue);
+      yield* provide({ next: () => waitingFor(notification, queue.next()) });
     } finally {
       // Bounded: a listener connection that stalls must not hold the scope's end forever.
       yield* until(within(active.unlisten().then(noop, noop), SETTLE_MS));

@@ -1,6 +1,7 @@
 import { action, type Operation } from "@skein/core";
 import { PoolTimeoutError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
+import { poolWait } from "./wait-description.js";
 
 /** Internal. One slot taken from {@link Slots}: its value and the function that gives it back. */
 export interface Lease<T> {
@@ -53,13 +54,15 @@ export function createSlots<T>(values: readonly T[]): Slots<T> {
       },
     };
   };
+  const stats = (): PoolStats => ({
+    size: values.length,
+    idle: free.length,
+    busy: values.length - free.length,
+    waiting: waiters.size,
+  });
+  const describeWait = poolWait(stats);
   return {
-    stats: () => ({
-      size: values.length,
-      idle: free.length,
-      busy: values.length - free.length,
-      waiting: waiters.size,
-    }),
+    stats,
     acquire(timeoutMs) {
       return {
         *[Symbol.iterator]() {
@@ -85,7 +88,7 @@ export function createSlots<T>(values: readonly T[]): Slots<T> {
                 waiters.delete(waiter);
                 clearTimeout(timer);
               };
-            });
+            }, describeWait);
             taken = true;
             return lease(waiter.granted as T);
           } finally {

@@ -1,4 +1,4 @@
-import { createBackoff, type Operation, type Scope, type Task, timeout } from "@skein/core";
+import { createBackoff, label, type Operation, type Scope, type Task, timeout } from "@skein/core";
 import type { HttpClient } from "@skein/http";
 import { allowAll, parseRobots, type Robots } from "../robots/robots.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -82,6 +82,7 @@ export class RobotsCache {
       }
       const read = readRobots(this.client, origin, this.options);
       entry.fetch = this.scope.run(function* () {
+        yield* label(`robots.txt of ${origin}`);
         try {
           const fetched = yield* read;
           if ("robots" in fetched) {

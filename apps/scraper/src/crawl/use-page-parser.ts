@@ -1,4 +1,4 @@
-import { type Operation, resource } from "@skein/core";
+import { label, type Operation, resource } from "@skein/core";
 import { transfer, useWorkerPool } from "@skein/core/node";
 import { extractBody } from "../extract/extract-body.js";
 import type { PageFacts } from "../extract/extract-page.js";
@@ -33,6 +33,7 @@ export type PageParser = (
  */
 export function usePageParser(mode: ParserMode): Operation<PageParser> {
   return resource<PageParser>(function* (provide) {
+    yield* label(`page parser (${mode})`);
     if (mode === "inline") {
       yield* provide(function* (body, contentType, url) {
         return extractBody(body, contentType, url);

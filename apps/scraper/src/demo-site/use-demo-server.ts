@@ -1,4 +1,4 @@
-import { type Operation, resource, sleep } from "@skein/core";
+import { label, type Operation, resource, sleep } from "@skein/core";
 import { useHttpServer } from "@skein/http";
 import { createDemoSite, type DemoSite, type DemoSiteOptions } from "./demo-site.js";
 
@@ -46,6 +46,7 @@ export interface DemoServer {
  */
 export function useDemoServer(options: DemoSiteOptions = {}): Operation<DemoServer> {
   return resource<DemoServer>(function* (provide) {
+    yield* label("demo site");
     const site = createDemoSite(options);
     const requests = new Map<string, number>();
     const server = yield* useHttpServer({

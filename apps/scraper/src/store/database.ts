@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type Operation, resource } from "@skein/core";
+import { label, type Operation, resource } from "@skein/core";
 import { type Db, type PostgresOptions, sql, usePostgres } from "@skein/postgres";
 import { DatabaseLocationError } from "./database-location-error.js";
 
@@ -72,6 +72,7 @@ export function databaseOptions(location: DatabaseLocation): PostgresOptions {
 export function useDatabase(location: DatabaseLocation = "memory://"): Operation<Db> {
   const options = databaseOptions(location);
   return resource<Db>(function* (provide) {
+    yield* label("crawl database");
     const embedded = options.embedded;
     if (typeof embedded === "object" && embedded.dataDir !== undefined) {
       usableDirectory(location, embedded.dataDir);

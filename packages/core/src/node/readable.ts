@@ -29,11 +29,14 @@ import type { Stream, Subscription } from "../types.js";
  */
 export function fromReadable<T = Buffer | string>(readable: Readable): Stream<T, void> {
   const chunks = stream<T, void>(readable as AsyncIterable<T, void>);
-  return resource<Subscription<T, void>>(function* (provide) {
-    try {
-      yield* provide(yield* chunks);
-    } finally {
-      if (!readable.readableEnded) readable.destroy();
-    }
-  });
+  return resource<Subscription<T, void>>(
+    function* (provide) {
+      try {
+        yield* provide(yield* chunks);
+      } finally {
+        if (!readable.readableEnded) readable.destroy();
+      }
+    },
+    { name: "readable" },
+  );
 }

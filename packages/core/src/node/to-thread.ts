@@ -1,6 +1,7 @@
 import type { TransferListItem } from "node:worker_threads";
 import { action } from "../action.js";
 import type { Operation } from "../types.js";
+import { waitingFor } from "../waiting-for.js";
 import { unwrapTransfer } from "./transfer.js";
 import { WorkerCrashedError } from "./worker-errors.js";
 import { replyValue, WorkerThread } from "./worker-thread.js";
@@ -50,28 +51,32 @@ export function toThread<TArgs extends unknown[], R>(
     throw new TypeError(`toThread(): fn must be written in JavaScript, got native ${fn.name}`);
   }
   const source = withNameHelper(written);
+  const description = `worker thread ${fn.name === "" ? "(anonymous function)" : fn.name}`;
   return {
     *[Symbol.iterator]() {
       const transferList: TransferListItem[] = [];
       const plain = args.map((arg) => unwrapTransfer(arg, transferList));
       let thread: WorkerThread | undefined;
       try {
-        return (yield* action<unknown>((resolve, reject) => {
-          thread = new WorkerThread(null, [], {
-            reply(_, reply) {
-              try {
-                resolve(replyValue(reply));
-              } catch (error) {
-                reject(error as Error);
-              }
-            },
-            exit(_, exitCode, crash) {
-              reject(new WorkerCrashedError(exitCode, crash));
-            },
-          });
-          thread.post({ id: 0, source, args: plain }, transferList);
-          return () => {};
-        })) as Awaited<R>;
+        return (yield* waitingFor(
+          description,
+          action<unknown>((resolve, reject) => {
+            thread = new WorkerThread(null, [], {
+              reply(_, reply) {
+                try {
+                  resolve(replyValue(reply));
+                } catch (error) {
+                  reject(error as Error);
+                }
+              },
+              exit(_, exitCode, crash) {
+                reject(new WorkerCrashedError(exitCode, crash));
+              },
+            });
+            thread.post({ id: 0, source, args: plain }, transferList);
+            return () => {};
+          }),
+        )) as Awaited<R>;
       } finally {
         if (thread !== undefined) {
           thread.terminate();

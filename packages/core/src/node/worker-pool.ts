@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { TransferListItem } from "node:worker_threads";
 import { action } from "../action.js";
+import { label } from "../label.js";
 import { resource } from "../resource.js";
 import type { Operation } from "../types.js";
+import { waitingFor } from "../waiting-for.js";
 import { type Transfer, unwrapTransfer } from "./transfer.js";
 import { PoolClosedError, PoolQueueFullError, WorkerCrashedError } from "./worker-errors.js";
 import { moduleUrl, type Reply, replyValue, WorkerThread } from "./worker-thread.js";
@@ -358,11 +360,16 @@ export function useWorkerPool<M = Record<string, WorkerFunction>>(
     const pool = new Pool(module, imports, size, maxQueue, idleTimeout);
     function* runJob(name: string, args: unknown[]): Operation<any> {
       let job: Job | undefined;
+      const describe = () =>
+        `worker job ${name} (${job === undefined || job.queued ? "queued" : "running"})`;
       try {
-        return yield* action<unknown>((resolve, reject) => {
-          job = pool.submit(name, args, { resolve, reject });
-          return () => {};
-        });
+        return yield* waitingFor(
+          describe,
+          action<unknown>((resolve, reject) => {
+            job = pool.submit(name, args, { resolve, reject });
+            return () => {};
+          }),
+        );
       } finally {
         if (job !== undefined && !job.done) {
           const stopping = pool.cancel(job);
@@ -371,6 +378,7 @@ export function useWorkerPool<M = Record<string, WorkerFunction>>(
       }
     }
     try {
+      yield* label("worker pool");
       yield* provide({
         run: (name, ...args) => runJob(name, args),
       });

@@ -288,15 +288,18 @@ export function useVirtualClock(options: VirtualClockOptions = {}): Operation<Vi
   }
   return {
     *[Symbol.iterator]() {
-      const clock = yield* resource<Clockwork>(function* (provide) {
-        yield* label("virtual clock");
-        const clockwork = new Clockwork(start ?? Date.now(), autojump, autojumpThresholdMs);
-        try {
-          yield* provide(clockwork);
-        } finally {
-          clockwork.stop();
-        }
-      });
+      const clock = yield* resource<Clockwork>(
+        function* (provide) {
+          yield* label("virtual clock");
+          const clockwork = new Clockwork(start ?? Date.now(), autojump, autojumpThresholdMs);
+          try {
+            yield* provide(clockwork);
+          } finally {
+            clockwork.stop();
+          }
+        },
+        { name: "virtual clock" },
+      );
       yield* TimekeeperContext.set(clock);
       return clock;
     },
