@@ -14,6 +14,8 @@ import type { Future, Operation, Scope } from "./types.js";
  * const task = global.run(function* () { return 1; });
  * ```
  */
+// The root of the process's task tree: beside the scheduler (engine/scheduler.ts), the only
+// module-level state that changes, as top-level tasks start and end.
 export const global: Scope = new PlainScope(undefined);
 
 class UseScope extends InstructionOperation<Scope> {

@@ -209,5 +209,12 @@ export class Scheduler {
   }
 }
 
-/** Internal. The process's run queue. */
+/**
+ * Internal. The process's run queue: the engine's one piece of module-level mutable state.
+ * Everything else the engine keeps hangs off tasks and scopes, which hang off the global scope
+ * (scope.ts, the root of the task tree, whose children this queue runs). The other module-level
+ * objects never change once made: the dormant task, promise wait and `until()` (they only keep
+ * hidden classes alive, see `TaskImpl.dormant`), `WHOLE_TASK`, and the generator prototype's
+ * methods read once (frames.ts, native-generator.ts).
+ */
 export const scheduler = new Scheduler();

@@ -18,7 +18,7 @@ import {
   WHOLE_TASK,
 } from "./unwinding.js";
 
-// Kept here while the code outside engine/ moves to the names it should use.
+// For branches written before task.ts was split; new code imports these from their modules.
 export { type Mode, NEXT, RETURN, THROW } from "./instruction.js";
 export {
   type ChildNode,

@@ -11,7 +11,7 @@ export interface UnwindTarget {
 }
 
 /** Internal. The target of an unwind that goes all the way up: the task's body returns. */
-export const WHOLE_TASK: UnwindTarget = { depth: -1, frame: undefined };
+export const WHOLE_TASK: UnwindTarget = Object.freeze({ depth: -1, frame: undefined });
 
 /** Internal. An unwind in progress: how far it goes, and the frame it started from. */
 interface Unwind {
