@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Operation, resource, scoped } from "@skein/core";
+import { type Operation, resource, scoped, sleep } from "@skein/core";
 import { it } from "@skein/core/test";
 import { sql } from "@skein/postgres";
 import { describe, expect } from "vitest";
 import { type DemoServer, useDemoServer } from "../src/demo-site/use-demo-server.js";
+import { CrawlNotFoundError } from "../src/store/crawl-not-found-error.js";
 import { ATTEMPTS_EXHAUSTED, type CrawlStore, createCrawlStore } from "../src/store/crawl-store.js";
 import { useDatabase } from "../src/store/database.js";
 import { serverUrl } from "../src/testing/test-databases.js";
@@ -93,6 +94,16 @@ function* leasedBy(name: string): Operation<Map<string, string[]>> {
     for (const row of rows) by.set(row.owner, [...(by.get(row.owner) ?? []), pathOf(row.url)]);
     return by;
   });
+}
+
+/** As {@link leasedBy}, and nothing while the crawl has yet to be created. */
+function* leasedOrNone(name: string): Operation<Map<string, string[]>> {
+  try {
+    return yield* leasedBy(name);
+  } catch (error) {
+    if (error instanceof CrawlNotFoundError) return new Map();
+    throw error;
+  }
 }
 
 /** The pages count of the first progress line (this process's pages) at or beyond `n`. */
@@ -272,6 +283,56 @@ describe.skipIf(url === undefined)(
         expect(outcome.pages).toEqual(reference.outcome.pages);
         expect(overFetched(site, reference, caught)).toEqual([]);
         expect(caught.size).toBeGreaterThan(0);
+      },
+      SLOW,
+    );
+
+    it(
+      "--workers 3: a worker killed with kill -9 is replaced at once, and the crawl ends with the uninterrupted result",
+      function* () {
+        const reference = yield* referenceCrawl(base);
+        const site = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
+        const name = yield* useCrawlName("soakw");
+        const caught = new Map<string, number>();
+        const killed = new Set<number>();
+        const exit = yield* scoped(function* () {
+          // Paced like the test above, so that the crawl outlasts the kills.
+          const cli = yield* useCli([
+            ...base(site.origin, name),
+            "--delay",
+            "100",
+            "--workers",
+            "3",
+          ]);
+          for (let kill = 0; kill < 3; kill++) {
+            // A worker of this parent that holds leases now and was not killed before.
+            let victim: { pid: number; paths: string[] } | undefined;
+            for (let tries = 0; victim === undefined; tries++) {
+              if (tries > 3000) throw new Error("no worker process took a lease");
+              for (const [owner, paths] of yield* leasedOrNone(name)) {
+                const pid = ownerPid(owner);
+                if (pid !== cli.pid && !killed.has(pid)) victim = { pid, paths };
+              }
+              if (victim === undefined) yield* sleep(10);
+            }
+            process.kill(victim.pid, "SIGKILL");
+            killed.add(victim.pid);
+            const held = new Set(victim.paths);
+            for (const [owner, paths] of yield* leasedBy(name)) {
+              if (ownerPid(owner) === victim.pid) for (const path of paths) held.add(path);
+            }
+            count(caught, held);
+          }
+          const exit = yield* cli.exit;
+          return { exit, stderr: cli.stderr };
+        });
+        expect(exit.exit, exit.stderr).toEqual({ code: 0, signal: null });
+        expect(exit.stderr.match(/killed by SIGKILL; starting another/g)).toHaveLength(3);
+        const outcome = yield* outcomeOf(name);
+        expect(outcome.rows).toBe(outcome.pages.size);
+        expect(outcome).toMatchObject({ queued: 0, leased: 0 });
+        expect(outcome.pages).toEqual(reference.outcome.pages);
+        expect(overFetched(site, reference, caught)).toEqual([]);
       },
       SLOW,
     );

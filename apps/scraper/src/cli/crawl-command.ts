@@ -62,6 +62,8 @@ Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted (Ctrl-C),
 /** How a worker process ended, and the summary it printed with `--json`. */
 interface ChildRun {
   code: number;
+  /** The signal that killed it, if one did (then `code` is 1). */
+  signal: NodeJS.Signals | null;
   report: { worker?: string; finishedHere?: number } | undefined;
 }
 
@@ -77,28 +79,46 @@ function* runChild(args: string[]): Operation<ChildRun> {
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     out += chunk;
   });
-  const exited = action<number>((resolve, reject) => {
+  const exited = action<[number, NodeJS.Signals | null]>((resolve, reject) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      resolve([code ?? 1, signal]);
     child.once("error", reject);
-    child.once("exit", (code) => resolve(code ?? 1));
+    child.once("exit", onExit);
     return () => {
       child.off("error", reject);
-      child.off("exit", resolve);
+      child.off("exit", onExit);
     };
   });
   try {
-    const code = yield* exited;
+    const [code, signal] = yield* exited;
     let report: ChildRun["report"];
     try {
       report = JSON.parse(out);
     } catch {
       report = undefined;
     }
-    return { code, report };
+    return { code, signal, report };
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGINT");
       yield* exited;
     }
+  }
+}
+
+/**
+ * Run a worker process, and start another in its place when one is killed from outside
+ * (`kill -9`, the OOM killer): the crawl takes back the dead one's leases, so the new process
+ * carries on its share. An interrupt (SIGINT, SIGTERM: the whole group gets it) or an exit
+ * code ends it; so does running out of `restarts`, shared by all the workers of the crawl.
+ */
+function* superviseChild(args: string[], restarts: { left: number }): Operation<ChildRun> {
+  for (;;) {
+    const run = yield* runChild(args);
+    const killed = run.signal !== null && run.signal !== "SIGINT" && run.signal !== "SIGTERM";
+    if (!killed || restarts.left <= 0) return run;
+    restarts.left--;
+    process.stderr.write(`a worker process was killed by ${run.signal}; starting another\n`);
   }
 }
 
@@ -256,8 +276,11 @@ export function* crawlCommand(argv: string[]): Operation<void> {
     // The crawl exists with its options now: the workers resume it by name.
     const childArgs = ["crawl", ...rest, "--name", name, "--db", db, "--json"];
     const started = Date.now();
-    const runs = yield* all(Array.from({ length: args.workers }, () => runChild(childArgs)));
-    const codes = runs.map((run) => run.code);
+    const restarts = { left: 5 * args.workers };
+    const runs = yield* all(
+      Array.from({ length: args.workers }, () => superviseChild(childArgs, restarts)),
+    );
+    const codes = runs.map((run) => run.signal ?? run.code);
     if (codes.some((code) => code !== 0)) throw new Error(`worker exit codes: ${codes.join(" ")}`);
     const summary = yield* store.summary(record.id);
     const processes = runs.map((run) => ({
