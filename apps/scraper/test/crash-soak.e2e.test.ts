@@ -383,7 +383,13 @@ describe.skipIf(url === undefined)(
           exits.push(exit.signal ?? exit.code);
           if (exit.code === 0) {
             const summary = JSON.parse(exit.stdout) as { topErrors: unknown[] };
-            expect(summary.topErrors).toContainEqual({ error: ATTEMPTS_EXHAUSTED, pages: 1 });
+            // At least /p/2 (checked below). By the rule in the README a death counts against
+            // every URL the process held, so a URL leased beside it in all three runs (its
+            // write-behind not yet flushed) can end exhausted too.
+            expect(summary.topErrors).toContainEqual({
+              error: ATTEMPTS_EXHAUSTED,
+              pages: expect.any(Number),
+            });
             break;
           }
         }
