@@ -239,11 +239,13 @@ for (const target of targets) {
           const json = yield* status([name, "--json"]);
           expect(json.code, json.stderr).toBe(0);
           const summary = JSON.parse(json.stdout) as {
-            counts: { done: number; queued: number };
+            counts: { done: number; queued: number; leased: number };
             finishedAt: string | null;
           };
           expect(summary.counts.done).toBeGreaterThanOrEqual(5);
-          expect(summary.counts.queued).toBeGreaterThan(0);
+          // Work is left; whether it is still queued or already leased ahead by the frontier
+          // depends on how far discovery got (CI once saw every known URL leased).
+          expect(summary.counts.queued + summary.counts.leased).toBeGreaterThan(0);
           expect(summary.finishedAt).toBeNull();
           const text = yield* status([name]);
           expect(text.code, text.stderr).toBe(0);
