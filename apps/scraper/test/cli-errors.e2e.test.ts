@@ -1,33 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Operation, resource, scoped } from "@skein/core";
 import { it } from "@skein/core/test";
 import { describe, expect } from "vitest";
-import { useCli } from "./use-cli.js";
-
-function useTempDir(): Operation<string> {
-  return resource<string>(function* (provide) {
-    const dir = mkdtempSync(join(tmpdir(), "skein-scrape-errors-"));
-    try {
-      yield* provide(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
-function* runCli(args: string[]) {
-  return yield* scoped(function* () {
-    const cli = yield* useCli(args);
-    const exit = yield* cli.exit;
-    return { ...exit, stderr: cli.stderr, stdout: cli.stdout };
-  });
-}
+import { runCli } from "./use-cli.js";
+import { useTempDir } from "./use-temp-dir.js";
 
 describe("skein-scrape errors", () => {
   it("prints one line and exits 2 for bad arguments, 1 for runtime failures, writing nothing", function* () {
-    const dir = yield* useTempDir();
+    const dir = yield* useTempDir("skein-scrape-errors-");
     const db = join(dir, "data");
     const cases: [string[], number, string][] = [
       [["crawl", "http://127.0.0.1:9/", "--concurrency", "0", "--db", db], 2, "--concurrency"],

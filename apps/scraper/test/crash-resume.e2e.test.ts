@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Operation, resource, scoped } from "@skein/core";
+import { type Operation, scoped } from "@skein/core";
 import { it } from "@skein/core/test";
 import { sql } from "@skein/postgres";
 import { describe, expect } from "vitest";
@@ -13,22 +10,11 @@ import { useDatabase } from "../src/store/database.js";
 import { fetchedTwice } from "../src/testing/fetched-twice.js";
 import { serverUrl } from "../src/testing/test-databases.js";
 import { useCli } from "./use-cli.js";
+import { useTempDir } from "./use-temp-dir.js";
 
 // Each test starts PGlite three or four times and runs two crawls of a few hundred pages.
 const SLOW = 120_000;
 const PAGES = 300;
-
-/** A fresh directory, removed with everything in it when the scope ends. */
-function useTempDir(): Operation<string> {
-  return resource<string>(function* (provide) {
-    const dir = mkdtempSync(join(tmpdir(), "skein-scrape-test-"));
-    try {
-      yield* provide(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
 
 /** Open the database only for `body`: an embedded data directory admits one process at a time. */
 function withStore<T>(location: string, body: (store: CrawlStore) => Operation<T>): Operation<T> {
@@ -74,7 +60,9 @@ interface Target {
   use(): Operation<string>;
 }
 
-const targets: Target[] = [{ label: "a PGlite data directory", use: useTempDir }];
+const targets: Target[] = [
+  { label: "a PGlite data directory", use: () => useTempDir("skein-scrape-test-") },
+];
 const url = serverUrl();
 if (url !== undefined) {
   targets.push({

@@ -152,6 +152,23 @@ function overFetched(site: DemoServer, reference: Reference, caught: Map<string,
   );
 }
 
+/**
+ * The crawl ended as the uninterrupted reference did: every page once, nothing left queued or
+ * leased, the same pages with the same results, and no page fetched more often than in the
+ * reference plus the kills that caught it.
+ */
+function expectUninterrupted(
+  outcome: Outcome,
+  reference: Reference,
+  site: DemoServer,
+  caught: Map<string, number>,
+): void {
+  expect(outcome.rows).toBe(outcome.pages.size);
+  expect(outcome).toMatchObject({ queued: 0, leased: 0 });
+  expect(outcome.pages).toEqual(reference.outcome.pages);
+  expect(overFetched(site, reference, caught)).toEqual([]);
+}
+
 function count(caught: Map<string, number>, paths: Iterable<string>): void {
   for (const path of paths) caught.set(path, (caught.get(path) ?? 0) + 1);
 }
@@ -225,11 +242,7 @@ describe.skipIf(url === undefined)(
           pages: reference.outcome.pages.size - committed - last.first,
           seconds: last.seconds,
         });
-        const outcome = yield* outcomeOf(name);
-        expect(outcome.rows).toBe(outcome.pages.size);
-        expect(outcome).toMatchObject({ queued: 0, leased: 0 });
-        expect(outcome.pages).toEqual(reference.outcome.pages);
-        expect(overFetched(site, reference, caught)).toEqual([]);
+        expectUninterrupted(yield* outcomeOf(name), reference, site, caught);
         // Some kills caught URLs in flight, or the soak tested nothing.
         expect(caught.size).toBeGreaterThan(0);
         expect(slowRuns(runs, reference)).toEqual([]);
@@ -277,11 +290,7 @@ describe.skipIf(url === undefined)(
           }
         });
         expect(kills).toBe(KILLS);
-        const outcome = yield* outcomeOf(name);
-        expect(outcome.rows).toBe(outcome.pages.size);
-        expect(outcome).toMatchObject({ queued: 0, leased: 0 });
-        expect(outcome.pages).toEqual(reference.outcome.pages);
-        expect(overFetched(site, reference, caught)).toEqual([]);
+        expectUninterrupted(yield* outcomeOf(name), reference, site, caught);
         expect(caught.size).toBeGreaterThan(0);
       },
       SLOW,
@@ -328,11 +337,7 @@ describe.skipIf(url === undefined)(
         });
         expect(exit.exit, exit.stderr).toEqual({ code: 0, signal: null });
         expect(exit.stderr.match(/killed by SIGKILL; starting another/g)).toHaveLength(3);
-        const outcome = yield* outcomeOf(name);
-        expect(outcome.rows).toBe(outcome.pages.size);
-        expect(outcome).toMatchObject({ queued: 0, leased: 0 });
-        expect(outcome.pages).toEqual(reference.outcome.pages);
-        expect(overFetched(site, reference, caught)).toEqual([]);
+        expectUninterrupted(yield* outcomeOf(name), reference, site, caught);
       },
       SLOW,
     );

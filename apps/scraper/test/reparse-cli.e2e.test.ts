@@ -1,34 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Operation, resource, scoped } from "@skein/core";
 import { it } from "@skein/core/test";
 import { describe, expect } from "vitest";
 import { useDemoServer } from "../src/demo-site/use-demo-server.js";
-import { useCli } from "./use-cli.js";
-
-function useTempDir(): Operation<string> {
-  return resource<string>(function* (provide) {
-    const dir = mkdtempSync(join(tmpdir(), "skein-scrape-reparse-"));
-    try {
-      yield* provide(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
-function* runCli(args: string[]) {
-  return yield* scoped(function* () {
-    const cli = yield* useCli(args);
-    const exit = yield* cli.exit;
-    return { ...exit, stderr: cli.stderr, stdout: cli.stdout };
-  });
-}
+import { runCli } from "./use-cli.js";
+import { useTempDir } from "./use-temp-dir.js";
 
 describe("skein-scrape reparse", () => {
   it("crawls with a handler module and kept bodies, then reruns another handler over them without fetching", function* () {
-    const dir = yield* useTempDir();
+    const dir = yield* useTempDir("skein-scrape-reparse-");
     const db = join(dir, "data");
     const first = join(dir, "first.mjs");
     const second = join(dir, "second.mjs");
@@ -82,7 +62,7 @@ describe("skein-scrape reparse", () => {
   }, 240_000);
 
   it("prints one line and exits 2 for a reparse it cannot run, opening no database", function* () {
-    const dir = yield* useTempDir();
+    const dir = yield* useTempDir("skein-scrape-reparse-");
     const db = join(dir, "data");
     const cases: [string[], string][] = [
       [["reparse", "shop", "--db", db], "--handler"],

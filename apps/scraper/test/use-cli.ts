@@ -1,6 +1,6 @@
 import { spawn as spawnProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { action, type Operation, resource, withResolvers } from "@skein/core";
+import { action, type Operation, resource, scoped, withResolvers } from "@skein/core";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -91,5 +91,19 @@ export function useCli(args: string[]): Operation<CliProcess> {
         yield* exited.operation;
       }
     }
+  });
+}
+
+/**
+ * Internal to the tests. Run the CLI to its end.
+ *
+ * @param args - the CLI's arguments
+ * @returns how it exited, and everything it wrote
+ */
+export function runCli(args: string[]): Operation<CliExit & { stdout: string; stderr: string }> {
+  return scoped(function* () {
+    const cli = yield* useCli(args);
+    const exit = yield* cli.exit;
+    return { ...exit, stderr: cli.stderr, stdout: cli.stdout };
   });
 }

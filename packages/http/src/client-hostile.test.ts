@@ -108,44 +108,34 @@ describe("useHttpClient() against a hostile server", () => {
     });
   });
 
-  it("reports headers over the limit as MalformedResponseError, not undici's HeadersOverflowError", function* () {
-    yield* withoutLeaks(function* () {
-      const server = yield* useRawServer((socket) => {
-        respond(
-          socket,
-          `HTTP/1.1 200 OK\r\nx-huge: ${"a".repeat(128 * 1024)}\r\ncontent-length: 0\r\n\r\n`,
-        );
+  const malformed: [string, string, (error: MalformedResponseError) => void][] = [
+    [
+      "headers over the limit, not undici's HeadersOverflowError",
+      `HTTP/1.1 200 OK\r\nx-huge: ${"a".repeat(128 * 1024)}\r\ncontent-length: 0\r\n\r\n`,
+      (error) => expect(error.reason).toBe("headers-too-large"),
+    ],
+    [
+      "a malformed status line, not undici's HTTPParserError",
+      "HTTP/1.1 OK GARBAGE\r\n\r\n",
+      (error) => expect(error.reason).toMatch(/^HPE_/),
+    ],
+    [
+      "a broken chunked encoding, with the status",
+      "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n",
+      (error) => expect(error.status).toBe(200),
+    ],
+  ];
+  for (const [what, response, check] of malformed) {
+    it(`reports ${what} as MalformedResponseError`, function* () {
+      yield* withoutLeaks(function* () {
+        const server = yield* useRawServer((socket) => respond(socket, response));
+        const client = yield* useHttpClient();
+        const [error] = yield* timedFailure(client.text(`${server.url}/bad`));
+        expectTyped(error, "malformed-response", `${server.url}/bad`);
+        check(error as MalformedResponseError);
       });
-      const client = yield* useHttpClient();
-      const [error] = yield* timedFailure(client.text(`${server.url}/huge`));
-      expectTyped(error, "malformed-response", `${server.url}/huge`);
-      expect((error as MalformedResponseError).reason).toBe("headers-too-large");
     });
-  });
-
-  it("reports a malformed status line as MalformedResponseError, not undici's HTTPParserError", function* () {
-    yield* withoutLeaks(function* () {
-      const server = yield* useRawServer((socket) =>
-        respond(socket, "HTTP/1.1 OK GARBAGE\r\n\r\n"),
-      );
-      const client = yield* useHttpClient();
-      const [error] = yield* timedFailure(client.text(`${server.url}/garbage`));
-      expectTyped(error, "malformed-response", `${server.url}/garbage`);
-      expect((error as MalformedResponseError).reason).toMatch(/^HPE_/);
-    });
-  });
-
-  it("reports a broken chunked encoding as MalformedResponseError with the status", function* () {
-    yield* withoutLeaks(function* () {
-      const server = yield* useRawServer((socket) =>
-        respond(socket, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n"),
-      );
-      const client = yield* useHttpClient();
-      const [error] = yield* timedFailure(client.text(`${server.url}/chunks`));
-      expectTyped(error, "malformed-response", `${server.url}/chunks`);
-      expect((error as MalformedResponseError).status).toBe(200);
-    });
-  });
+  }
 
   it("reports a body that is not JSON as InvalidResponseJsonError with the URL, status and body", function* () {
     yield* withoutLeaks(function* () {
