@@ -206,10 +206,17 @@ describe.skipIf(url === undefined)(
       String(KILLS + 2),
     ];
 
+    // One uninterrupted crawl serves every soak here: same site, same arguments, same result.
+    let reference: Reference | undefined;
+    function* sharedReference(): Operation<Reference> {
+      if (reference === undefined) reference = yield* referenceCrawl(base);
+      return reference;
+    }
+
     it(
       "kill -9 at random moments and restart at once: nothing lost, nothing duplicated, no refetch beyond the kills",
       function* () {
-        const reference = yield* referenceCrawl(base);
+        const reference = yield* sharedReference();
         const site = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
         const name = yield* useCrawlName("soak");
         const caught = new Map<string, number>();
@@ -253,7 +260,7 @@ describe.skipIf(url === undefined)(
     it(
       "3 worker processes on one crawl, killing one at a time and restarting it at once: the same result",
       function* () {
-        const reference = yield* referenceCrawl(base);
+        const reference = yield* sharedReference();
         const site = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
         const name = yield* useCrawlName("soak3");
         const caught = new Map<string, number>();
@@ -299,7 +306,7 @@ describe.skipIf(url === undefined)(
     it(
       "--workers 3: a worker killed with kill -9 is replaced at once, and the crawl ends with the uninterrupted result",
       function* () {
-        const reference = yield* referenceCrawl(base);
+        const reference = yield* sharedReference();
         const site = yield* useDemoServer({ pages: PAGES, slowMs: 5 });
         const name = yield* useCrawlName("soakw");
         const caught = new Map<string, number>();

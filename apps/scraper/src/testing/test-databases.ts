@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Operation, resource } from "@skein/core";
-import { sql } from "@skein/postgres";
-import { describe, it } from "vitest";
+import { createScope, type Operation, resource, suspend } from "@skein/core";
+import { type Db, sql } from "@skein/postgres";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
 
@@ -12,6 +12,8 @@ export interface TestDatabase {
   /** What `useDatabase()` and the CLI's `--db` get. */
   readonly location: string;
   readonly kind: "embedded" | "server";
+  /** The database every test of the suite shares, when it has one (embedded PGlite). */
+  readonly shared?: () => Db;
 }
 
 /** Internal to the tests. A store on a test database and unique crawl names for one test. */
@@ -45,7 +47,8 @@ export function serverUrl(): string | undefined {
  */
 export function describeDatabases(title: string, suite: (database: TestDatabase) => void): void {
   describe(`${title} on embedded PGlite`, () => {
-    suite({ label: "embedded PGlite", location: "memory://", kind: "embedded" });
+    const shared = useSuiteDatabase("memory://");
+    suite({ label: "embedded PGlite", location: "memory://", kind: "embedded", shared });
   });
   const url = serverUrl();
   if (url !== undefined) {
@@ -66,23 +69,55 @@ export function describeDatabases(title: string, suite: (database: TestDatabase)
 }
 
 /**
- * Internal to the tests. Open `database` and a crawl store on it for the current scope. On a
- * server, the crawls named through `name()` are deleted when the scope ends.
+ * One database for every test of the suite declaring it, opened before the first test and
+ * closed after the last, in a scope the suite owns. Booting PGlite and creating the schema took
+ * seconds per test; the tests already keep to their own crawl names, as on a shared server.
+ */
+function useSuiteDatabase(location: string): () => Db {
+  let db: Db | undefined;
+  let destroy: (() => PromiseLike<void>) | undefined;
+  let task: PromiseLike<void> | undefined;
+  beforeAll(async () => {
+    const [scope, end] = createScope();
+    destroy = end;
+    db = await new Promise<Db>((resolve, reject) => {
+      task = scope.run(function* () {
+        const database = yield* useDatabase(location);
+        yield* createCrawlStore(database);
+        resolve(database);
+        yield* suspend();
+      });
+      task.then(undefined, reject);
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await destroy?.();
+    // Halted by the destroy above: its outcome says nothing more.
+    await Promise.resolve(task).catch(() => {});
+  });
+  return () => {
+    if (db === undefined) throw new Error("the suite's database is not open");
+    return db;
+  };
+}
+
+/**
+ * Internal to the tests. A crawl store on `database` for the current scope (on the suite's
+ * shared database when it has one). The crawls named through `name()` are deleted when the
+ * scope ends, since other tests go on using the database.
  *
  * @param database - where
  * @returns the store and a name maker
  */
 export function useTestStore(database: TestDatabase): Operation<TestStore> {
   return resource<TestStore>(function* (provide) {
-    const db = yield* useDatabase(database.location);
+    const db = database.shared?.() ?? (yield* useDatabase(database.location));
     const store = yield* createCrawlStore(db);
     const prefix = `test-${randomUUID()}-`;
     try {
       yield* provide({ store, name: (base) => prefix + base });
     } finally {
-      if (database.kind === "server") {
-        yield* db.query(sql`delete from crawls where starts_with(name, ${prefix})`);
-      }
+      yield* db.query(sql`delete from crawls where starts_with(name, ${prefix})`);
     }
   });
 }
