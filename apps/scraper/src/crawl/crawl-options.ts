@@ -6,7 +6,18 @@ import type { HostLookup } from "./address-guard.js";
 import type { CrawlMonitor } from "./crawl-monitor.js";
 import type { ParserMode } from "./use-page-parser.js";
 
-/** What an extractor gets for each HTML page fetched with a 2xx status. */
+/**
+ * What an extractor gets for each HTML page fetched with a 2xx status.
+ *
+ * @example
+ * ```ts
+ * import type { ExtractorInput } from "@skein/scraper";
+ *
+ * function extract({ url, facts, html }: ExtractorInput) {
+ *   return { url, title: facts.title, words: html.split(/\s+/).length };
+ * }
+ * ```
+ */
 export interface ExtractorInput {
   url: string;
   status: number;
@@ -29,7 +40,16 @@ export interface ExtractorInput {
  */
 export type Extractor = (page: ExtractorInput) => unknown;
 
-/** One URL finished, for progress reporting. */
+/**
+ * One URL finished, for progress reporting.
+ *
+ * @example
+ * ```ts
+ * import type { PageEvent } from "@skein/scraper";
+ *
+ * const onPage = (event: PageEvent) => console.log(event.state, event.status ?? event.error, event.url);
+ * ```
+ */
 export interface PageEvent {
   url: string;
   state: Completion["state"];
@@ -152,7 +172,21 @@ export interface CrawlOptions {
   cookies?: Readonly<Record<string, string>>;
 }
 
-/** What one engine did. */
+/**
+ * What one engine did.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@skein/core";
+ * import { type CrawlResult, crawl, createCrawlStore, useDatabase } from "@skein/scraper";
+ *
+ * await run(function* () {
+ *   const store = yield* createCrawlStore(yield* useDatabase());
+ *   const result: CrawlResult = yield* crawl({ store, name: "docs", seeds: ["https://example.com/"] });
+ *   console.log(`${result.worker} finished ${result.finished} URLs`);
+ * });
+ * ```
+ */
 export interface CrawlResult {
   crawl: CrawlRecord;
   worker: string;
@@ -160,5 +194,14 @@ export interface CrawlResult {
   finished: number;
 }
 
-/** The default User-Agent. */
+/**
+ * The default User-Agent.
+ *
+ * @example
+ * ```ts
+ * import { type CrawlOptions, DEFAULT_USER_AGENT } from "@skein/scraper";
+ *
+ * const polite: Partial<CrawlOptions> = { userAgent: `${DEFAULT_USER_AGENT} ops@example.com` };
+ * ```
+ */
 export const DEFAULT_USER_AGENT = "skein-scrape/0.1 (+https://github.com/skein)";

@@ -1,6 +1,20 @@
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
 
-/** What decides whether a found URL joins the crawl. */
+/**
+ * What decides whether a found URL joins the crawl.
+ *
+ * @example
+ * ```ts
+ * import { createUrlFilter, type UrlFilterOptions } from "@skein/scraper";
+ *
+ * const options: UrlFilterOptions = {
+ *   seeds: ["https://example.com/"],
+ *   allowDomains: ["example.org"],
+ *   include: ["https://example.com/docs/*", "https://docs.example.org/*"],
+ * };
+ * const allows = createUrlFilter(options);
+ * ```
+ */
 export interface UrlFilterOptions {
   /** The start URLs (normalized); their hosts are the crawl's own. */
   seeds: readonly string[];
@@ -25,6 +39,15 @@ export interface UrlFilterOptions {
 /**
  * Internal to the crawl. Whether `hostname` is loopback, private, link-local or unspecified,
  * judged from its spelling (names are not resolved).
+ *
+ * @example
+ * ```ts
+ * import { isPrivateHost } from "@skein/scraper";
+ *
+ * isPrivateHost("192.168.1.20"); // true
+ * isPrivateHost("[::1]"); // true
+ * isPrivateHost("example.com"); // false, even if it resolves to a private address
+ * ```
  */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -57,7 +80,18 @@ function wwwVariant(host: string): string {
   return host.startsWith("www.") ? host.slice(4) : `www.${host}`;
 }
 
-/** Internal. A glob (`*` any run, `?` one character) or `/regex/flags`, as a RegExp. */
+/**
+ * Internal. A glob (`*` any run, `?` one character) or `/regex/flags`, as a RegExp.
+ *
+ * @example
+ * ```ts
+ * import { compilePattern } from "@skein/scraper";
+ *
+ * compilePattern("https://example.com/docs/*").test("https://example.com/docs/a/b"); // true
+ * compilePattern("/\\.pdf$/i").test("https://example.com/A.PDF"); // true
+ * compilePattern("/(/"); // throws InvalidCrawlOptionError
+ * ```
+ */
 export function compilePattern(pattern: string): RegExp {
   const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
   try {

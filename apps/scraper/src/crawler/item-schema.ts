@@ -1,6 +1,20 @@
 import { type Operation, until } from "@skein/core";
 
-/** The part of the Standard Schema interface (zod, valibot, arktype…) a crawl uses. */
+/**
+ * The part of the Standard Schema interface (zod, valibot, arktype…) a crawl uses.
+ *
+ * @example
+ * ```ts
+ * import type { StandardSchema } from "@skein/scraper";
+ *
+ * const price: StandardSchema = {
+ *   "~standard": {
+ *     validate: (value) =>
+ *       typeof value === "number" ? { value } : { issues: [{ message: "price must be a number" }] },
+ *   },
+ * };
+ * ```
+ */
 export interface StandardSchema {
   readonly "~standard": {
     validate(value: unknown): StandardResult | PromiseLike<StandardResult>;

@@ -1,7 +1,19 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { PageFacts } from "../extract/extract-page.js";
 
-/** How a handler enqueues URLs: the route that will handle them and what it gets. */
+/**
+ * How a handler enqueues URLs: the route that will handle them and what it gets.
+ *
+ * @example
+ * ```ts
+ * import type { EnqueueOptions } from "@skein/scraper";
+ *
+ * const options: EnqueueOptions<{ category: string }> = {
+ *   label: "product",
+ *   userData: { category: "shoes" },
+ * };
+ * ```
+ */
 export interface EnqueueOptions<U = unknown> {
   /** The route (see {@link createRouter}) that handles these URLs; none means the default. */
   label?: string;
@@ -60,7 +72,16 @@ export interface PageContext<U = unknown> {
   skipLinks(): void;
 }
 
-/** An element of the parsed document (htmlparser2's DOM). */
+/**
+ * An element of the parsed document (htmlparser2's DOM).
+ *
+ * @example
+ * ```ts
+ * import type { Element, PageContext } from "@skein/scraper";
+ *
+ * const hrefs = (page: PageContext) => page.select("a[href]").map((a: Element) => a.attribs.href);
+ * ```
+ */
 export interface Element {
   readonly name: string;
   readonly attribs: Record<string, string>;

@@ -3,7 +3,19 @@ import type { PageContext } from "./page-context.js";
 import { type HandlerResult, type PageHandler, settle } from "./run-handler.js";
 import { UnknownRouteError } from "./unknown-route-error.js";
 
-/** A route's options. */
+/**
+ * A route's options.
+ *
+ * @example
+ * ```ts
+ * import { createRouter, type RouteOptions } from "@skein/scraper";
+ *
+ * const quick: RouteOptions = { timeoutMs: 5_000 };
+ * const router = createRouter().fallback(function* (page) {
+ *   page.push({ url: page.url });
+ * }, quick);
+ * ```
+ */
 export interface RouteOptions {
   /** How long the route's handler may run for one page; past it the page fails. */
   timeoutMs?: number;

@@ -9,7 +9,18 @@ import { tryNormalizeUrl } from "../url/normalize-url.js";
 import { checkItem, type ItemSchema, messageOf } from "./item-schema.js";
 import type { Element, EnqueueOptions, PageContext } from "./page-context.js";
 
-/** What a handler may return: an operation, a promise, or nothing. */
+/**
+ * What a handler may return: an operation, a promise, or nothing.
+ *
+ * @example
+ * ```ts
+ * import type { HandlerResult, PageContext } from "@skein/scraper";
+ *
+ * function handle(page: PageContext): HandlerResult {
+ *   page.push({ url: page.url, title: page.facts.title });
+ * }
+ * ```
+ */
 export type HandlerResult = Operation<void> | PromiseLike<void> | void;
 
 /**

@@ -1,6 +1,15 @@
 import type { Operation } from "@skein/core";
 
-/** One URL that ended with an error, as the dashboard lists it. */
+/**
+ * One URL that ended with an error, as the dashboard lists it.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlErrorEntry } from "@skein/scraper";
+ *
+ * const line = (e: CrawlErrorEntry) => `${new Date(e.at).toISOString()} ${e.error} ${e.url}`;
+ * ```
+ */
 export interface CrawlErrorEntry {
   url: string;
   /** The error code the engine stored (`timeout`, `connect`, `http-500`, ...). */

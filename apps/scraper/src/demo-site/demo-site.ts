@@ -1,7 +1,17 @@
 import { normalizeUrl } from "../url/normalize-url.js";
 import { createRandom } from "./random.js";
 
-/** Options of the generated site. */
+/**
+ * Options of the generated site.
+ *
+ * @example
+ * ```ts
+ * import { createDemoSite, type DemoSiteOptions } from "@skein/scraper";
+ *
+ * const options: DemoSiteOptions = { pages: 100, seed: 7, slowMs: 0 };
+ * const site = createDemoSite(options);
+ * ```
+ */
 export interface DemoSiteOptions {
   /** Number of content pages (default 2000). */
   pages?: number;
@@ -11,7 +21,17 @@ export interface DemoSiteOptions {
   slowMs?: number;
 }
 
-/** What the demo server sends for one request. */
+/**
+ * What the demo server sends for one request.
+ *
+ * @example
+ * ```ts
+ * import { createDemoSite, type DemoResponse } from "@skein/scraper";
+ *
+ * const first: DemoResponse = createDemoSite().respond("/p/3", 1);
+ * first.status; // 500: page 3 fails once, then answers 200
+ * ```
+ */
 export interface DemoResponse {
   status: number;
   headers: Record<string, string>;
@@ -20,7 +40,17 @@ export interface DemoResponse {
   delayMs: number;
 }
 
-/** The exact outcome a full, polite crawl of the site must produce. */
+/**
+ * The exact outcome a full, polite crawl of the site must produce.
+ *
+ * @example
+ * ```ts
+ * import { createDemoSite, type DemoExpectation } from "@skein/scraper";
+ *
+ * const expected: DemoExpectation = createDemoSite({ pages: 100 }).expect("http://127.0.0.1:8080");
+ * expected.statuses.get("http://127.0.0.1:8080/"); // 200
+ * ```
+ */
 export interface DemoExpectation {
   /** Every URL the crawl fetches (normalized), with the final status it sees. */
   statuses: Map<string, number>;

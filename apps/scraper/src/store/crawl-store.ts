@@ -11,10 +11,26 @@ import { migrateRevisit } from "./schema-revisit.js";
 /**
  * The error recorded for a URL claimed `maxClaims` times without finishing: each fetch of it
  * ended with its lease expiring or its process dying.
+ *
+ * @example
+ * ```ts
+ * import { ATTEMPTS_EXHAUSTED, type StoredPage } from "@skein/scraper";
+ *
+ * const exhausted = (pages: StoredPage[]) => pages.filter((p) => p.error === ATTEMPTS_EXHAUSTED);
+ * ```
  */
 export const ATTEMPTS_EXHAUSTED = "attempts-exhausted";
 
-/** A URL to put in the frontier. */
+/**
+ * A URL to put in the frontier.
+ *
+ * @example
+ * ```ts
+ * import type { FrontierEntry } from "@skein/scraper";
+ *
+ * const seed: FrontierEntry = { url: "https://example.com/", host: "example.com", depth: 0 };
+ * ```
+ */
 export interface FrontierEntry {
   url: string;
   host: string;
@@ -25,7 +41,19 @@ export interface FrontierEntry {
   lastmod?: string;
 }
 
-/** A URL this worker holds a lease on. */
+/**
+ * A URL this worker holds a lease on.
+ *
+ * @example
+ * ```ts
+ * import type { ClaimedUrl, CrawlStore } from "@skein/scraper";
+ *
+ * function* claim(store: CrawlStore, crawl: number) {
+ *   const batch: ClaimedUrl[] = yield* store.claimBatch(crawl, "worker-1", 10, 60_000);
+ *   return batch.filter((url) => url.attempts > 1); // an earlier lease expired or its worker died
+ * }
+ * ```
+ */
 export interface ClaimedUrl extends FrontierEntry {
   /** How many times it has been claimed, this time included. */
   attempts: number;
@@ -38,7 +66,19 @@ export interface ClaimedUrl extends FrontierEntry {
   lastModified?: string | null;
 }
 
-/** What a fetch of one URL produced, as stored in the `pages` table. */
+/**
+ * What a fetch of one URL produced, as stored in the `pages` table.
+ *
+ * @example
+ * ```ts
+ * import type { PageRecord } from "@skein/scraper";
+ *
+ * const page: PageRecord = {
+ *   status: 200, content_type: "text/html", title: "Home", description: null, canonical: null,
+ *   bytes: 5_120, elapsed_ms: 84, retries: 0, error: null, item: null,
+ * };
+ * ```
+ */
 export interface PageRecord {
   status: number | null;
   content_type: string | null;
@@ -54,7 +94,19 @@ export interface PageRecord {
   error_message?: string | null;
 }
 
-/** A stored page with its URL and fetch time, as exported. */
+/**
+ * A stored page with its URL and fetch time, as exported.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlStore, StoredPage } from "@skein/scraper";
+ *
+ * function* broken(store: CrawlStore, crawl: number) {
+ *   const pages: StoredPage[] = yield* store.pages(crawl);
+ *   return pages.filter((p) => p.status === 404).map((p) => `${p.url} (linked from ${p.referrer})`);
+ * }
+ * ```
+ */
 export interface StoredPage extends PageRecord {
   url: string;
   fetched_at: string;
@@ -70,7 +122,21 @@ export interface StoredPage extends PageRecord {
   lastmod: string | null;
 }
 
-/** A URL a page adds to the frontier, one level deeper than the page. */
+/**
+ * A URL a page adds to the frontier, one level deeper than the page.
+ *
+ * @example
+ * ```ts
+ * import type { FoundUrl } from "@skein/scraper";
+ *
+ * const found: FoundUrl = {
+ *   url: "https://example.com/p/2",
+ *   host: "example.com",
+ *   label: "product",
+ *   userData: { category: "shoes" },
+ * };
+ * ```
+ */
 export interface FoundUrl {
   url: string;
   host: string;
@@ -82,14 +148,32 @@ export interface FoundUrl {
   skipped?: boolean;
 }
 
-/** What a handler pushed to the crawl's dataset: an item, or why it was refused. */
+/**
+ * What a handler pushed to the crawl's dataset: an item, or why it was refused.
+ *
+ * @example
+ * ```ts
+ * import type { PushedItem } from "@skein/scraper";
+ *
+ * const refused: PushedItem = { item: { price: "n/a" }, error: "price must be a number" };
+ * ```
+ */
 export interface PushedItem {
   item: unknown;
   /** Set when the item failed the crawl's schema check; the item is kept beside it. */
   error?: string;
 }
 
-/** How a leased URL ends. */
+/**
+ * How a leased URL ends.
+ *
+ * @example
+ * ```ts
+ * import type { Completion } from "@skein/scraper";
+ *
+ * const robotsSkip: Completion = { state: "skipped" };
+ * ```
+ */
 export interface Completion {
   state: "done" | "failed" | "skipped";
   /** Omitted for a skipped URL: nothing was fetched. */
@@ -147,7 +231,16 @@ export interface KeptPage {
   gzip: Uint8Array;
 }
 
-/** Counts for a progress line or a summary. */
+/**
+ * Counts for a progress line or a summary.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlCounts } from "@skein/scraper";
+ *
+ * const left = (c: CrawlCounts) => c.queued + c.leased;
+ * ```
+ */
 export interface CrawlCounts {
   queued: number;
   leased: number;
@@ -156,7 +249,19 @@ export interface CrawlCounts {
   skipped: number;
 }
 
-/** The numbers of a finished (or interrupted) crawl. */
+/**
+ * The numbers of a finished (or interrupted) crawl.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlStore, CrawlSummary } from "@skein/scraper";
+ *
+ * function* report(store: CrawlStore, crawl: number) {
+ *   const { counts, topErrors }: CrawlSummary = yield* store.summary(crawl);
+ *   return `${counts.done} done, ${counts.failed} failed; worst: ${topErrors[0]?.error ?? "none"}`;
+ * }
+ * ```
+ */
 export interface CrawlSummary {
   counts: CrawlCounts;
   /** Pages per HTTP status; `error` for fetches that got no response. */
@@ -168,7 +273,17 @@ export interface CrawlSummary {
   finishedAt: Date | null;
 }
 
-/** One crawl as `list()` shows it. */
+/**
+ * One crawl as `list()` shows it.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlListing } from "@skein/scraper";
+ *
+ * const line = (c: CrawlListing) =>
+ *   `${c.name}: ${c.finished} pages, ${c.finishedAt ? "finished" : `${c.waiting} waiting`}`;
+ * ```
+ */
 export interface CrawlListing {
   name: string;
   /** URLs finished (done, failed or skipped) and URLs still waiting (queued or leased). */
@@ -178,7 +293,19 @@ export interface CrawlListing {
   finishedAt: Date | null;
 }
 
-/** A crawl row. */
+/**
+ * A crawl row.
+ *
+ * @example
+ * ```ts
+ * import type { CrawlRecord, CrawlStore } from "@skein/scraper";
+ *
+ * function* resumable(store: CrawlStore, name: string) {
+ *   const record: CrawlRecord = yield* store.find(name);
+ *   return record.finishedAt === null;
+ * }
+ * ```
+ */
 export interface CrawlRecord {
   id: number;
   name: string;

@@ -2,7 +2,16 @@ import type { Operation } from "@skein/core";
 import { sql } from "@skein/postgres";
 import type { CrawlStore } from "./crawl-store.js";
 
-/** One item of a crawl's dataset, as stored. */
+/**
+ * One item of a crawl's dataset, as stored.
+ *
+ * @example
+ * ```ts
+ * import type { StoredItem } from "@skein/scraper";
+ *
+ * const valid = (items: StoredItem[]) => items.filter((i) => i.error === null).map((i) => i.item);
+ * ```
+ */
 export interface StoredItem {
   /** The page whose handler pushed it. */
   url: string;

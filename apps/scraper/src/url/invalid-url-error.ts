@@ -1,4 +1,13 @@
-/** Why a URL cannot be crawled. */
+/**
+ * Why a URL cannot be crawled.
+ *
+ * @example
+ * ```ts
+ * import type { InvalidUrlReason } from "@skein/scraper";
+ *
+ * const reason: InvalidUrlReason = "unsupported-scheme"; // e.g. for "ftp://example.com/"
+ * ```
+ */
 export type InvalidUrlReason = "malformed" | "unsupported-scheme";
 
 /**
