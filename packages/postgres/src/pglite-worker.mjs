@@ -107,14 +107,15 @@ function onNotice(notice) {
 // with the columns' types once the main thread parses some of them (the `types` option).
 function resultOf(result, columns) {
   if (result === undefined) return { rows: [], command: "", rowCount: null };
-  return {
+  const reply = {
     rows: result.rows,
     command: result.command ?? "",
     rowCount: typeof result.rowCount === "number" ? result.rowCount : null,
-    ...(columns
-      ? { columns: result.fields.map((field) => ({ name: field.name, type: field.dataTypeID })) }
-      : {}),
   };
+  if (columns) {
+    reply.columns = result.fields.map((field) => ({ name: field.name, type: field.dataTypeID }));
+  }
+  return reply;
 }
 
 // `state.parsers` keeps the text of the types the main thread parses: functions cannot be
