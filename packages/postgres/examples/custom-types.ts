@@ -3,7 +3,6 @@
 import { main } from "@skein/core";
 import { sql, usePostgres } from "@skein/postgres";
 
-/** A stand-in for a decimal library (decimal.js, big.js): exact, kept as its digits. */
 class Decimal {
   constructor(readonly digits: string) {}
   toString(): string {
@@ -16,9 +15,9 @@ await main(function* () {
     embedded: true,
     types: {
       numeric: {
-        parse: (text) => new Decimal(text),
+        parse: (text) => new Decimal(text), // "19.99", as Postgres prints it
         is: (value): value is Decimal => value instanceof Decimal,
-        serialize: (value) => value.digits,
+        serialize: (value) => value.digits, // for the parameters `is` picks
       },
     },
   });
@@ -28,4 +27,5 @@ await main(function* () {
     sql`select price, array[price, price * 2] as both from prices`,
   );
   console.log(row?.price instanceof Decimal, String(row?.price), row?.both.map(String));
+  // true 19.99 [ '19.99', '39.98' ]
 });
