@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { each, type Operation, run } from "@skein/core";
+import { each, type Operation, run, scoped } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { afterAll, beforeAll, expect } from "vitest";
 import { caught, RUN } from "../test/suite.js";
@@ -176,6 +176,15 @@ function describeCustomTypes(backend: TypedBackend): void {
       expect((error as Error).cause).toBeInstanceOf(RangeError);
       const inArray = yield* caught(db.query(sql`select array[1, 2.5]::numeric[] as xs`));
       expect(inArray).toMatchObject({ code: "PG_TYPE_PARSE", column: "xs", value: "2.5" });
+      // each() reads the first row in a task of the scope it runs in: scoped() is that scope.
+      const inCursor = yield* caught(
+        scoped(function* () {
+          for (const _ of yield* each(db.cursor(sql`select 2.5::numeric as c`))) {
+            yield* each.next();
+          }
+        }),
+      );
+      expect(inCursor).toMatchObject({ code: "PG_TYPE_PARSE", column: "c", value: "2.5" });
       // The connection is fine afterwards.
       expect(yield* db.query(sql`select 4::numeric as n`)).toEqual([{ n: 4 }]);
     });
