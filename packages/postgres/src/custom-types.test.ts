@@ -215,16 +215,15 @@ function describeCustomTypes(backend: TypedBackend): void {
       ]);
     });
 
-    it("fails to open with PG_UNKNOWN_TYPE for a type that does not exist", function* () {
-      const error = yield* caught(
-        backend.open({ numeric: decimal, skein_no_such_type: { parse: String } }),
-      );
-      expect(error).toBeInstanceOf(CustomTypeError);
-      expect(error).toMatchObject({
-        code: "PG_UNKNOWN_TYPE",
-        type: "skein_no_such_type",
-        value: "skein_no_such_type",
-      });
+    it("fails to open with PG_UNKNOWN_TYPE for a name no type has, and refuses an array type", function* () {
+      for (const name of ["skein_no_such_type", "numeric("]) {
+        const error = yield* caught(backend.open({ numeric: decimal, [name]: { parse: String } }));
+        expect(error).toBeInstanceOf(CustomTypeError);
+        expect(error).toMatchObject({ code: "PG_UNKNOWN_TYPE", type: name, value: name });
+      }
+      const array = yield* caught(backend.open({ "numeric[]": { parse: String } }));
+      expect(array).toBeInstanceOf(InvalidArgumentError);
+      expect(array).toMatchObject({ value: "numeric[]" });
     });
 
     it("fails to open with PG_DOMAIN_TYPE for a domain, whose values come as its base type", function* () {

@@ -1,7 +1,7 @@
 import type { Operation } from "@skein/core";
 import { type ArrayText, parseArrayLiteral } from "./array-literal.js";
 import type { Row } from "./db.js";
-import { CustomTypeError, InvalidArgumentError } from "./errors.js";
+import { CustomTypeError, InvalidArgumentError, PostgresError } from "./errors.js";
 import type { Result } from "./result.js";
 import type { CompiledQuery, Fragment, Statement } from "./sql.js";
 
@@ -113,7 +113,7 @@ export function checkTypes(types: CustomTypes | undefined): CustomTypes | undefi
 
 /** Each key's OID, its array type's, its kind and its name, in the order of the keys. */
 const RESOLVE = `select t.oid::int8 as oid, t.typarray::int8 as array, t.typtype as kind,
-  t.typdelim as delimiter, format_type(t.typbasetype, null) as base
+  t.typcategory as category, t.typdelim as delimiter, format_type(t.typbasetype, null) as base
 from json_array_elements_text($1::text::json) with ordinality as k(key, i)
 left join pg_catalog.pg_type t on t.oid = case when k.key ~ '^[0-9]+$' then k.key::oid
   else to_regtype(k.key)::oid end
@@ -123,6 +123,7 @@ interface Resolved {
   oid: string | null;
   array: string | null;
   kind: string | null;
+  category: string | null;
   delimiter: string | null;
   base: string | null;
 }
@@ -139,7 +140,31 @@ export function* resolveTypes(
   run: (query: CompiledQuery) => Operation<Result<Row>>,
 ): Operation<TypeParsers> {
   const keys = Object.keys(types);
-  const rows = (yield* run({ text: RESOLVE, params: [JSON.stringify(keys)] })) as Row[];
+  const lookUp = (names: string[]) => run({ text: RESOLVE, params: [JSON.stringify(names)] });
+  let rows: Row[];
+  try {
+    rows = yield* lookUp(keys);
+  } catch (error) {
+    if (!(error instanceof PostgresError)) throw error;
+    // Before Postgres 16, to_regtype() raises for a name it cannot parse (`numeric(`), where
+    // later ones (and PGlite) return null: the name is found, and reported as unknown.
+    for (const key of keys) {
+      try {
+        yield* lookUp([key]);
+      } catch (one) {
+        if (!(one instanceof PostgresError)) throw one;
+        throw new CustomTypeError(
+          "PG_UNKNOWN_TYPE",
+          `there is no type ${key}: ${one.message}`,
+          key,
+          key,
+          undefined,
+          one,
+        );
+      }
+    }
+    throw error;
+  }
   const byOid = new Map<number, Parser>();
   const raw: number[] = [];
   keys.forEach((key, i) => {
@@ -152,6 +177,12 @@ export function* resolveTypes(
         "PG_DOMAIN_TYPE",
         `${key} is a domain: Postgres sends its values as its base type ${found.base}, so a parser for it would never run; configure ${found.base}, or cast in the query`,
         key,
+        key,
+      );
+    }
+    if (found.category === "A") {
+      throw new InvalidArgumentError(
+        `types.${key} is an array type: configure its element type, whose arrays are parsed element by element`,
         key,
       );
     }
