@@ -20,8 +20,8 @@ import type { CompiledQuery, Fragment, Statement } from "./sql.js";
  *   constructor(readonly cents: bigint) {}
  * }
  * const money: TypeCodec<Money> = {
- *   parse: (text) => new Money(BigInt(text.replace(".", ""))),
- *   is: (value) => value instanceof Money,
+ *   parse: (text) => new Money(BigInt(Math.round(Number(text) * 100))),
+ *   is: (value): value is Money => value instanceof Money,
  *   serialize: (value) => (Number(value.cents) / 100).toFixed(2),
  * };
  * ```
