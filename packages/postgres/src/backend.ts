@@ -1,4 +1,5 @@
 import { type Operation, type Stream, scoped, useDeadline, waitingFor } from "@skein/core";
+import { type CustomTypes, withSerializers } from "./custom-types.js";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
@@ -259,10 +260,11 @@ function channelOf(channel: string): string {
  * Internal. The public {@link Db} over an engine.
  *
  * @param backend - the engine
+ * @param types - the `types` option, whose serializers turn parameters into text
  * @returns the handle
  */
-export function createDb(backend: Backend): Db {
-  const compiled = createCompiler();
+export function createDb(backend: Backend, types?: CustomTypes): Db {
+  const compiled = withSerializers(createCompiler(), types);
   return {
     backend: backend.kind,
     target: backend.target,

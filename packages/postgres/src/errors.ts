@@ -364,3 +364,61 @@ export class DataDirLockedError extends Error {
         : { pid: holder.pid, host: holder.host, started: holder.started };
   }
 }
+
+/**
+ * The `types` option could not be applied. `code` says what failed: `"PG_UNKNOWN_TYPE"`, a
+ * configured name no type has (when the database opens); `"PG_DOMAIN_TYPE"`, a domain, whose
+ * values Postgres sends as its base type; `"PG_TYPE_PARSE"`, a parser threw (`column` names
+ * the column, `value` is the text it was given, `cause` what it threw); `"PG_TYPE_SERIALIZE"`,
+ * a serializer threw or returned something other than a string (`value` is the parameter).
+ * `type` is the configured key.
+ *
+ * @example
+ * ```ts
+ * import { CustomTypeError, sql, usePostgres } from "@skein/postgres";
+ * import { run } from "@skein/core";
+ *
+ * await run(function* () {
+ *   const db = yield* usePostgres({ types: { numeric: { parse: (text) => BigInt(text) } } });
+ *   try {
+ *     yield* db.query(sql`select 1.5::numeric as price`);
+ *   } catch (error) {
+ *     if (error instanceof CustomTypeError) console.log(error.code, error.column, error.value);
+ *     // PG_TYPE_PARSE price 1.5
+ *   }
+ * });
+ * ```
+ */
+export class CustomTypeError extends Error {
+  override name = "CustomTypeError";
+  readonly code: "PG_UNKNOWN_TYPE" | "PG_DOMAIN_TYPE" | "PG_TYPE_PARSE" | "PG_TYPE_SERIALIZE";
+  /** The type as configured: the key of the `types` option. */
+  readonly type: string;
+  /** The offending value: the type name, the text a parser was given, or the parameter. */
+  readonly value: unknown;
+  /** The result column, for a parser that threw. */
+  readonly column: string | undefined;
+
+  /**
+   * @param code - what failed
+   * @param message - what happened
+   * @param type - the configured key
+   * @param value - the offending value
+   * @param column - the result column, for a parser
+   * @param cause - what the parser or serializer threw
+   */
+  constructor(
+    code: CustomTypeError["code"],
+    message: string,
+    type: string,
+    value: unknown,
+    column?: string,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.type = type;
+    this.value = value;
+    this.column = column;
+  }
+}

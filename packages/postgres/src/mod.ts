@@ -1,3 +1,4 @@
+export type { CustomTypes, TypeCodec } from "./custom-types.js";
 export type {
   CursorOptions,
   Db,
@@ -9,6 +10,7 @@ export type {
 } from "./db.js";
 export {
   ConnectionError,
+  CustomTypeError,
   DataDirLockedError,
   InvalidArgumentError,
   type LockHolder,

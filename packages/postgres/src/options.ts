@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from "node:tls";
+import { type CustomTypes, checkTypes } from "./custom-types.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { Notice } from "./notice.js";
 import type { PgliteSettings } from "./pglite-settings.js";
@@ -100,6 +101,12 @@ export interface PostgresOptions {
    * skipping"). Default: notices are dropped.
    */
   onNotice?: (notice: Notice) => void;
+  /**
+   * Your own parsers and serializers, by type name or OID, on either backend: see
+   * `CustomTypes`. Names are looked up when the database opens. Default none: results follow
+   * the package's type mapping.
+   */
+  types?: CustomTypes;
   /** Where `DATABASE_URL` and `PG*` are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -139,6 +146,7 @@ export interface ServerSettings {
   pipeline: number;
   onNotice: ((notice: Notice) => void) | undefined;
   session: [string, string][];
+  types: CustomTypes | undefined;
 }
 
 /** The variables `usePostgres()` reads from the environment. */
@@ -353,5 +361,6 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     pipeline,
     onNotice: options.onNotice,
     session: sessionEntries(options.session),
+    types: checkTypes(options.types),
   };
 }

@@ -103,26 +103,38 @@ function onNotice(notice) {
   });
 }
 
-// The rows with the command tag's first word and its count, as the main thread hands them out.
-function resultOf(result) {
+// The rows with the command tag's first word and its count, as the main thread hands them out;
+// with the columns' types once the main thread parses some of them (the `types` option).
+function resultOf(result, columns) {
   if (result === undefined) return { rows: [], command: "", rowCount: null };
-  return {
+  const reply = {
     rows: result.rows,
     command: result.command ?? "",
     rowCount: typeof result.rowCount === "number" ? result.rowCount : null,
   };
+  if (columns) {
+    reply.columns = result.fields.map((field) => ({ name: field.name, type: field.dataTypeID }));
+  }
+  return reply;
 }
 
-async function handle(db, message) {
+// `state.parsers` keeps the text of the types the main thread parses: functions cannot be
+// sent to a worker, so their parsers run there.
+async function handle(db, message, state) {
   switch (message.type) {
     case "query": {
-      const options = { onNotice };
+      const { parsers } = state;
+      const options = parsers === undefined ? { onNotice } : { onNotice, parsers };
+      const columns = parsers !== undefined;
       if (message.params.length === 0) {
         const results = await db.exec(message.text, options);
-        return resultOf(results[results.length - 1]);
+        return resultOf(results[results.length - 1], columns);
       }
-      return resultOf(await db.query(message.text, message.params, options));
+      return resultOf(await db.query(message.text, message.params, options), columns);
     }
+    case "types":
+      state.parsers = Object.fromEntries(message.raw.map((oid) => [oid, keep]));
+      return null;
     case "listen": {
       const { channel, subscriber } = message;
       let subscribers = channels.get(channel);
@@ -174,10 +186,11 @@ async function main() {
     }
   });
   let chain = Promise.resolve();
+  const state = { parsers: undefined };
   port.on("message", (message) => {
     chain = chain.then(async () => {
       try {
-        const value = await handle(db, message);
+        const value = await handle(db, message, state);
         port.postMessage({ type: "result", id: message.id, value });
       } catch (error) {
         port.postMessage({ type: "error", id: message.id, error: fieldsOf(error) });

@@ -10,6 +10,14 @@ import {
   waitingFor,
 } from "@skein/core";
 import { type Backend, createDb, type Session } from "./backend.js";
+import {
+  type Column,
+  type CustomTypes,
+  checkTypes,
+  parseRows,
+  resolveTypes,
+  type TypeParsers,
+} from "./custom-types.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import type { Db, Row } from "./db.js";
 import {
@@ -56,6 +64,8 @@ export interface PgliteOptions {
   session?: SessionSettings;
   /** Called with each notice or warning a statement raises. Default: dropped. */
   onNotice?: (notice: Notice) => void;
+  /** Your own parsers and serializers, by type name or OID: see `CustomTypes`. Default none. */
+  types?: CustomTypes;
 }
 
 /** What the worker answers a query with. */
@@ -63,6 +73,8 @@ interface Reply {
   rows: Row[];
   command: string;
   rowCount: number | null;
+  /** Only once the worker keeps the text of the `types` option's types. */
+  columns?: Column[];
 }
 
 type Message =
@@ -117,6 +129,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
   const inMemory = options.dataDir === undefined || options.dataDir.startsWith("memory://");
   const startArgs = pgliteStartArgs(options.settings, inMemory);
   const session = sessionEntries(options.session);
+  const types = checkTypes(options.types);
   return resource<Db>(function* (provide) {
     yield* label(inMemory ? "pglite memory" : `pglite ${options.dataDir}`);
     // PGlite has no lock of its own: two handles on one directory lose each other's writes.
@@ -136,6 +149,7 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
     const subscribers = new Map<number, (payload: string) => void>();
     let lastId = 0;
     let lost: Error | undefined;
+    let parsers: TypeParsers | undefined;
     let ready: { resolve(): void; reject(error: unknown): void } | undefined;
     const booted = new Promise<void>((resolve, reject) => {
       ready = { resolve, reject };
@@ -197,7 +211,8 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
         },
       );
       try {
-        const { rows, command, rowCount } = (yield* until(reply)) as Reply;
+        const { rows, command, rowCount, columns } = (yield* until(reply)) as Reply;
+        if (parsers !== undefined) parseRows(rows, columns, parsers);
         return createResult(rows, command, rowCount);
       } finally {
         if (!settled) yield* until(reply.then(noop, noop));
@@ -324,7 +339,12 @@ export function usePglite(options: PgliteOptions = {}): Operation<Db> {
 
     try {
       yield* until(booted);
-      yield* provide(createDb(backend));
+      if (types !== undefined) {
+        const found = yield* resolveTypes(types, exec);
+        yield* until(send({ type: "types", raw: found.raw }, "types"));
+        parsers = found;
+      }
+      yield* provide(createDb(backend, types));
     } finally {
       if (lost === undefined) yield* until(send({ type: "close" }, "close").then(noop, noop));
       yield* until(worker.terminate().then(noop, noop));

@@ -8,6 +8,7 @@ import {
   until,
   waitingFor,
 } from "@skein/core";
+import { parseRows } from "./custom-types.js";
 import type { Row } from "./db.js";
 import { type Connection, isFatal, SETTLE_MS, stop, translate, within } from "./server-query.js";
 import type { Lease } from "./slots.js";
@@ -40,6 +41,8 @@ export function serverCursor(
     const target = connection.sql;
     let rows: Row[] = [];
     let index = 0;
+    // A batch not yet given to the `types` option's parsers.
+    let fresh = false;
     let more: ((value?: unknown) => void) | undefined;
     let closing = false;
     let finished = false;
@@ -55,6 +58,7 @@ export function serverCursor(
           more = resolve;
           rows = next;
           index = 0;
+          fresh = true;
           wake?.();
         });
       })
@@ -74,6 +78,13 @@ export function serverCursor(
       yield* provide({
         *next() {
           for (;;) {
+            if (fresh && connection.types !== undefined) {
+              fresh = false;
+              // On the consumer's side: a parser that throws fails this call, not the driver.
+              const statement = (pending as unknown as { statement?: { columns?: never } })
+                .statement;
+              parseRows(rows, statement?.columns, connection.types);
+            }
             if (index < rows.length) return { done: false, value: rows[index++] as Row };
             if (failure !== undefined) throw failure;
             if (finished) return { done: true, value: undefined };

@@ -1,5 +1,6 @@
 import { type Operation, sleep, until } from "@skein/core";
 import type postgres from "postgres";
+import { parseRows, type TypeParsers } from "./custom-types.js";
 import type { Row } from "./db.js";
 import { ConnectionError, PostgresError } from "./errors.js";
 import { createResult, type Result } from "./result.js";
@@ -38,6 +39,8 @@ export interface Connection {
   cancelling: number;
   /** Destroy the client and put a fresh one in its place. */
   reset(): Operation<void>;
+  /** The `types` option's parsers; the client leaves their types' text as it is. */
+  readonly types?: TypeParsers | undefined;
 }
 
 /**
@@ -177,19 +180,24 @@ export function cancel(pending: { cancel(): unknown }): Promise<void> {
   return Promise.resolve(canceller(pending)).then(noop, noop);
 }
 
-type DriverResult = Row[] & { command?: string; count?: number | null };
+type DriverResult = Row[] & {
+  command?: string;
+  count?: number | null;
+  columns?: { name: string; type: number }[] | null;
+};
 
 /**
  * The package's result for postgres.js's: a plain array (postgres.js's is a subclass with its
  * own fields) whose `command` is the tag's first word, as PGlite reports it.
  */
-function resultOf(result: unknown): Result<Row> {
+function resultOf(result: unknown, types: TypeParsers | undefined): Result<Row> {
   let found = result as DriverResult;
   const last = found[found.length - 1];
   // Several statements without parameters: postgres.js returns one result per statement.
   if (Array.isArray(last) && "command" in last && "count" in last) found = last as DriverResult;
   const rows = new Array<Row>(found.length);
   for (let i = 0; i < found.length; i++) rows[i] = found[i] as Row;
+  if (types !== undefined) parseRows(rows, found.columns, types);
   const command = found.command ?? "";
   const space = command.indexOf(" ");
   return createResult(
@@ -365,7 +373,7 @@ export function* runQuery(
     const result = yield* until(pending);
     settled = true;
     target.ready = true;
-    return resultOf(result);
+    return resultOf(result, target.types);
   } catch (error) {
     settled = true;
     const translated = translate(error, query.text);

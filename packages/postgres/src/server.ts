@@ -10,6 +10,7 @@ import {
 } from "@skein/core";
 import postgres from "postgres";
 import { type Backend, createDb, type Session } from "./backend.js";
+import { resolveTypes, type TypeParsers } from "./custom-types.js";
 import type { Db } from "./db.js";
 import { ConnectionError } from "./errors.js";
 import { noticeOf } from "./notice.js";
@@ -71,7 +72,15 @@ function tlsOf(ssl: ServerSettings["ssl"]): postgres.Options<never>["ssl"] {
   return ssl;
 }
 
-function connect(settings: ServerSettings): Connection {
+/** The configured types and their arrays as text, for the `types` option's parsers. */
+function rawTypes(parsers: TypeParsers | undefined): Record<string, postgres.PostgresType> {
+  if (parsers === undefined) return {};
+  // No serialize: postgres.js would take it for every parameter of these types, and of type 0.
+  const keep = { to: 0, from: [...parsers.raw], parse: (text: string) => text };
+  return { skein_custom: keep as unknown as postgres.PostgresType };
+}
+
+function connect(settings: ServerSettings, parsers?: TypeParsers): Connection {
   const closed = new Set<(replaced: boolean) => void>();
   const open = (): postgres.Sql => {
     const sql: postgres.Sql = postgres({
@@ -92,7 +101,7 @@ function connect(settings: ServerSettings): Connection {
       idle_timeout: settings.idleTimeout === Infinity ? 0 : settings.idleTimeout / 1000,
       connect_timeout: settings.connectTimeout / 1000,
       onnotice: (notice) => settings.onNotice?.(noticeOf(notice)),
-      types: { bytea: BYTEA, json: JSON_TYPE },
+      types: { bytea: BYTEA, json: JSON_TYPE, ...rawTypes(parsers) },
       onclose: () => {
         // A client replaced by reset() closes late: its close says nothing of the new one.
         if (connection.sql === sql) onClose();
@@ -126,6 +135,7 @@ function connect(settings: ServerSettings): Connection {
     ready: false,
     cancels: 0,
     cancelling: 0,
+    types: parsers,
     *reset(): Operation<void> {
       const old = connection.sql;
       (connection as { sql: postgres.Sql }).sql = open();
@@ -150,7 +160,8 @@ function connect(settings: ServerSettings): Connection {
 export function useServer(settings: ServerSettings): Operation<Db> {
   return resource<Db>(function* (provide) {
     yield* label(`postgres ${targetOf(settings)}`);
-    const clients = Array.from({ length: settings.max }, () => connect(settings));
+    const parsers = settings.types === undefined ? undefined : yield* lookUp(settings);
+    const clients = Array.from({ length: settings.max }, () => connect(settings, parsers));
     // LISTEN gets a client of its own, which postgres.js connects only when first used.
     const listener = connect(settings).sql;
     const pool = createPool(clients, settings.pipeline, settings.acquireTimeout);
@@ -199,7 +210,7 @@ export function useServer(settings: ServerSettings): Operation<Db> {
       copyFrom: (query, source) => copyFrom(acquire, query, source),
     };
     try {
-      yield* provide(createDb(backend));
+      yield* provide(createDb(backend, settings.types));
     } finally {
       yield* until(
         Promise.all(
@@ -208,6 +219,19 @@ export function useServer(settings: ServerSettings): Operation<Db> {
       );
     }
   });
+}
+
+/**
+ * The OIDs of the `types` option's types, looked up on a connection of their own: the pool's
+ * clients must be made knowing them, to leave their text as it is.
+ */
+function* lookUp(settings: ServerSettings): Operation<TypeParsers> {
+  const probe = connect(settings);
+  try {
+    return yield* resolveTypes(settings.types ?? {}, (query) => runQuery(probe, query));
+  } finally {
+    yield* until(probe.sql.end({ timeout: 5 }).then(noop, noop));
+  }
 }
 
 function targetOf(settings: ServerSettings): string {

@@ -52,6 +52,7 @@ export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
       ...(options.acquireTimeout === undefined ? {} : { acquireTimeout: options.acquireTimeout }),
       ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
       ...(options.session === undefined ? {} : { session: options.session }),
+      ...(options.types === undefined ? {} : { types: options.types }),
     });
   }
   return useServer(resolveServerSettings(options));
