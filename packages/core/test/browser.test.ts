@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Operation, resource, until } from "@skein/core";
+import { createScope, type Operation, resource, suspend, until } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { build } from "esbuild";
 import { type BrowserContext, chromium } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 // The main entry of @skein/core, bundled for the browser as a user's bundler would (no Node
 // polyfills), runs a structured program in real headless Chromium.
@@ -245,19 +245,43 @@ function* runMainInPage(
 }
 
 describe.skipIf(skip)("main() in a browser", () => {
+  // One browser serving the main() program for the four tests: each opens its own page and
+  // clears the storage it logs to. Launching Chromium took seconds per test.
+  let browser: BrowserContext | undefined;
+  let destroy: (() => PromiseLike<void>) | undefined;
+  let owner: PromiseLike<void> | undefined;
+  beforeAll(async () => {
+    const [scope, end] = createScope();
+    destroy = end;
+    browser = await new Promise<BrowserContext>((resolve, reject) => {
+      owner = scope.run(function* () {
+        const context = yield* useChromium();
+        yield* serve(context, yield* bundle(MAIN_PROGRAM));
+        resolve(context);
+        yield* suspend();
+      });
+      owner.then(undefined, reject);
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await destroy?.();
+    // Halted by the destroy above: its outcome says nothing more.
+    await Promise.resolve(owner).catch(() => {});
+  });
+  const shared = () => {
+    if (browser === undefined) throw new Error("the suite's browser did not start");
+    return browser;
+  };
+
   it("runs the body with no arguments and returns when it succeeds", function* () {
-    const browser = yield* useChromium();
-    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
-    const run = yield* runMainInPage(browser, "succeed", "main returned");
+    const run = yield* runMainInPage(shared(), "succeed", "main returned");
     expect(run.log).toEqual(["args []", "main returned"]);
     expect(run.console).toEqual(["log: succeeded"]);
     expect(run.errors).toEqual([]);
   }, 60_000);
 
   it("reports the body's error to the console and returns", function* () {
-    const browser = yield* useChromium();
-    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
-    const run = yield* runMainInPage(browser, "fail", "main returned");
+    const run = yield* runMainInPage(shared(), "fail", "main returned");
     expect(run.log).toEqual(["args []", "main returned"]);
     expect(run.console).toHaveLength(1);
     expect(run.console[0]).toMatch(/^error: Error: the program failed/);
@@ -265,17 +289,13 @@ describe.skipIf(skip)("main() in a browser", () => {
   }, 60_000);
 
   it("runs cleanup after exit() and prints its message to the console", function* () {
-    const browser = yield* useChromium();
-    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
-    const run = yield* runMainInPage(browser, "exit", "main returned");
+    const run = yield* runMainInPage(shared(), "exit", "main returned");
     expect(run.log).toEqual(["args []", "cleanup done", "main returned"]);
     expect(run.console).toEqual(["error: leaving with status 3"]);
   }, 60_000);
 
   it("halts the body and its children when the page goes away (pagehide)", function* () {
-    const browser = yield* useChromium();
-    yield* serve(browser, yield* bundle(MAIN_PROGRAM));
-    const run = yield* runMainInPage(browser, "wait", "ready", true);
+    const run = yield* runMainInPage(shared(), "wait", "ready", true);
     expect(run.log).toEqual([
       "args []",
       "ready",
