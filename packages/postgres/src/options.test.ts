@@ -2,6 +2,7 @@ import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { InvalidArgumentError } from "./errors.js";
 import { emptyVariables, resolveServerSettings, wantsServer } from "./options.js";
+import { usePostgres } from "./use-postgres.js";
 
 describe("resolveServerSettings()", () => {
   const env = {
@@ -34,6 +35,19 @@ describe("resolveServerSettings()", () => {
       10,
       Infinity,
     ]);
+  });
+
+  it("refuses a usePostgres() argument that is neither options nor a URL, instead of choosing PGlite", function* () {
+    for (const bad of [42, null, ["postgres://h/db"], true]) {
+      let error: unknown;
+      try {
+        usePostgres(bad as never);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ code: "PG_INVALID_ARGUMENT", value: bad });
+    }
   });
 
   it("picks the embedded backend only when nothing points at a server", function* () {

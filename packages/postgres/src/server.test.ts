@@ -116,6 +116,16 @@ if (!configured && inCi) {
       expect(row?.ok).toBe(1);
     });
 
+    it("takes a URL string the same as { url }, as postgres.js and pg do", function* () {
+      const url =
+        env.DATABASE_URL ||
+        `postgres://${env.PGUSER ?? "postgres"}@${env.PGHOST}:${env.PGPORT ?? 5432}/${env.PGDATABASE ?? "postgres"}`;
+      const db = yield* usePostgres(url);
+      expect(db.backend).toBe("server");
+      const [row] = yield* db.query<{ ok: number }>(sql`select 1 as ok`);
+      expect(row?.ok).toBe(1);
+    });
+
     it("cancels a query when the enclosing timeout expires", function* () {
       const { db: admin } = yield* useServer({}, "admin");
       const { db, app } = yield* useServer({ max: 1 });

@@ -1,5 +1,6 @@
 import type { Operation } from "@skein/core";
 import type { Db } from "./db.js";
+import { InvalidArgumentError } from "./errors.js";
 import {
   emptyVariables,
   type PostgresOptions,
@@ -33,10 +34,17 @@ import { useServer } from "./server.js";
  * });
  * ```
  *
- * @param options - connection settings; see {@link PostgresOptions} for precedence
+ * @param given - connection settings (see {@link PostgresOptions} for precedence), or a
+ *   `postgres://` URL, the same as `{ url }`
  * @returns an operation yielding the database handle
  */
-export function usePostgres(options: PostgresOptions = {}): Operation<Db> {
+export function usePostgres(given: PostgresOptions | string = {}): Operation<Db> {
+  // A URL string is what postgres.js and pg take first; from plain JavaScript anything else
+  // would have selected in-memory PGlite without a word.
+  const options = typeof given === "string" ? { url: given } : given;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError("usePostgres() takes an options object or a URL string", given);
+  }
   if (!wantsServer(options)) {
     if (!options.embedded) {
       const empty = emptyVariables(options);
