@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { useFaultProxy } from "../test/fault-proxy.js";
 import { serverConfigured } from "../test/server.js";
 import { caught, nameOf } from "../test/suite.js";
-import { sql, usePostgres } from "./mod.js";
+import { ConnectionError, sql, usePostgres } from "./mod.js";
 
 /** How long a halt may take to settle, faults and all: the package's own bounds are 2 s and 10 s. */
 const HALT_BOUND_MS = 15_000;
@@ -85,5 +85,38 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     yield* sleep(100);
     // It used to wait for the LISTEN to be answered, that is, for ever.
     yield* timeout(HALT_BOUND_MS, listening.halt());
+  });
+
+  it("settles a query halted while pipelined behind a statement its stalled connection never finishes", function* () {
+    // Issue 14, the hang of the halt-anywhere property test: a halted query waited for its turn
+    // on the connection, unbounded. A query ahead of it whose answer never comes (its own task
+    // not halted yet; a scope halts its children last first) held that halt, and so the
+    // scope's end, for ever.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("pipelined"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select ${0}::int as warm`);
+    proxy.inject({ direction: "down", at: 0, kind: "stall" });
+    const ahead = yield* spawn(() => caught(db.query(sql`select ${1}::int as ahead`)));
+    const behind = yield* spawn(() => db.query(sql`select ${2}::int as behind`));
+    // The moment to halt at: both statements are on the wire, neither answer comes back.
+    yield* sleep(100);
+    expect(db.stats()).toMatchObject({ busy: 1, waiting: 0 });
+    yield* timeout(HALT_BOUND_MS, behind.halt());
+    // Its client was replaced, which fails the statement ahead, as the README says of a client
+    // replaced under pipelined queries; that caller gets an error it can retry, not a hang.
+    expect(yield* timeout(HALT_BOUND_MS, ahead)).toBeInstanceOf(ConnectionError);
+    expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
+    proxy.inject(undefined);
+    const [row] = yield* timeout(HALT_BOUND_MS, db.query(sql`select ${3}::int as after`));
+    expect(row).toEqual({ after: 3 });
   });
 });

@@ -152,6 +152,12 @@ export function isFatal(error: unknown): boolean {
   );
 }
 
+/**
+ * Internal. How long a halted query pipelined behind others may wait for its turn, that is,
+ * for the statements ahead of it on its connection to finish, before its client is replaced.
+ */
+export const TURN_MS = 5_000;
+
 /** How long a cancelled statement may keep running before its cancel request is sent again. */
 const RESEND_MS = 100;
 
@@ -267,17 +273,28 @@ export function* stop(target: Connection, pending: Pending): Operation<void> {
   // Its turn comes once the queries sent before it are gone. One that is first in line and
   // still not running is being connected with (it runs once the client has connected and
   // fetched its types, and is then cancelled like any other), or was lost by postgres.js (seen
-  // right after a backend is terminated): past the bound its client is replaced.
+  // right after a backend is terminated). One behind others waits for them, which may be for
+  // ever: a statement ahead whose answer never comes (a stalled connection) belongs to another
+  // task, maybe one its scope halts only after this one. Past either bound, the statement has
+  // not started, so there is nothing to cancel: its client is replaced, which fails it and
+  // whatever is ahead of it.
   const running = () => query.state != null && query.active;
+  const turnBy = performance.now() + TURN_MS;
   let startBy = Infinity;
   while (!settled && !running()) {
+    const now = performance.now();
     if (first(target, pending)) {
-      if (startBy === Infinity) startBy = performance.now() + SETTLE_MS;
-      else if (performance.now() >= startBy) break;
-    }
+      if (startBy === Infinity) startBy = now + SETTLE_MS;
+      else if (now >= startBy) break;
+    } else if (now >= turnBy) break;
     yield* sleep(1);
   }
-  if (!settled && running()) {
+  if (!settled && !running()) {
+    yield* target.reset();
+    yield* until(within(done, SETTLE_MS));
+    return;
+  }
+  if (!settled) {
     // A cancel request that lands before the statement has reached the server (postgres.js
     // writes on the next turn of the event loop) finds the backend idle and is dropped: while
     // the statement keeps running, the request is sent again.
