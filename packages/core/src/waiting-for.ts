@@ -1,4 +1,3 @@
-import { createContext } from "./context.js";
 import type { Instruction } from "./engine/instruction.js";
 import { type Mode, NEXT, RETURN, THROW } from "./engine/instruction.js";
 import { PromiseWait } from "./engine/promise-wait.js";
@@ -48,9 +47,6 @@ function render(described: Described): string {
   return outer === "" ? inner : inner === "" ? outer : `${outer}: ${inner}`;
 }
 
-/** Internal. What a task's own `waitingFor()` says it waits on; read only on the task itself. */
-const WaitLabel = createContext<Described>("@skein/core/waiting-for");
-
 /** Internal. A suspended task's teardown that can say what the task waits on. */
 export interface DescribesWait {
   describeWait(): string;
@@ -71,7 +67,8 @@ function describes(value: unknown): value is DescribesWait {
  */
 export function waitOf(task: TaskImpl): string | undefined {
   const parts: string[] = [];
-  const label = task.hasOwn(WaitLabel) ? render(task.get(WaitLabel)!) : "";
+  const described = task.waitLabel as Described | undefined;
+  const label = described === undefined ? "" : render(described);
   if (label !== "") parts.push(label);
   const teardown = task.waitingOn;
   if (describes(teardown)) parts.push(teardown.describeWait());
@@ -89,7 +86,6 @@ class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
   private task: TaskImpl | undefined = undefined;
   private inner: Iterator<Instruction, T, unknown> | undefined = undefined;
   private before: Described | undefined = undefined;
-  private had = false;
   private asked = false;
   constructor(
     private readonly description: WaitDescription,
@@ -109,11 +105,12 @@ class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
       return { done: false, value: this };
     }
     const task = this.task!;
-    const had = task.hasOwn(WaitLabel);
-    const before = had ? task.get(WaitLabel)! : undefined;
-    this.had = had;
+    // A field of the task rather than a context: a context write and delete per call cost
+    // more than the rest of this together.
+    const before = task.waitLabel as Described | undefined;
     this.before = before;
-    task.set(WaitLabel, had ? new Descriptions(before!, this.description) : this.description);
+    task.waitLabel =
+      before === undefined ? this.description : new Descriptions(before, this.description);
     let started: Iterator<Instruction, T, unknown>;
     try {
       started = this.operation[Symbol.iterator]();
@@ -170,8 +167,7 @@ class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
     const task = this.task!;
     this.inner = undefined;
     this.asked = true;
-    if (this.had) task.set(WaitLabel, this.before!);
-    else task.delete(WaitLabel);
+    task.waitLabel = this.before;
   }
 }
 

@@ -113,6 +113,8 @@ interface TaskExtras extends UnwindState {
   raisedError: unknown;
   starting: StartWatcher | undefined;
   promiseWait: PromiseWait | undefined;
+  /** What `waitingFor()` says the task waits on (waiting-for.ts owns its type). */
+  waitLabel: unknown;
   /** `task.halt`, bound to the task the first time it is read. */
   halt: (() => Future<void>) | undefined;
 }
@@ -226,6 +228,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       raisedError: undefined,
       starting: undefined,
       promiseWait: undefined,
+      waitLabel: undefined,
       unwinds: undefined,
       frames: undefined,
       halt: undefined,
@@ -249,6 +252,15 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   set promiseWait(wait: PromiseWait | undefined) {
     if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
+  }
+
+  /** Internal. What `waitingFor()` says the task waits on, or undefined (waiting-for.ts). */
+  get waitLabel(): unknown {
+    return this.extras?.waitLabel;
+  }
+
+  set waitLabel(label: unknown) {
+    if (label !== undefined || this.extras !== undefined) this.more().waitLabel = label;
   }
 
   /** Optional label for inspection. */
