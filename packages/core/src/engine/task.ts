@@ -193,9 +193,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   }
 
   /** The scopes the body has open (`scoped()`, `all()`, groups) are below the task too. */
-  override markObserved(): void {
-    super.markObserved();
-    for (let s = this.scope; s !== this; s = s.parent!) s.markObserved();
+  override mark(bit: number): void {
+    super.mark(bit);
+    for (let s = this.scope; s !== this; s = s.parent!) s.mark(bit);
   }
 
   /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */

@@ -16,6 +16,12 @@ interface Installed {
   cache: { from: [Installed, number][]; handle: Record<PropertyKey, unknown> } | undefined;
 }
 
+/** What the engine's scopes say of installed middleware (engine/scope-node.ts). */
+interface Marked {
+  readonly decorated: boolean;
+  markDecorated(): void;
+}
+
 /** Internal. What `Scope.around()` calls: install `middlewares` on `scope`. */
 export interface Decoratable<A> {
   decorate(scope: Scope, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void;
@@ -77,6 +83,9 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
   const keys = Object.keys(core);
 
   const handleAt = (scope: Scope): Record<PropertyKey, unknown> => {
+    // No middleware of any API here or above (the engine keeps this flag as middleware is
+    // installed): the core, without walking up the scopes.
+    if ((scope as Partial<Marked>).decorated === false) return members;
     // The scopes' own installs, nearest first. Scopes are walked through `get`, so an install
     // made on an ancestor after this scope was created is seen at once.
     const from = installsSeenFrom(scope, context);
@@ -124,6 +133,7 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
       }
       own[at].push(middlewares as Partial<Record<PropertyKey, Member>>);
       own.version++;
+      (scope as Partial<Marked>).markDecorated?.();
     },
   };
   return api;
