@@ -1,5 +1,8 @@
 import { createContext } from "../context.js";
+import type { Instruction } from "../engine/instruction.js";
+import { NEXT } from "../engine/instruction.js";
 import { Lazy } from "../engine/lazy.js";
+import type { TaskImpl } from "../engine/task.js";
 import { useScope } from "../scope.js";
 import type { Api, Around, Context, Operation, Scope } from "../types.js";
 import { InvalidApiError } from "./invalid-api-error.js";
@@ -107,8 +110,8 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
   for (const key of keys) {
     operations[key] =
       typeof members[key] === "function"
-        ? (...args: unknown[]) => new Lazy(invoked, invoke, key, args)
-        : new Lazy(invoked, invoke, key, []);
+        ? (...args: unknown[]) => new Invocation(invoke, key, args)
+        : new Invocation(invoke, key, []);
   }
 
   const api: Api<A> & Decoratable<A> = {
@@ -139,14 +142,69 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
   return api;
 }
 
-function* invoked(
-  invoke: (scope: Scope, key: PropertyKey, args: unknown[]) => unknown,
-  key: PropertyKey,
-  args: unknown[],
-): Generator<any, unknown, any> {
-  const scope = yield* useScope();
-  const target = invoke(scope, key, args);
-  return isOperation(target) ? yield* target : target;
+type Invoke = (scope: Scope, key: PropertyKey, args: unknown[]) => unknown;
+
+/** An API member called as an operation: a fresh {@link Invoking} each time it runs. */
+class Invocation implements Operation<unknown> {
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly key: PropertyKey,
+    private readonly args: unknown[],
+  ) {}
+  [Symbol.iterator](): Iterator<Instruction, unknown, unknown> {
+    return new Invoking(this.invoke, this.key, this.args);
+  }
+}
+
+/**
+ * Calls the member as seen from the running task's scope, then steps the operation it returns.
+ * By hand rather than a generator: a generator that delegates with `yield*` cost several times
+ * the whole call, and an API can sit on a hot path (every query of @skein/postgres).
+ */
+class Invoking implements Iterator<Instruction, unknown, unknown>, Instruction {
+  private scope: Scope | undefined = undefined;
+  private inner: Iterator<Instruction, unknown, unknown> | undefined = undefined;
+  private asked = false;
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly key: PropertyKey,
+    private readonly args: unknown[],
+  ) {}
+
+  enter(task: TaskImpl): void {
+    this.scope = task.scope;
+    task.resume(NEXT, undefined);
+  }
+
+  next(value?: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner !== undefined) return inner.next(value);
+    if (!this.asked) {
+      this.asked = true;
+      return { done: false, value: this };
+    }
+    const target = this.invoke(this.scope!, this.key, this.args);
+    if (!isOperation(target)) return { done: true, value: target };
+    const started = target[Symbol.iterator]() as Iterator<Instruction, unknown, unknown>;
+    this.inner = started;
+    return started.next(undefined);
+  }
+
+  throw(error: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner === undefined) throw error;
+    if (inner.throw === undefined) {
+      inner.return?.();
+      throw error;
+    }
+    return inner.throw(error);
+  }
+
+  return(value?: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner?.return === undefined) return { done: true, value };
+    return inner.return(value);
+  }
 }
 
 function* aroundHere<A>(
