@@ -35,7 +35,8 @@ export interface Decoratable<A> {
  * on a scope (with `yield* MyApi.around(...)` or `scope.around(MyApi, ...)`) applies to every
  * call made in that scope and the scopes below it, including ones that already exist, and never
  * to its parent. This is effection 4.1's hook for instrumentation, tracing, dependency injection
- * and mocks.
+ * and mocks. While no API has middleware on the calling scope or above it, an operation calls
+ * its core at once, so an API costs next to nothing on a hot path until someone installs some.
  *
  * Order: middleware installed `at: "max"` (the default) wraps from the outside in, ancestors'
  * outside their descendants', and earlier installs outside later ones in one scope; `at: "min"`
