@@ -60,6 +60,44 @@ describe("what inspect() says a task waits on", () => {
     yield* task.halt();
   });
 
+  it("restores the outer description when the inner operation throws, and keeps it while a halted one cleans up", function* () {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const failing = function* () {
+      yield* until(Promise.resolve());
+      throw new Error("boom");
+    };
+    const task = yield* spawn(
+      function* () {
+        yield* waitingFor(
+          "outer",
+          (function* () {
+            try {
+              yield* waitingFor("inner", failing());
+            } catch {
+              // Caught inside "outer": the label must be "outer" again.
+            }
+            try {
+              yield* waitingFor("cleanup", suspend());
+            } finally {
+              yield* until(gate);
+            }
+          })(),
+        );
+      },
+      { name: "worker" },
+    );
+    yield* waitAllTasksBlocked();
+    expect(find(inspect(), "worker")!.waitingOn).toBe("outer: cleanup");
+    const halted = yield* spawn(() => task.halt());
+    yield* waitAllTasksBlocked();
+    expect(find(inspect(), "worker")!.waitingOn).toBe("outer: promise");
+    open();
+    yield* halted;
+  });
+
   it("reads a description given as a function when the tree is read; an empty one adds nothing", function* () {
     let phase = "connecting";
     let queued = true;

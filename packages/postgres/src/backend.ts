@@ -3,6 +3,7 @@ import { type CustomTypes, withSerializers } from "./custom-types.js";
 import type { CursorOptions, Db, Row, Transaction, TransactionOptions } from "./db.js";
 import { InvalidArgumentError, PostgresError } from "./errors.js";
 import type { PoolStats } from "./pool-stats.js";
+import { type Runner, runStatement } from "./postgres-api.js";
 import type { Result } from "./result.js";
 import {
   type CompiledQuery,
@@ -11,7 +12,6 @@ import {
   type Fragment,
   type Statement,
 } from "./sql.js";
-import { queryWait } from "./wait-description.js";
 
 /** Internal. One connection held for a while (a transaction). */
 export interface Session {
@@ -76,12 +76,19 @@ function beginOf(options: TransactionOptions): string {
 
 const statement = (text: string): CompiledQuery => ({ text, params: [] });
 
-/** Run `query` on a session or a backend, saying what the task waits on meanwhile. */
-function run(
-  target: { run(query: CompiledQuery): Operation<Result<Row>> },
-  query: CompiledQuery,
-): Operation<Result<Row>> {
-  return waitingFor(queryWait(query.text), target.run(query));
+/** Where a statement runs: a backend, or a transaction's session on one. */
+interface On {
+  readonly runner: Runner;
+  readonly where: Backend;
+  readonly inTransaction: boolean;
+}
+
+/**
+ * Run `query` on a session or a backend through the `Postgres` API, saying what the task waits
+ * on meanwhile.
+ */
+function run(on: On, query: CompiledQuery): Operation<Result<Row>> {
+  return runStatement(on.runner, query, on.where, on.inTransaction);
 }
 
 function scriptOf(script: string): CompiledQuery {
@@ -94,10 +101,10 @@ function scriptOf(script: string): CompiledQuery {
   return statement(script);
 }
 
-function* quietly(session: Session, text: string): Operation<void> {
+function* quietly(session: Session, on: On, text: string): Operation<void> {
   if (session.broken) return;
   try {
-    yield* run(session, statement(text));
+    yield* run(on, statement(text));
   } catch {
     // The statement it would undo died with the connection, or there is nothing to undo.
   }
@@ -105,6 +112,7 @@ function* quietly(session: Session, text: string): Operation<void> {
 
 function createTransaction(
   session: Session,
+  on: On,
   savepoints: { count: number },
   compiled: (query: Fragment) => Statement,
 ): Transaction & { close(): void } {
@@ -120,7 +128,7 @@ function createTransaction(
       return {
         *[Symbol.iterator]() {
           guard();
-          return (yield* run(session, statement)) as Result<T>;
+          return (yield* run(on, statement)) as Result<T>;
         },
       };
     },
@@ -133,7 +141,7 @@ function createTransaction(
       return {
         *[Symbol.iterator]() {
           guard();
-          yield* run(session, statement);
+          yield* run(on, statement);
         },
       };
     },
@@ -143,16 +151,16 @@ function createTransaction(
           guard();
           const name = `skein_savepoint_${++savepoints.count}`;
           let released = false;
-          const inner = createTransaction(session, savepoints, compiled);
+          const inner = createTransaction(session, on, savepoints, compiled);
           try {
-            yield* run(session, statement(`savepoint ${name}`));
+            yield* run(on, statement(`savepoint ${name}`));
             const result = yield* scoped(() => body(inner));
-            yield* run(session, statement(`release savepoint ${name}`));
+            yield* run(on, statement(`release savepoint ${name}`));
             released = true;
             return result;
           } finally {
             inner.close();
-            if (!released) yield* quietly(session, `rollback to savepoint ${name}`);
+            if (!released) yield* quietly(session, on, `rollback to savepoint ${name}`);
           }
         },
       };
@@ -183,24 +191,22 @@ function* inTransaction<R>(
   compiled: (query: Fragment) => Statement,
 ): Operation<R> {
   let committed = false;
-  const tx = createTransaction(session, { count: 0 }, compiled);
+  const on: On = { runner: session, where: backend, inTransaction: true };
+  const tx = createTransaction(session, on, { count: 0 }, compiled);
   try {
-    yield* run(session, statement(begin));
+    yield* run(on, statement(begin));
     const left = backend.statementTimeouts ? yield* useDeadline() : Infinity;
     if (left !== Infinity) {
-      yield* run(
-        session,
-        statement(`set local statement_timeout = ${Math.max(1, Math.ceil(left))}`),
-      );
+      yield* run(on, statement(`set local statement_timeout = ${Math.max(1, Math.ceil(left))}`));
     }
     const result = yield* scoped(() => body(tx));
     tx.close();
-    yield* run(session, statement("commit"));
+    yield* run(on, statement("commit"));
     committed = true;
     return result;
   } finally {
     tx.close();
-    if (!committed) yield* quietly(session, "rollback");
+    if (!committed) yield* quietly(session, on, "rollback");
   }
 }
 
@@ -265,12 +271,13 @@ function channelOf(channel: string): string {
  */
 export function createDb(backend: Backend, types?: CustomTypes): Db {
   const compiled = withSerializers(createCompiler(), types);
+  const on: On = { runner: backend, where: backend, inTransaction: false };
   return {
     backend: backend.kind,
     target: backend.target,
     stats: () => backend.stats(),
     query<T extends object>(query: Fragment): Operation<Result<T>> {
-      return run(backend, compiled(query)) as Operation<Result<T>>;
+      return run(on, compiled(query)) as Operation<Result<T>>;
     },
     cursor<T extends object>(query: Fragment, options?: CursorOptions): Stream<T, void> {
       return backend.cursor(compiled(query), batchOf(options)) as Stream<T, void>;
@@ -279,7 +286,7 @@ export function createDb(backend: Backend, types?: CustomTypes): Db {
       const statement = scriptOf(script);
       return {
         *[Symbol.iterator]() {
-          yield* run(backend, statement);
+          yield* run(on, statement);
         },
       };
     },
@@ -289,7 +296,7 @@ export function createDb(backend: Backend, types?: CustomTypes): Db {
       const compiled = { text: "select pg_notify($1, $2)", params: [channelOf(channel), payload] };
       return {
         *[Symbol.iterator]() {
-          yield* run(backend, compiled);
+          yield* run(on, compiled);
         },
       };
     },

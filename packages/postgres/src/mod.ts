@@ -25,6 +25,7 @@ export type { PostgresOptions, SslMode } from "./options.js";
 export { type PgliteOptions, usePglite } from "./pglite.js";
 export type { PgliteSettings } from "./pglite-settings.js";
 export type { PoolStats } from "./pool-stats.js";
+export { Postgres, type PostgresApi, type PostgresQuery } from "./postgres-api.js";
 export type { Result } from "./result.js";
 export type { SessionSettings } from "./session-settings.js";
 export { type CompiledQuery, compile, type Fragment, type SqlTag, sql } from "./sql.js";

@@ -41,6 +41,11 @@ export const CLOSED = 1;
  * set on a whole subtree when middleware is installed, so a scope without it pays one bit test.
  */
 export const OBSERVED = 128;
+/**
+ * Middleware of some `createApi()` API is installed on this scope or one above it: without it,
+ * an API's operations call their core at once, with no walk up the scopes.
+ */
+export const DECORATED = 256;
 
 /** Internal. How the engine calls `api.Scope` (experimental/api.ts): its `invoke`. */
 export interface ScopeHook {
@@ -73,7 +78,7 @@ export abstract class ScopeNode implements Scope {
     this.firstChild = undefined;
     this.lastChild = undefined;
     this.contexts = undefined;
-    this.flags = parent === undefined ? 0 : parent.flags & OBSERVED;
+    this.flags = parent === undefined ? 0 : parent.flags & (OBSERVED | DECORATED);
     this.destruction = undefined;
   }
 
@@ -168,9 +173,24 @@ export abstract class ScopeNode implements Scope {
 
   /** Internal. Set OBSERVED on this scope and every scope below it. */
   markObserved(): void {
-    this.flags |= OBSERVED;
+    this.mark(OBSERVED);
+  }
+
+  /** Internal. Whether some API's middleware is installed here or above (see DECORATED). */
+  get decorated(): boolean {
+    return (this.flags & DECORATED) !== 0;
+  }
+
+  /** Internal. Set DECORATED on this scope and every scope below it (an API's `decorate`). */
+  markDecorated(): void {
+    if ((this.flags & DECORATED) === 0) this.mark(DECORATED);
+  }
+
+  /** Internal. Set `bit` on this scope and every scope below it. */
+  mark(bit: number): void {
+    this.flags |= bit;
     for (let child = this.firstChild; child !== undefined; child = child.nextSibling) {
-      if (child instanceof ScopeNode) child.markObserved();
+      if (child instanceof ScopeNode) child.mark(bit);
     }
   }
 

@@ -113,6 +113,8 @@ interface TaskExtras extends UnwindState {
   raisedError: unknown;
   starting: StartWatcher | undefined;
   promiseWait: PromiseWait | undefined;
+  /** What `waitingFor()` says the task waits on (waiting-for.ts owns its type). */
+  waitLabel: unknown;
   /** `task.halt`, bound to the task the first time it is read. */
   halt: (() => Future<void>) | undefined;
 }
@@ -191,9 +193,9 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
   }
 
   /** The scopes the body has open (`scoped()`, `all()`, groups) are below the task too. */
-  override markObserved(): void {
-    super.markObserved();
-    for (let s = this.scope; s !== this; s = s.parent!) s.markObserved();
+  override mark(bit: number): void {
+    super.mark(bit);
+    for (let s = this.scope; s !== this; s = s.parent!) s.mark(bit);
   }
 
   /** Scheduling tier: the scope depth, or the owner's depth for resources (they start first). */
@@ -226,6 +228,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       raisedError: undefined,
       starting: undefined,
       promiseWait: undefined,
+      waitLabel: undefined,
       unwinds: undefined,
       frames: undefined,
       halt: undefined,
@@ -249,6 +252,15 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
 
   set promiseWait(wait: PromiseWait | undefined) {
     if (wait !== undefined || this.extras !== undefined) this.more().promiseWait = wait;
+  }
+
+  /** Internal. What `waitingFor()` says the task waits on, or undefined (waiting-for.ts). */
+  get waitLabel(): unknown {
+    return this.extras?.waitLabel;
+  }
+
+  set waitLabel(label: unknown) {
+    if (label !== undefined || this.extras !== undefined) this.more().waitLabel = label;
   }
 
   /** Optional label for inspection. */

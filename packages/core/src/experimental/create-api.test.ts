@@ -75,6 +75,42 @@ describe("createApi()", () => {
     expect(yield* Http.operations.retries).toBe(0);
   });
 
+  it("reaches a scope a child has open when installed later above it, and never a sibling scope", function* () {
+    const Http = createHttp([]);
+    const go = withResolvers<void>();
+    const inner = yield* spawn(() =>
+      scoped(function* () {
+        yield* go.operation;
+        return yield* Http.operations.get("/inner");
+      }),
+    );
+    const sibling = yield* spawn(function* () {
+      yield* go.operation;
+      return yield* Http.operations.get("/sibling");
+    });
+    const mocked = yield* spawn(function* () {
+      yield* Http.around(tag([], "mine"));
+      yield* go.operation;
+      return yield* Http.operations.get("/mine");
+    });
+    // Installed on the parent only after every child (and the inner scope) exists.
+    yield* Http.around(tag([], "late"));
+    go.resolve();
+    expect(yield* inner).toBe("late(real /inner)");
+    expect(yield* sibling).toBe("late(real /sibling)");
+    expect(yield* mocked).toBe("late(mine(real /mine))");
+  });
+
+  it("keeps a scope's middleware from its siblings", function* () {
+    const Http = createHttp([]);
+    const mocked = yield* spawn(function* () {
+      yield* Http.around(tag([], "mine"));
+      return yield* Http.operations.get("/mine");
+    });
+    expect(yield* mocked).toBe("mine(real /mine)");
+    expect(yield* Http.operations.get("/plain")).toBe("real /plain");
+  });
+
   it("applies an ancestor's middleware once, also when the ancestor adds more later", function* () {
     const events: string[] = [];
     const Http = createHttp([]);

@@ -1,5 +1,8 @@
 import { createContext } from "../context.js";
+import type { Instruction } from "../engine/instruction.js";
+import { NEXT } from "../engine/instruction.js";
 import { Lazy } from "../engine/lazy.js";
+import type { TaskImpl } from "../engine/task.js";
 import { useScope } from "../scope.js";
 import type { Api, Around, Context, Operation, Scope } from "../types.js";
 import { InvalidApiError } from "./invalid-api-error.js";
@@ -16,6 +19,12 @@ interface Installed {
   cache: { from: [Installed, number][]; handle: Record<PropertyKey, unknown> } | undefined;
 }
 
+/** What the engine's scopes say of installed middleware (engine/scope-node.ts). */
+interface Marked {
+  readonly decorated: boolean;
+  markDecorated(): void;
+}
+
 /** Internal. What `Scope.around()` calls: install `middlewares` on `scope`. */
 export interface Decoratable<A> {
   decorate(scope: Scope, middlewares: Partial<Around<A>>, options?: { at: "min" | "max" }): void;
@@ -26,7 +35,8 @@ export interface Decoratable<A> {
  * on a scope (with `yield* MyApi.around(...)` or `scope.around(MyApi, ...)`) applies to every
  * call made in that scope and the scopes below it, including ones that already exist, and never
  * to its parent. This is effection 4.1's hook for instrumentation, tracing, dependency injection
- * and mocks.
+ * and mocks. While no API has middleware on the calling scope or above it, an operation calls
+ * its core at once, so an API costs next to nothing on a hot path until someone installs some.
  *
  * Order: middleware installed `at: "max"` (the default) wraps from the outside in, ancestors'
  * outside their descendants', and earlier installs outside later ones in one scope; `at: "min"`
@@ -77,6 +87,9 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
   const keys = Object.keys(core);
 
   const handleAt = (scope: Scope): Record<PropertyKey, unknown> => {
+    // No middleware of any API here or above (the engine keeps this flag as middleware is
+    // installed): the core, without walking up the scopes.
+    if ((scope as Partial<Marked>).decorated === false) return members;
     // The scopes' own installs, nearest first. Scopes are walked through `get`, so an install
     // made on an ancestor after this scope was created is seen at once.
     const from = installsSeenFrom(scope, context);
@@ -98,8 +111,8 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
   for (const key of keys) {
     operations[key] =
       typeof members[key] === "function"
-        ? (...args: unknown[]) => new Lazy(invoked, invoke, key, args)
-        : new Lazy(invoked, invoke, key, []);
+        ? (...args: unknown[]) => new Invocation(invoke, key, args)
+        : new Invocation(invoke, key, []);
   }
 
   const api: Api<A> & Decoratable<A> = {
@@ -124,19 +137,75 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
       }
       own[at].push(middlewares as Partial<Record<PropertyKey, Member>>);
       own.version++;
+      (scope as Partial<Marked>).markDecorated?.();
     },
   };
   return api;
 }
 
-function* invoked(
-  invoke: (scope: Scope, key: PropertyKey, args: unknown[]) => unknown,
-  key: PropertyKey,
-  args: unknown[],
-): Generator<any, unknown, any> {
-  const scope = yield* useScope();
-  const target = invoke(scope, key, args);
-  return isOperation(target) ? yield* target : target;
+type Invoke = (scope: Scope, key: PropertyKey, args: unknown[]) => unknown;
+
+/** An API member called as an operation: a fresh {@link Invoking} each time it runs. */
+class Invocation implements Operation<unknown> {
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly key: PropertyKey,
+    private readonly args: unknown[],
+  ) {}
+  [Symbol.iterator](): Iterator<Instruction, unknown, unknown> {
+    return new Invoking(this.invoke, this.key, this.args);
+  }
+}
+
+/**
+ * Calls the member as seen from the running task's scope, then steps the operation it returns.
+ * By hand rather than a generator: a generator that delegates with `yield*` cost several times
+ * the whole call, and an API can sit on a hot path (every query of @skein/postgres).
+ */
+class Invoking implements Iterator<Instruction, unknown, unknown>, Instruction {
+  private scope: Scope | undefined = undefined;
+  private inner: Iterator<Instruction, unknown, unknown> | undefined = undefined;
+  private asked = false;
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly key: PropertyKey,
+    private readonly args: unknown[],
+  ) {}
+
+  enter(task: TaskImpl): void {
+    this.scope = task.scope;
+    task.resume(NEXT, undefined);
+  }
+
+  next(value?: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner !== undefined) return inner.next(value);
+    if (!this.asked) {
+      this.asked = true;
+      return { done: false, value: this };
+    }
+    const target = this.invoke(this.scope!, this.key, this.args);
+    if (!isOperation(target)) return { done: true, value: target };
+    const started = target[Symbol.iterator]() as Iterator<Instruction, unknown, unknown>;
+    this.inner = started;
+    return started.next(undefined);
+  }
+
+  throw(error: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner === undefined) throw error;
+    if (inner.throw === undefined) {
+      inner.return?.();
+      throw error;
+    }
+    return inner.throw(error);
+  }
+
+  return(value?: unknown): IteratorResult<Instruction, unknown> {
+    const inner = this.inner;
+    if (inner?.return === undefined) return { done: true, value };
+    return inner.return(value);
+  }
 }
 
 function* aroundHere<A>(
