@@ -1,4 +1,4 @@
-import { all, each, type Operation, sleep, spawn, timeout } from "@skein/core";
+import { all, each, type Operation, scoped, sleep, spawn, timeout } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useFaultProxy } from "../test/fault-proxy.js";
@@ -118,5 +118,46 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     proxy.inject(undefined);
     const [row] = yield* timeout(HALT_BOUND_MS, db.query(sql`select ${3}::int as after`));
     expect(row).toEqual({ after: 3 });
+  });
+
+  it("fails a COPY TO whose connection is reset mid-stream with a ConnectionError, and runs a transaction on the same pool next", function* () {
+    // Issue 14: the patched driver's COPY stream, destroyed once its socket was gone, threw a
+    // TypeError (reading 'resume' of null) that the reader got instead of the connection error.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("copyreset"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select 1`);
+    // Reset once 3000 bytes of the answer have come back: the COPY's first rows are read.
+    proxy.inject({ direction: "down", at: 3_000, kind: "reset", once: true });
+    const error = yield* timeout(
+      HALT_BOUND_MS,
+      caught(
+        // In a scope of its own: a COPY that fails fails the task `each()` starts for it.
+        scoped(function* () {
+          for (const _ of yield* each(
+            db.copyTo(
+              sql`copy (select g, repeat('x', 40) from generate_series(1, 20000) g) to stdout`,
+            ),
+          )) {
+            yield* each.next();
+          }
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
+    const rows = yield* timeout(
+      HALT_BOUND_MS,
+      db.transaction((tx) => tx.query(sql`select ${1}::int as one`)),
+    );
+    expect(rows).toEqual([{ one: 1 }]);
   });
 });
