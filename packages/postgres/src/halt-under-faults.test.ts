@@ -9,6 +9,12 @@ import { ConnectionError, sql, usePostgres } from "./mod.js";
 /** How long a halt may take to settle, faults and all: the package's own bounds are 2 s and 10 s. */
 const HALT_BOUND_MS = 15_000;
 
+/**
+ * How long a statement may wait for its client to reconnect once the network is back: the
+ * package caps postgres.js's reconnect delay at 1 s; slack for load.
+ */
+const RECONNECT_BOUND_MS = 5_000;
+
 describe.runIf(serverConfigured)("halting under network faults", () => {
   it("settles a halted cursor and transaction within the bound when the connection stalls upstream, and answers on every connection once it clears", function* () {
     // Found by a halt-anywhere property test: each resent cancel request waited up to 2 s for a
@@ -156,6 +162,37 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
     const rows = yield* timeout(
       HALT_BOUND_MS,
+      db.transaction((tx) => tx.query(sql`select ${1}::int as one`)),
+    );
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it("sends the next statement within the bound once a fault that reset every connect attempt has cleared", function* () {
+    // Issue 14: postgres.js waits longer before each reconnect after a connection lost with an
+    // error (3^n / 100 s, up to 20 s), counting until a connect succeeds. Seven attempts reset
+    // by the network made the first statement after the fault wait 10 to 20 s before it was
+    // sent, past the property test's recovery bound.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("backoff"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select 1`);
+    // Every connection, the current one and each reconnect, is reset inside its startup.
+    proxy.inject({ direction: "up", at: 10, kind: "reset" });
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const error = yield* timeout(HALT_BOUND_MS, caught(db.query(sql`select ${attempt}::int`)));
+      expect(error).toBeInstanceOf(ConnectionError);
+    }
+    proxy.inject(undefined);
+    const rows = yield* timeout(
+      RECONNECT_BOUND_MS,
       db.transaction((tx) => tx.query(sql`select ${1}::int as one`)),
     );
     expect(rows).toEqual([{ one: 1 }]);
