@@ -1,4 +1,4 @@
-import { all, each, type Operation, sleep, spawn, timeout } from "@skein/core";
+import { all, each, type Operation, scoped, sleep, spawn, timeout } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { useFaultProxy } from "../test/fault-proxy.js";
@@ -8,6 +8,12 @@ import { ConnectionError, sql, usePostgres } from "./mod.js";
 
 /** How long a halt may take to settle, faults and all: the package's own bounds are 2 s and 10 s. */
 const HALT_BOUND_MS = 15_000;
+
+/**
+ * How long a statement may wait for its client to reconnect once the network is back: the
+ * package caps postgres.js's reconnect delay at 1 s; slack for load.
+ */
+const RECONNECT_BOUND_MS = 5_000;
 
 describe.runIf(serverConfigured)("halting under network faults", () => {
   it("settles a halted cursor and transaction within the bound when the connection stalls upstream, and answers on every connection once it clears", function* () {
@@ -118,5 +124,77 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     proxy.inject(undefined);
     const [row] = yield* timeout(HALT_BOUND_MS, db.query(sql`select ${3}::int as after`));
     expect(row).toEqual({ after: 3 });
+  });
+
+  it("fails a COPY TO whose connection is reset mid-stream with a ConnectionError, and runs a transaction on the same pool next", function* () {
+    // Issue 14: the patched driver's COPY stream, destroyed once its socket was gone, threw a
+    // TypeError (reading 'resume' of null) that the reader got instead of the connection error.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("copyreset"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select 1`);
+    // Reset once 3000 bytes of the answer have come back: the COPY's first rows are read.
+    proxy.inject({ direction: "down", at: 3_000, kind: "reset", once: true });
+    const error = yield* timeout(
+      HALT_BOUND_MS,
+      caught(
+        // In a scope of its own: a COPY that fails fails the task `each()` starts for it.
+        scoped(function* () {
+          for (const _ of yield* each(
+            db.copyTo(
+              sql`copy (select g, repeat('x', 40) from generate_series(1, 20000) g) to stdout`,
+            ),
+          )) {
+            yield* each.next();
+          }
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(db.stats()).toMatchObject({ busy: 0, waiting: 0 });
+    const rows = yield* timeout(
+      HALT_BOUND_MS,
+      db.transaction((tx) => tx.query(sql`select ${1}::int as one`)),
+    );
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it("sends the next statement within the bound once a fault that reset every connect attempt has cleared", function* () {
+    // Issue 14: postgres.js waits longer before each reconnect after a connection lost with an
+    // error (3^n / 100 s, up to 20 s), counting until a connect succeeds. Seven attempts reset
+    // by the network made the first statement after the fault wait 10 to 20 s before it was
+    // sent, past the property test's recovery bound.
+    const proxy = yield* useFaultProxy({
+      host: process.env.PGHOST ?? "127.0.0.1",
+      port: Number(process.env.PGPORT ?? 5432),
+    });
+    const db = yield* usePostgres({
+      host: "127.0.0.1",
+      port: proxy.port,
+      applicationName: nameOf("backoff"),
+      max: 1,
+      connectTimeout: 5_000,
+    });
+    yield* db.query(sql`select 1`);
+    // Every connection, the current one and each reconnect, is reset inside its startup.
+    proxy.inject({ direction: "up", at: 10, kind: "reset" });
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const error = yield* timeout(HALT_BOUND_MS, caught(db.query(sql`select ${attempt}::int`)));
+      expect(error).toBeInstanceOf(ConnectionError);
+    }
+    proxy.inject(undefined);
+    const rows = yield* timeout(
+      RECONNECT_BOUND_MS,
+      db.transaction((tx) => tx.query(sql`select ${1}::int as one`)),
+    );
+    expect(rows).toEqual([{ one: 1 }]);
   });
 });

@@ -7,13 +7,15 @@ export type Direction = "up" | "down";
 /**
  * A fault for the next connections: once `at` bytes have gone `direction` on one of them,
  * `stall` stops forwarding that way, `trickle` forwards one byte per `every` ms, `reset`
- * resets both sockets.
+ * resets both sockets. A `once` fault is cleared when it has fired, so the next connections
+ * are clean (a reset only: a stall or a trickle goes on until cleared).
  */
 export interface Fault {
   direction: Direction;
   at: number;
   kind: "stall" | "trickle" | "reset";
   every?: number;
+  once?: boolean;
 }
 
 /** A TCP proxy in front of a server, with faults to inject. */
@@ -82,6 +84,7 @@ export function useFaultProxy(target: { host: string; port: number }): Operation
         if (later.length > 0) {
           pipe.held.unshift(later);
           if (fault?.kind === "reset") {
+            if (fault.once === true) fault = undefined;
             pipe.from.resetAndDestroy();
             pipe.to.resetAndDestroy();
             return;
