@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createScope, type Operation, resource, suspend, until } from "@skein/core";
-import { describe, it } from "@skein/core/test";
+import { type Operation, resource, until } from "@skein/core";
+import { createSuiteResource, describe, it } from "@skein/core/test";
 import { build } from "esbuild";
 import { type BrowserContext, chromium } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { expect } from "vitest";
 
 // The main entry of @skein/core, bundled for the browser as a user's bundler would (no Node
 // polyfills), runs a structured program in real headless Chromium.
@@ -247,31 +247,11 @@ function* runMainInPage(
 describe.skipIf(skip)("main() in a browser", () => {
   // One browser serving the main() program for the four tests: each opens its own page and
   // clears the storage it logs to. Launching Chromium took seconds per test.
-  let browser: BrowserContext | undefined;
-  let destroy: (() => PromiseLike<void>) | undefined;
-  let owner: PromiseLike<void> | undefined;
-  beforeAll(async () => {
-    const [scope, end] = createScope();
-    destroy = end;
-    browser = await new Promise<BrowserContext>((resolve, reject) => {
-      owner = scope.run(function* () {
-        const context = yield* useChromium();
-        yield* serve(context, yield* bundle(MAIN_PROGRAM));
-        resolve(context);
-        yield* suspend();
-      });
-      owner.then(undefined, reject);
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await destroy?.();
-    // Halted by the destroy above: its outcome says nothing more.
-    await Promise.resolve(owner).catch(() => {});
+  const shared = createSuiteResource(function* () {
+    const context = yield* useChromium();
+    yield* serve(context, yield* bundle(MAIN_PROGRAM));
+    return context;
   });
-  const shared = () => {
-    if (browser === undefined) throw new Error("the suite's browser did not start");
-    return browser;
-  };
 
   it("runs the body with no arguments and returns when it succeeds", function* () {
     const run = yield* runMainInPage(shared(), "succeed", "main returned");

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createScope, type Operation, resource, suspend } from "@skein/core";
+import { type Operation, resource } from "@skein/core";
+import { createSuiteResource } from "@skein/core/test";
 import { type Db, sql } from "@skein/postgres";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { type CrawlStore, createCrawlStore } from "../store/crawl-store.js";
 import { useDatabase } from "../store/database.js";
 
@@ -74,31 +75,11 @@ export function describeDatabases(title: string, suite: (database: TestDatabase)
  * seconds per test; the tests already keep to their own crawl names, as on a shared server.
  */
 function useSuiteDatabase(location: string): () => Db {
-  let db: Db | undefined;
-  let destroy: (() => PromiseLike<void>) | undefined;
-  let task: PromiseLike<void> | undefined;
-  beforeAll(async () => {
-    const [scope, end] = createScope();
-    destroy = end;
-    db = await new Promise<Db>((resolve, reject) => {
-      task = scope.run(function* () {
-        const database = yield* useDatabase(location);
-        yield* createCrawlStore(database);
-        resolve(database);
-        yield* suspend();
-      });
-      task.then(undefined, reject);
-    });
+  return createSuiteResource(function* () {
+    const database = yield* useDatabase(location);
+    yield* createCrawlStore(database);
+    return database;
   }, 120_000);
-  afterAll(async () => {
-    await destroy?.();
-    // Halted by the destroy above: its outcome says nothing more.
-    await Promise.resolve(task).catch(() => {});
-  });
-  return () => {
-    if (db === undefined) throw new Error("the suite's database is not open");
-    return db;
-  };
 }
 
 /**
