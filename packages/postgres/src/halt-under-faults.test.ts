@@ -1,10 +1,10 @@
 import { all, each, type Operation, scoped, sleep, spawn, timeout } from "@skein/core";
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
-import { useFaultProxy } from "../test/fault-proxy.js";
+import { type FaultProxy, useFaultProxy } from "../test/fault-proxy.js";
 import { serverConfigured } from "../test/server.js";
 import { caught, nameOf } from "../test/suite.js";
-import { ConnectionError, sql, usePostgres } from "./mod.js";
+import { ConnectionError, type Db, sql, usePostgres } from "./mod.js";
 
 /** How long a halt may take to settle, faults and all: the package's own bounds are 2 s and 10 s. */
 const HALT_BOUND_MS = 15_000;
@@ -15,22 +15,28 @@ const HALT_BOUND_MS = 15_000;
  */
 const RECONNECT_BOUND_MS = 5_000;
 
+/** A pool of `max` connections to the server through a fault proxy, each test's own, warmed up. */
+function* useProxiedPool(name: string, max: number): Operation<{ proxy: FaultProxy; db: Db }> {
+  const proxy = yield* useFaultProxy({
+    host: process.env.PGHOST ?? "127.0.0.1",
+    port: Number(process.env.PGPORT ?? 5432),
+  });
+  const db = yield* usePostgres({
+    host: "127.0.0.1",
+    port: proxy.port,
+    applicationName: nameOf(name),
+    max,
+    connectTimeout: 5_000,
+  });
+  yield* db.query(sql`select 1`);
+  return { proxy, db };
+}
+
 describe.runIf(serverConfigured)("halting under network faults", () => {
   it("settles a halted cursor and transaction within the bound when the connection stalls upstream, and answers on every connection once it clears", function* () {
     // Found by a halt-anywhere property test: each resent cancel request waited up to 2 s for a
     // connection that never answered, 20 times over, so the halt took more than 25 s.
-    const proxy = yield* useFaultProxy({
-      host: process.env.PGHOST ?? "127.0.0.1",
-      port: Number(process.env.PGPORT ?? 5432),
-    });
-    const db = yield* usePostgres({
-      host: "127.0.0.1",
-      port: proxy.port,
-      applicationName: nameOf("stall"),
-      max: 2,
-      connectTimeout: 5_000,
-    });
-    yield* db.query(sql`select 1`);
+    const { proxy, db } = yield* useProxiedPool("stall", 2);
     proxy.inject({ direction: "up", at: 0, kind: "stall" });
     const work = yield* spawn(() =>
       all([
@@ -129,18 +135,7 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
   it("fails a COPY TO whose connection is reset mid-stream with a ConnectionError, and runs a transaction on the same pool next", function* () {
     // Issue 14: the patched driver's COPY stream, destroyed once its socket was gone, threw a
     // TypeError (reading 'resume' of null) that the reader got instead of the connection error.
-    const proxy = yield* useFaultProxy({
-      host: process.env.PGHOST ?? "127.0.0.1",
-      port: Number(process.env.PGPORT ?? 5432),
-    });
-    const db = yield* usePostgres({
-      host: "127.0.0.1",
-      port: proxy.port,
-      applicationName: nameOf("copyreset"),
-      max: 1,
-      connectTimeout: 5_000,
-    });
-    yield* db.query(sql`select 1`);
+    const { proxy, db } = yield* useProxiedPool("copyreset", 1);
     // Reset once 3000 bytes of the answer have come back: the COPY's first rows are read.
     proxy.inject({ direction: "down", at: 3_000, kind: "reset", once: true });
     const error = yield* timeout(
@@ -172,18 +167,7 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     // error (3^n / 100 s, up to 20 s), counting until a connect succeeds. Seven attempts reset
     // by the network made the first statement after the fault wait 10 to 20 s before it was
     // sent, past the property test's recovery bound.
-    const proxy = yield* useFaultProxy({
-      host: process.env.PGHOST ?? "127.0.0.1",
-      port: Number(process.env.PGPORT ?? 5432),
-    });
-    const db = yield* usePostgres({
-      host: "127.0.0.1",
-      port: proxy.port,
-      applicationName: nameOf("backoff"),
-      max: 1,
-      connectTimeout: 5_000,
-    });
-    yield* db.query(sql`select 1`);
+    const { proxy, db } = yield* useProxiedPool("backoff", 1);
     // Every connection, the current one and each reconnect, is reset inside its startup.
     proxy.inject({ direction: "up", at: 10, kind: "reset" });
     for (let attempt = 0; attempt < 7; attempt++) {
