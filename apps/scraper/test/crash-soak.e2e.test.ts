@@ -13,8 +13,8 @@ import { useDatabase } from "../src/store/database.js";
 import { serverUrl } from "../src/testing/test-databases.js";
 import { type CliProcess, useCli } from "./use-cli.js";
 
-/** Kills per soak: 10 by default (and in CI); `SOAK_KILLS=100` for a longer one. */
-const KILLS = Math.max(1, Number(process.env.SOAK_KILLS ?? 10));
+/** Kills per soak: 6 by default (and in CI, to keep the suite short); `SOAK_KILLS=100` for a longer one. */
+const KILLS = Math.max(1, Number(process.env.SOAK_KILLS ?? 6));
 const PAGES = 150;
 // About 40 s for the file on a quiet 2-core machine; far more under heavy load.
 const SLOW = 600_000;
