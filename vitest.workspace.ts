@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import type { Reporter, TestModule } from "vitest/node";
 
@@ -24,6 +25,9 @@ const summary: Reporter = {
 export default defineConfig({
   test: {
     projects: ["packages/*", "apps/*"],
+    // Vitest 4 runs cores - 1 files at a time: one on a 2-core machine, where the suite is
+    // mostly waiting on child processes, servers and Postgres. Every core, and two at least.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ["default", summary],
   },
 });
