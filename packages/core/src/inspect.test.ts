@@ -3,17 +3,8 @@ import { formatTree, inspect, type TaskTree } from "./inspect.js";
 import { label } from "./label.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { describe, it } from "./test/mod.js";
+import { describe, findTask, it } from "./test/mod.js";
 import { withResolvers } from "./with-resolvers.js";
-
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
 
 describe("inspect()", () => {
   it("shows nested named tasks with their states", function* () {
@@ -31,7 +22,7 @@ describe("inspect()", () => {
     );
     yield* ready.operation;
 
-    const tree = find(inspect(), "parent");
+    const tree = findTask(inspect(), "parent");
     expect(tree?.state).toBe("suspended");
     expect(tree?.children.map((c) => c.name)).toEqual(["child"]);
     expect(tree?.children[0]?.ageMs).toBeGreaterThanOrEqual(0);
@@ -41,12 +32,12 @@ describe("inspect()", () => {
   it("drops tasks once they finish", function* () {
     const done = yield* spawn(function* () {}, { name: "short-lived" });
     const stays = yield* spawn(suspend, { name: "long-lived" });
-    expect(find(inspect(), "short-lived")).toBeDefined();
+    expect(findTask(inspect(), "short-lived")).toBeDefined();
     yield* done;
-    expect(find(inspect(), "short-lived")).toBeUndefined();
-    expect(find(inspect(), "long-lived")).toBeDefined();
+    expect(findTask(inspect(), "short-lived")).toBeUndefined();
+    expect(findTask(inspect(), "long-lived")).toBeDefined();
     yield* stays.halt();
-    expect(find(inspect(), "long-lived")).toBeUndefined();
+    expect(findTask(inspect(), "long-lived")).toBeUndefined();
   });
 
   it("shows unnamed tasks by their kind", function* () {
@@ -60,7 +51,7 @@ describe("inspect()", () => {
       { name: "holder" },
     );
     yield* ready.operation;
-    expect(find(inspect(), "holder")?.children.map((c) => c.name)).toEqual(["task"]);
+    expect(findTask(inspect(), "holder")?.children.map((c) => c.name)).toEqual(["task"]);
     yield* task.halt();
   });
 });

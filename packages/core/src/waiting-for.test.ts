@@ -1,23 +1,14 @@
 import { expect } from "vitest";
 import { action } from "./action.js";
 import { createCondition } from "./condition.js";
-import { inspect, type TaskTree } from "./inspect.js";
+import { inspect } from "./inspect.js";
 import { createLock } from "./lock.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { describe, it, useVirtualClock, waitAllTasksBlocked } from "./test/mod.js";
+import { describe, findTask, it, useVirtualClock, waitAllTasksBlocked } from "./test/mod.js";
 import { until } from "./until.js";
 import { waitingFor } from "./waiting-for.js";
-
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
 
 describe("what inspect() says a task waits on", () => {
   it("names the sleep's end, the lock, the condition, the task and the promise", function* () {
@@ -32,12 +23,14 @@ describe("what inspect() says a task waits on", () => {
     yield* spawn(() => until(new Promise(() => {})), { name: "awaiting" });
     yield* waitAllTasksBlocked();
     const tree = inspect();
-    expect(find(tree, "sleeper")!.waitingOn).toBe("sleep until 2030-01-01T00:00:01.000Z (virtual)");
-    expect(find(tree, "holder")!.waitingOn).toBeUndefined();
-    expect(find(tree, "locked out")!.waitingOn).toBe("lock (held by holder, 1 waiting)");
-    expect(find(tree, "waiter")!.waitingOn).toBe("condition");
-    expect(find(tree, "joiner")!.waitingOn).toBe("task sleeper");
-    expect(find(tree, "awaiting")!.waitingOn).toBe("promise");
+    expect(findTask(tree, "sleeper")!.waitingOn).toBe(
+      "sleep until 2030-01-01T00:00:01.000Z (virtual)",
+    );
+    expect(findTask(tree, "holder")!.waitingOn).toBeUndefined();
+    expect(findTask(tree, "locked out")!.waitingOn).toBe("lock (held by holder, 1 waiting)");
+    expect(findTask(tree, "waiter")!.waitingOn).toBe("condition");
+    expect(findTask(tree, "joiner")!.waitingOn).toBe("task sleeper");
+    expect(findTask(tree, "awaiting")!.waitingOn).toBe("promise");
   });
 
   it("puts a waitingFor() description before the wait inside it, and removes it after", function* () {
@@ -53,10 +46,10 @@ describe("what inspect() says a task waits on", () => {
       { name: "worker" },
     );
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "worker")!.waitingOn).toBe("transaction: query select 1: promise");
+    expect(findTask(inspect(), "worker")!.waitingOn).toBe("transaction: query select 1: promise");
     open();
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "worker")!.waitingOn).toBeUndefined();
+    expect(findTask(inspect(), "worker")!.waitingOn).toBeUndefined();
     yield* task.halt();
   });
 
@@ -90,10 +83,10 @@ describe("what inspect() says a task waits on", () => {
       { name: "worker" },
     );
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "worker")!.waitingOn).toBe("outer: cleanup");
+    expect(findTask(inspect(), "worker")!.waitingOn).toBe("outer: cleanup");
     const halted = yield* spawn(() => task.halt());
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "worker")!.waitingOn).toBe("outer: promise");
+    expect(findTask(inspect(), "worker")!.waitingOn).toBe("outer: promise");
     open();
     yield* halted;
   });
@@ -110,10 +103,10 @@ describe("what inspect() says a task waits on", () => {
       { name: "fetcher" },
     );
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "fetcher")!.waitingOn).toBe("GET /x (queued): GET /x (connecting)");
+    expect(findTask(inspect(), "fetcher")!.waitingOn).toBe("GET /x (queued): GET /x (connecting)");
     queued = false;
     phase = "headers";
-    expect(find(inspect(), "fetcher")!.waitingOn).toBe("GET /x (headers)");
+    expect(findTask(inspect(), "fetcher")!.waitingOn).toBe("GET /x (headers)");
   });
 
   it("reads a description that throws as such, without failing inspect()", function* () {
@@ -125,7 +118,7 @@ describe("what inspect() says a task waits on", () => {
       { name: "broken" },
     );
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "broken")!.waitingOn).toBe("(its description threw)");
+    expect(findTask(inspect(), "broken")!.waitingOn).toBe("(its description threw)");
   });
 
   it("names a lock's holder by its nearest named ancestor when it has no name, and through acquire()", function* () {
@@ -140,7 +133,7 @@ describe("what inspect() says a task waits on", () => {
     yield* waitAllTasksBlocked();
     yield* spawn(() => lock.withLock(() => suspend()), { name: "second" });
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "second")!.waitingOn).toBe(
+    expect(findTask(inspect(), "second")!.waitingOn).toBe(
       "lock (held by a task of importer, 1 waiting)",
     );
 
@@ -156,8 +149,8 @@ describe("what inspect() says a task waits on", () => {
     yield* spawn(() => other.withLock(() => suspend()), { name: "blocked" });
     yield* waitAllTasksBlocked();
     const tree = inspect();
-    expect(find(tree, "blocked")!.waitingOn).toBe("lock (held by acquirer, 1 waiting)");
-    expect(find(tree, "acquirer")!.children.map((c) => c.name)).toEqual(["lock held"]);
+    expect(findTask(tree, "blocked")!.waitingOn).toBe("lock (held by acquirer, 1 waiting)");
+    expect(findTask(tree, "acquirer")!.children.map((c) => c.name)).toEqual(["lock held"]);
   });
 
   it("shows what an action says it waits on, after any waitingFor() around it", function* () {
@@ -175,7 +168,7 @@ describe("what inspect() says a task waits on", () => {
     );
     yield* waitAllTasksBlocked();
     left = 2;
-    expect(find(inspect(), "querier")!.waitingOn).toBe(
+    expect(findTask(inspect(), "querier")!.waitingOn).toBe(
       "query select 1: pool connection (2 waiting)",
     );
   });

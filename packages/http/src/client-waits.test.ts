@@ -1,22 +1,8 @@
-import { inspect, spawn, type TaskTree, withResolvers } from "@skein/core";
-import { describe, it, waitAllTasksBlocked } from "@skein/core/test";
+import { inspect, spawn, withResolvers } from "@skein/core";
+import { describe, findTask, it, taskNodes, waitAllTasksBlocked } from "@skein/core/test";
 import { expect } from "vitest";
 import { useRawServer } from "../test/raw-servers.js";
 import { useHttpClient } from "./client.js";
-
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Every node under `tree`, depth first. */
-function nodes(tree: TaskTree): TaskTree[] {
-  return [tree, ...tree.children.flatMap(nodes)];
-}
 
 describe("what a task waiting on the HTTP client says it waits on", () => {
   it("names the method, the URL and the phase: connecting, headers, body", function* () {
@@ -39,7 +25,7 @@ describe("what a task waiting on the HTTP client says it waits on", () => {
     yield* spawn(() => client.text(`${server.url}/body`), { name: "reader" });
     yield* headers.operation;
     yield* waitAllTasksBlocked();
-    expect(find(inspect(), "reader")!.waitingOn).toBe(`GET ${server.url}/body (body)`);
+    expect(findTask(inspect(), "reader")!.waitingOn).toBe(`GET ${server.url}/body (body)`);
 
     const other = yield* useHttpClient({ perHost: 1 });
     const second = withResolvers<void>();
@@ -61,11 +47,11 @@ describe("what a task waiting on the HTTP client says it waits on", () => {
     yield* waitAllTasksBlocked();
     const tree = inspect();
     // client.get() runs the request in a resource named after it.
-    const first = find(tree, "first")!;
+    const first = findTask(tree, "first")!;
     expect(first.children.map((c) => c.name)).toEqual([`GET ${server.url}/hold`]);
     expect(first.children[0]!.waitingOn).toBe(`GET ${server.url}/hold (headers)`);
     // One socket per host: the second request has none yet.
-    const waiting = find(tree, "second")?.children[0];
+    const waiting = findTask(tree, "second")?.children[0];
     expect(waiting?.waitingOn).toBe(`GET ${server.url}/next (connecting)`);
   });
 
@@ -78,8 +64,8 @@ describe("what a task waiting on the HTTP client says it waits on", () => {
     yield* spawn(() => client.text(`${server.url}/b`), { name: "b" });
     yield* waitAllTasksBlocked();
     const tree = inspect();
-    expect(find(tree, "a")!.waitingOn).toBe(`GET ${server.url}/a (headers)`);
-    expect(find(tree, "b")!.waitingOn).toBe(
+    expect(findTask(tree, "a")!.waitingOn).toBe(`GET ${server.url}/a (headers)`);
+    expect(findTask(tree, "b")!.waitingOn).toBe(
       `GET ${server.url}/b (queued): semaphore (1 of 1 held, 1 waiting)`,
     );
   });
@@ -96,7 +82,7 @@ describe("what a task waiting on the HTTP client says it waits on", () => {
     );
     yield* arrived.operation;
     yield* waitAllTasksBlocked();
-    const names = nodes(find(inspect(), "user")!).map((node) => node.name);
+    const names = taskNodes(findTask(inspect(), "user")!).map((node) => node.name);
     expect(names).toEqual(["user", "http client", `GET ${server.url}/x`, "semaphore permit"]);
   });
 });

@@ -1,32 +1,10 @@
-import {
-  each,
-  inspect,
-  type Operation,
-  spawn,
-  suspend,
-  type TaskTree,
-  withResolvers,
-} from "@skein/core";
-import { describe, it, waitAllTasksBlocked } from "@skein/core/test";
+import { each, inspect, type Operation, spawn, suspend, withResolvers } from "@skein/core";
+import { describe, findTask, it, taskNodes, waitAllTasksBlocked } from "@skein/core/test";
 import { expect } from "vitest";
 import { nameOf } from "../test/suite.js";
 import { type Db, sql, usePglite, usePostgres } from "./mod.js";
 
 const configured = Boolean(process.env.DATABASE_URL ?? process.env.PGHOST);
-
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Every node under `tree`, depth first. */
-function nodes(tree: TaskTree): TaskTree[] {
-  return [tree, ...tree.children.flatMap(nodes)];
-}
 
 const BACKENDS: { name: string; open: () => Operation<Db>; pool: string }[] = [
   { name: "PGlite", open: () => usePglite(), pool: "pool connection (1 of 1 busy, 1 waiting)" },
@@ -65,8 +43,8 @@ for (const backend of BACKENDS) {
       );
       yield* waitAllTasksBlocked();
       let tree = inspect();
-      expect(find(tree, "querier")!.waitingOn).toBe(`query select 1 as one: ${backend.pool}`);
-      expect(find(tree, "holder")!.waitingOn).toMatch(/^transaction\b/);
+      expect(findTask(tree, "querier")!.waitingOn).toBe(`query select 1 as one: ${backend.pool}`);
+      expect(findTask(tree, "holder")!.waitingOn).toMatch(/^transaction\b/);
       leave.resolve();
 
       const channel = nameOf("waits");
@@ -93,16 +71,16 @@ for (const backend of BACKENDS) {
       yield* reading.operation;
       yield* waitAllTasksBlocked();
       tree = inspect();
-      const listener = find(tree, "listener")!;
+      const listener = findTask(tree, "listener")!;
       expect(listener.waitingOn).toMatch(new RegExp(`^notification on ${channel}\\b`));
       expect(listener.children.map((c) => c.name)).toContain(`listen ${channel}`);
-      expect(nodes(find(tree, "reader")!).map((n) => n.name)).toContain(
+      expect(taskNodes(findTask(tree, "reader")!).map((n) => n.name)).toContain(
         "cursor select g from generate_series(1, 3) g",
       );
       // Nothing the package started is left without a name.
-      const names = nodes(tree)
+      const names = taskNodes(tree)
         .filter((n) => ["holder", "querier", "listener", "reader"].includes(n.name))
-        .flatMap((n) => nodes(n).map((m) => m.name));
+        .flatMap((n) => taskNodes(n).map((m) => m.name));
       expect(names).not.toContain("resource");
     });
   });
@@ -121,7 +99,7 @@ if (configured) {
         { name: "sleeper" },
       );
       yield* waitAllTasksBlocked();
-      expect(find(inspect(), "sleeper")!.waitingOn).toBe("query select pg_sleep(60): promise");
+      expect(findTask(inspect(), "sleeper")!.waitingOn).toBe("query select pg_sleep(60): promise");
     });
   });
 }

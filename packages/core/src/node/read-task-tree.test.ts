@@ -3,8 +3,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { ensure } from "../ensure.js";
 import { on } from "../events.js";
-import type { TaskTree } from "../inspect.js";
-import { describe, it } from "../test/mod.js";
+import { describe, findTask, it } from "../test/mod.js";
 import type { Operation } from "../types.js";
 import { until } from "../until.js";
 import { withResolvers } from "../with-resolvers.js";
@@ -61,15 +60,6 @@ function* startChild(
   };
 }
 
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 function* inspectorAnswers(port: number): Operation<boolean> {
   try {
     yield* until(fetch(`http://127.0.0.1:${port}/json/list`));
@@ -87,7 +77,7 @@ describe("readTaskTree()", () => {
     const snapshot = yield* readTaskTree(pid, { port });
     expect(snapshot.pid).toBe(pid);
 
-    const crawler = find(snapshot.tree, "crawler")!;
+    const crawler = findTask(snapshot.tree, "crawler")!;
     expect(crawler).toBeDefined();
     const names = crawler.children.map((c) => c.name);
     expect(names).toEqual(
@@ -101,17 +91,17 @@ describe("readTaskTree()", () => {
       ]),
     );
     for (const name of ["fetch 1", "fetch 2"]) {
-      expect(find(crawler, name)!.waitingOn).toMatch(
+      expect(findTask(crawler, name)!.waitingOn).toMatch(
         new RegExp(
           `^GET http://127\\.0\\.0\\.1:\\d+/page/${name.slice(-1)} \\(headers\\): promise$`,
         ),
       );
     }
     for (const name of ["fetch 3", "fetch 4"]) {
-      expect(find(crawler, name)!.waitingOn).toBe("semaphore (2 of 2 held, 2 waiting)");
+      expect(findTask(crawler, name)!.waitingOn).toBe("semaphore (2 of 2 held, 2 waiting)");
     }
-    expect(find(crawler, "frontier")!.waitingOn).toBe("task queue get (empty)");
-    expect(find(crawler, "politeness")!.waitingOn).toMatch(/^sleep until \d{4}-\d\d-\d\dT/);
+    expect(findTask(crawler, "frontier")!.waitingOn).toBe("task queue get (empty)");
+    expect(findTask(crawler, "politeness")!.waitingOn).toMatch(/^sleep until \d{4}-\d\d-\d\dT/);
 
     const table = formatPs(snapshot);
     expect(table).toContain(`process ${pid}`);

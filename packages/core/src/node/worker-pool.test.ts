@@ -4,10 +4,10 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { all } from "../all.js";
 import { caught } from "../fixtures/caught.js";
-import { inspect, type TaskTree } from "../inspect.js";
+import { inspect } from "../inspect.js";
 import { scoped } from "../scoped.js";
 import { spawn } from "../spawn.js";
-import { describe, it, waitAllTasksBlocked } from "../test/mod.js";
+import { describe, findTask, it, waitAllTasksBlocked } from "../test/mod.js";
 import { until } from "../until.js";
 import { withResolvers } from "../with-resolvers.js";
 import { transfer } from "./transfer.js";
@@ -40,15 +40,6 @@ function createFlag() {
   return { flag, raised: until(Promise.resolve(waitAsync(flag, 0, 0).value)) };
 }
 
-function find(tree: TaskTree, name: string): TaskTree | undefined {
-  if (tree.name === name) return tree;
-  for (const child of tree.children) {
-    const found = find(child, name);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 describe("useWorkerPool()", () => {
   it("says which job a task waits on, queued or running, and names the pool", function* () {
     const pool = yield* useWorkerPool({ module: work, size: 1 });
@@ -58,9 +49,9 @@ describe("useWorkerPool()", () => {
     yield* spawn(() => pool.run("add", 1, 2), { name: "adder" });
     yield* waitAllTasksBlocked();
     const tree = inspect();
-    expect(find(tree, "spinner")!.waitingOn).toBe("worker job spin (running)");
-    expect(find(tree, "adder")!.waitingOn).toBe("worker job add (queued)");
-    expect(find(tree, "worker pool")).toBeDefined();
+    expect(findTask(tree, "spinner")!.waitingOn).toBe("worker job spin (running)");
+    expect(findTask(tree, "adder")!.waitingOn).toBe("worker job add (queued)");
+    expect(findTask(tree, "worker pool")).toBeDefined();
   });
 
   it("runs an exported function in a worker and returns its result", function* () {

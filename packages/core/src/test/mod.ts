@@ -1,4 +1,5 @@
 export * from "./bdd.js";
+export * from "./find-task.js";
 export { LeakedTasksError } from "./harness.js";
 export * from "./suite-resource.js";
 export * from "./virtual-clock.js";
