@@ -2,6 +2,7 @@ import type { Instruction } from "./engine/instruction.js";
 import { type Mode, NEXT, RETURN, THROW } from "./engine/instruction.js";
 import { PromiseWait } from "./engine/promise-wait.js";
 import type { TaskImpl } from "./engine/task.js";
+import { BIND_TASK, bindTask, type TaskBindable } from "./engine/task-binding.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -82,7 +83,7 @@ export function waitOf(task: TaskImpl): string | undefined {
  * restoring the label when that finishes. A generator with `yield*` here cost more than ten
  * times a plain `until()` per call, and queries run through this once each.
  */
-class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
+class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction, TaskBindable {
   private task: TaskImpl | undefined = undefined;
   private inner: Iterator<Instruction, T, unknown> | undefined = undefined;
   private before: Described | undefined = undefined;
@@ -91,6 +92,11 @@ class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
     private readonly description: WaitDescription,
     private readonly operation: Operation<T>,
   ) {}
+
+  [BIND_TASK](task: TaskImpl): void {
+    this.task = task;
+    this.asked = true;
+  }
 
   enter(task: TaskImpl): void {
     this.task = task;
@@ -114,6 +120,7 @@ class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction {
     let started: Iterator<Instruction, T, unknown>;
     try {
       started = this.operation[Symbol.iterator]();
+      bindTask(started, task);
     } catch (error) {
       this.restore();
       throw error;

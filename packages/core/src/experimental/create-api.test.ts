@@ -1,9 +1,12 @@
 import { expect } from "vitest";
+import { inspect } from "../inspect.js";
 import { useScope } from "../scope.js";
 import { scoped } from "../scoped.js";
 import { spawn } from "../spawn.js";
-import { describe, it } from "../test/mod.js";
+import { describe, findTask, it, waitAllTasksBlocked } from "../test/mod.js";
 import type { Operation } from "../types.js";
+import { until } from "../until.js";
+import { waitingFor } from "../waiting-for.js";
 import { withResolvers } from "../with-resolvers.js";
 import { createApi } from "./create-api.js";
 import { InvalidApiError } from "./invalid-api-error.js";
@@ -140,6 +143,58 @@ describe("createApi()", () => {
       return yield* Http.operations.get("/x");
     });
     expect(value).toBe("max1(max2(childMax(childMin(min2(min1(real /x))))))");
+  });
+
+  it("runs one operation value more than once, one run after another and side by side", function* () {
+    const calls: string[] = [];
+    const Http = createHttp(calls);
+    const get = Http.operations.get("/same");
+    expect(yield* get).toBe("real /same");
+    expect(yield* get).toBe("real /same");
+    const gate = withResolvers<void>();
+    const slow = createApi<{ wait(): Operation<string> }>("slow", {
+      *wait() {
+        yield* gate.operation;
+        return "opened";
+      },
+    });
+    const wait = slow.operations.wait();
+    const first = yield* spawn(() => wait);
+    const second = yield* spawn(() => wait);
+    gate.resolve();
+    expect([yield* first, yield* second]).toEqual(["opened", "opened"]);
+    expect(calls).toEqual(["network /same", "network /same"]);
+  });
+
+  it("finds the middleware of the task that runs it inside waitingFor(), and labels the wait of a core that returns one", function* () {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const Slow = createApi<{ wait(name: string): Operation<string> }>("slow", {
+      wait: (name) =>
+        waitingFor(`slow ${name}`, {
+          *[Symbol.iterator]() {
+            yield* until(gate);
+            return `core ${name}`;
+          },
+        }),
+    });
+    const task = yield* spawn(
+      function* () {
+        yield* Slow.around({
+          *wait([name], next) {
+            return `mine(${yield* next(name)})`;
+          },
+        });
+        return yield* waitingFor("outer", Slow.operations.wait("a"));
+      },
+      { name: "waiter" },
+    );
+    yield* waitAllTasksBlocked();
+    expect(findTask(inspect(), "waiter")!.waitingOn).toBe("outer: slow a: promise");
+    open();
+    expect(yield* task).toBe("mine(core a)");
   });
 
   it("rejects a core or middleware that is not an object, and an API not made by createApi", function* () {

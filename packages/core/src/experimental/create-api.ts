@@ -3,6 +3,7 @@ import type { Instruction } from "../engine/instruction.js";
 import { NEXT } from "../engine/instruction.js";
 import { Lazy } from "../engine/lazy.js";
 import type { TaskImpl } from "../engine/task.js";
+import { BIND_TASK, bindTask, type TaskBindable } from "../engine/task-binding.js";
 import { useScope } from "../scope.js";
 import type { Api, Around, Context, Operation, Scope } from "../types.js";
 import { InvalidApiError } from "./invalid-api-error.js";
@@ -146,34 +147,36 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
 type Invoke = (scope: Scope, key: PropertyKey, args: unknown[]) => unknown;
 
 /** An API member called as an operation: a fresh {@link Invoking} each time it runs. */
-class Invocation implements Operation<unknown> {
-  constructor(
-    private readonly invoke: Invoke,
-    private readonly key: PropertyKey,
-    private readonly args: unknown[],
-  ) {}
-  [Symbol.iterator](): Iterator<Instruction, unknown, unknown> {
-    return new Invoking(this.invoke, this.key, this.args);
-  }
-}
-
 /**
- * Calls the member as seen from the running task's scope, then steps the operation it returns.
- * By hand rather than a generator: a generator that delegates with `yield*` cost several times
- * the whole call, and an API can sit on a hot path (every query of @skein/postgres).
+ * An API member's operation, and the iterator of its first run: an operation is nearly always
+ * run once, so that run allocates nothing more; a further run gets an iterator of its own.
  */
-class Invoking implements Iterator<Instruction, unknown, unknown>, Instruction {
-  private scope: Scope | undefined = undefined;
+class Invocation
+  implements Operation<unknown>, Iterator<Instruction, unknown, unknown>, Instruction, TaskBindable
+{
+  private task: TaskImpl | undefined = undefined;
   private inner: Iterator<Instruction, unknown, unknown> | undefined = undefined;
   private asked = false;
+  private started = false;
   constructor(
     private readonly invoke: Invoke,
     private readonly key: PropertyKey,
     private readonly args: unknown[],
   ) {}
 
+  [Symbol.iterator](): Iterator<Instruction, unknown, unknown> {
+    if (this.started) return new Invocation(this.invoke, this.key, this.args)[Symbol.iterator]();
+    this.started = true;
+    return this;
+  }
+
+  [BIND_TASK](task: TaskImpl): void {
+    this.task = task;
+    this.asked = true;
+  }
+
   enter(task: TaskImpl): void {
-    this.scope = task.scope;
+    this.task = task;
     task.resume(NEXT, undefined);
   }
 
@@ -184,9 +187,11 @@ class Invoking implements Iterator<Instruction, unknown, unknown>, Instruction {
       this.asked = true;
       return { done: false, value: this };
     }
-    const target = this.invoke(this.scope!, this.key, this.args);
+    const task = this.task!;
+    const target = this.invoke(task.scope, this.key, this.args);
     if (!isOperation(target)) return { done: true, value: target };
     const started = target[Symbol.iterator]() as Iterator<Instruction, unknown, unknown>;
+    bindTask(started, task);
     this.inner = started;
     return started.next(undefined);
   }
