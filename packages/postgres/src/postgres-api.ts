@@ -6,8 +6,9 @@ import type { Result } from "./result.js";
 import type { Statement } from "./sql.js";
 import { queryWait } from "./wait-description.js";
 
-/** Internal. Where a {@link PostgresQuery} runs: the engine and the compiled statement. */
-const RUN = Symbol("@skein/postgres run");
+/** Internal. What runs a {@link PostgresQuery}, and the compiled statement it came from. */
+const RUNNER = Symbol("@skein/postgres runner");
+const STATEMENT = Symbol("@skein/postgres statement");
 
 /** Internal. What runs a statement: a backend, or a session of a transaction. */
 export interface Runner {
@@ -58,7 +59,8 @@ export interface PostgresApi {
 
 /** A statement as Skein hands it to the API: the public fields, and what runs it. */
 class Query implements PostgresQuery {
-  readonly [RUN]: { runner: Runner; statement: Statement };
+  readonly [RUNNER]: Runner;
+  readonly [STATEMENT]: Statement;
   constructor(
     readonly text: string,
     readonly params: readonly unknown[],
@@ -68,19 +70,25 @@ class Query implements PostgresQuery {
     runner: Runner,
     statement: Statement,
   ) {
-    this[RUN] = { runner, statement };
+    this[RUNNER] = runner;
+    this[STATEMENT] = statement;
   }
 }
 
 function runOf(query: PostgresQuery): Operation<Result<Row>> {
-  const run = (query as Partial<Query>)[RUN];
-  if (run === undefined || typeof query.text !== "string" || !Array.isArray(query.params)) {
+  const runner = (query as Partial<Query>)[RUNNER];
+  const statement = (query as Partial<Query>)[STATEMENT];
+  if (
+    runner === undefined ||
+    statement === undefined ||
+    typeof query.text !== "string" ||
+    !Array.isArray(query.params)
+  ) {
     throw new InvalidArgumentError(
       "Postgres.query needs the query Skein passed to the middleware (or a copy of it)",
       query,
     );
   }
-  const { runner, statement } = run;
   const same = query.text === statement.text && query.params === statement.params;
   const sent = same ? statement : { text: query.text, params: query.params };
   return waitingFor(queryWait(sent.text), runner.run(sent));

@@ -201,16 +201,15 @@ function resultOf(result: unknown, types: TypeParsers | undefined): Result<Row> 
   const last = found[found.length - 1];
   // Several statements without parameters: postgres.js returns one result per statement.
   if (Array.isArray(last) && "command" in last && "count" in last) found = last as DriverResult;
-  const rows = new Array<Row>(found.length);
-  for (let i = 0; i < found.length; i++) rows[i] = found[i] as Row;
-  if (types !== undefined) parseRows(rows, found.columns, types);
   const command = found.command ?? "";
   const space = command.indexOf(" ");
-  return createResult(
-    rows,
+  const rows = createResult(
+    found,
     space === -1 ? command : command.slice(0, space),
     typeof found.count === "number" ? found.count : null,
   );
+  if (types !== undefined) parseRows(rows, found.columns, types);
+  return rows;
 }
 
 /** The server's error for a statement stopped by a cancel request (not by statement_timeout). */

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { createHash } from "node:crypto";
 import {
   createSignal,
@@ -166,9 +167,18 @@ export function describeDb(backend: SuiteBackend): void {
       ]);
       const selected = yield* db.query(sql`select id from ${sql.id(table)} order by id`);
       expect([selected.command, selected.rowCount]).toEqual(["SELECT", 2]);
-      expect(Object.getPrototypeOf(selected)).toBe(Array.prototype);
+      // It behaves as a plain array everywhere a caller would look.
+      expect(Array.isArray(selected)).toBe(true);
+      expect(selected).toStrictEqual([{ id: 1 }, { id: 2 }]);
       expect(Object.keys(selected)).toEqual(["0", "1"]);
       expect(JSON.stringify(selected)).toBe('[{"id":1},{"id":2}]');
+      expect(inspect(selected)).toBe("[ { id: 1 }, { id: 2 } ]");
+      expect(Object.getPrototypeOf(structuredClone(selected))).toBe(Array.prototype);
+      for (const derived of [selected.map((row) => row), selected.slice(), selected.filter(Boolean)])
+        expect(Object.getPrototypeOf(derived)).toBe(Array.prototype);
+      expect(() => {
+        (selected as { command: string }).command = "X";
+      }).toThrow(TypeError);
       const none = yield* db.query(sql`delete from ${sql.id(table)} where id = ${99}`);
       expect([none.command, none.rowCount]).toEqual(["DELETE", 0]);
       const inTx = yield* db.transaction((tx) =>
