@@ -113,7 +113,8 @@ export function createApi<A extends {}>(name: string, core: A): Api<A> {
     operations[key] =
       typeof members[key] === "function"
         ? (...args: unknown[]) => new Invocation(invoke, key, args)
-        : new Invocation(invoke, key, []);
+        : // One value shared by every task: each run gets an invocation of its own.
+          { [Symbol.iterator]: () => new Invocation(invoke, key, [])[Symbol.iterator]() };
   }
 
   const api: Api<A> & Decoratable<A> = {
