@@ -1,5 +1,5 @@
-import { inspect } from "node:util";
 import { createHash } from "node:crypto";
+import { inspect } from "node:util";
 import {
   createSignal,
   each,
@@ -174,7 +174,11 @@ export function describeDb(backend: SuiteBackend): void {
       expect(JSON.stringify(selected)).toBe('[{"id":1},{"id":2}]');
       expect(inspect(selected)).toBe("[ { id: 1 }, { id: 2 } ]");
       expect(Object.getPrototypeOf(structuredClone(selected))).toBe(Array.prototype);
-      for (const derived of [selected.map((row) => row), selected.slice(), selected.filter(Boolean)])
+      for (const derived of [
+        selected.map((row) => row),
+        selected.slice(),
+        selected.filter(Boolean),
+      ])
         expect(Object.getPrototypeOf(derived)).toBe(Array.prototype);
       expect(() => {
         (selected as { command: string }).command = "X";
