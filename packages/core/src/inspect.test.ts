@@ -1,9 +1,13 @@
 import { expect } from "vitest";
+import { all } from "./all.js";
 import { formatTree, inspect, type TaskTree } from "./inspect.js";
 import { label } from "./label.js";
+import { race } from "./race.js";
+import { scoped } from "./scoped.js";
 import { spawn } from "./spawn.js";
 import { suspend } from "./suspend.js";
-import { describe, findTask, it } from "./test/mod.js";
+import { describe, findTask, it, waitAllTasksBlocked } from "./test/mod.js";
+import type { Operation } from "./types.js";
 import { withResolvers } from "./with-resolvers.js";
 
 describe("inspect()", () => {
@@ -53,6 +57,46 @@ describe("inspect()", () => {
     yield* ready.operation;
     expect(findTask(inspect(), "holder")?.children.map((c) => c.name)).toEqual(["task"]);
     yield* task.halt();
+  });
+
+  it("shows the children a scoped(), all() or race() is still halting after its body ended, under the task that waits for them", function* () {
+    const kinds: [string, (body: () => Operation<void>) => Operation<unknown>][] = [
+      ["scoped", (body) => scoped(body)],
+      ["all", (body) => all([body()])],
+      ["race", (body) => race([body()])],
+    ];
+    for (const [kind, around] of kinds) {
+      const cleanup = withResolvers<void>();
+      const started = withResolvers<void>();
+      const outer = yield* spawn(
+        () =>
+          around(function* () {
+            yield* spawn(
+              function* () {
+                try {
+                  started.resolve();
+                  yield* suspend();
+                } finally {
+                  yield* cleanup.operation;
+                }
+              },
+              { name: "slow cleanup" },
+            );
+            yield* started.operation;
+          }),
+        { name: `outer ${kind}` },
+      );
+      try {
+        yield* waitAllTasksBlocked();
+        const holder = findTask(inspect(), `outer ${kind}`);
+        const node = holder === undefined ? undefined : findTask(holder, "slow cleanup");
+        expect({ kind, state: node?.state }).toEqual({ kind, state: "halting" });
+      } finally {
+        cleanup.resolve();
+      }
+      yield* outer;
+      expect(findTask(inspect(), "slow cleanup")).toBeUndefined();
+    }
   });
 });
 

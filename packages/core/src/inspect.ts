@@ -61,6 +61,9 @@ function nodeOf(scope: ScopeNode, now: number): TaskTree {
     traps.push(s);
   }
   for (let i = traps.length - 1; i >= 0; i--) childrenOf(traps[i]!, now, children);
+  // And those of scopes the task has left, which it waits on while they halt their children.
+  const leaving = scope.leaving;
+  if (leaving !== undefined) for (const left of leaving) childrenOf(left, now, children);
   const kind = scope.priority < scope.depth ? "resource" : "task";
   return {
     name: scope.name || kind,

@@ -53,8 +53,10 @@ export abstract class FrameScope extends PlainScope implements UnwindTarget {
       return;
     }
     task.deferHalts();
+    task.leavingScope(this);
     const epoch = task.ticket;
     this.destroyChildren((error, failed) => {
+      task.leftScope(this);
       task.allowHalts();
       if (failed) this.fail(error);
       this.resumeWithOutcome(task, epoch);

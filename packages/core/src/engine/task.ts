@@ -117,6 +117,11 @@ interface TaskExtras extends UnwindState {
   waitLabel: unknown;
   /** `task.halt`, bound to the task the first time it is read. */
   halt: (() => Future<void>) | undefined;
+  /**
+   * Scopes of `scoped()`, `all()` or `race()` whose body has ended and which are halting their
+   * children, innermost last: off `scope`'s chain already, and shown by `inspect()` from here.
+   */
+  leaving: ScopeNode[] | undefined;
 }
 
 /**
@@ -232,6 +237,7 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
       unwinds: undefined,
       frames: undefined,
       halt: undefined,
+      leaving: undefined,
     };
     return this.extras;
   }
@@ -315,6 +321,24 @@ export class TaskImpl<T = unknown> extends ScopeNode implements Task<T>, Waiter,
    */
   get ticket(): number {
     return this.epoch;
+  }
+
+  /** Internal. Scopes this task has left that are still halting their children. */
+  get leaving(): readonly ScopeNode[] | undefined {
+    return this.extras?.leaving;
+  }
+
+  /** Internal. `scope` was left and halts its children until {@link leftScope}. */
+  leavingScope(scope: ScopeNode): void {
+    const extras = this.more();
+    (extras.leaving ??= []).push(scope);
+  }
+
+  /** Internal. `scope`, left earlier, has halted its children. */
+  leftScope(scope: ScopeNode): void {
+    const leaving = this.extras?.leaving;
+    const index = leaving === undefined ? -1 : leaving.lastIndexOf(scope);
+    if (index >= 0) leaving!.splice(index, 1);
   }
 
   /** Internal. What the task is suspended on (its teardown), for inspection. */
