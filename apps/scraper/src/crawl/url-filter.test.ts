@@ -45,6 +45,30 @@ describe("createUrlFilter()", () => {
     ]);
   });
 
+  it("keeps out an IPv4 private address written inside an IPv6 one, as the URL parser rewrites it", function* () {
+    const allows = createUrlFilter({ seeds: ["https://example.com/"], followExternal: true });
+    // new URL() writes [::ffff:127.0.0.1] as [::ffff:7f00:1], which the check used to let through.
+    const hidden = [
+      "http://[::ffff:127.0.0.1]/",
+      "http://[::ffff:10.0.0.1]:8080/",
+      "http://[0:0:0:0:0:ffff:7f00:1]/",
+      "http://[::127.0.0.1]/",
+      "http://[64:ff9b::192.168.0.1]/",
+      "http://[2002:a00:1::]/",
+      "http://[FE80::1]/",
+      "http://[fec0::1]/",
+      "http://[::]/",
+    ];
+    expect(hidden.filter(allows)).toEqual([]);
+    const open = [
+      "http://[::ffff:8.8.8.8]/",
+      "http://[64:ff9b::8.8.8.8]/",
+      "http://[2002:808:808::1]/",
+      "http://[2606:2800:220:1::1]/",
+    ];
+    expect(open.filter(allows)).toEqual(open);
+  });
+
   it("keeps a seed's www. variant in scope (a seed redirecting there ended the crawl)", function* () {
     const allows = createUrlFilter({ seeds: ["http://example.com/"] });
     expect(allows("https://www.example.com/a")).toBe(true);

@@ -1,4 +1,5 @@
 import { InvalidCrawlOptionError } from "./invalid-crawl-option-error.js";
+import { ipv6Words } from "./ipv6.js";
 
 /**
  * What decides whether a found URL joins the crawl.
@@ -38,7 +39,8 @@ export interface UrlFilterOptions {
 
 /**
  * Internal to the crawl. Whether `hostname` is loopback, private, link-local or unspecified,
- * judged from its spelling (names are not resolved).
+ * judged from its spelling (names are not resolved). An IPv6 address carrying an IPv4 one
+ * (mapped, compatible, NAT64 or 6to4) is judged by the IPv4 address.
  *
  * @example
  * ```ts
@@ -46,6 +48,7 @@ export interface UrlFilterOptions {
  *
  * isPrivateHost("192.168.1.20"); // true
  * isPrivateHost("[::1]"); // true
+ * isPrivateHost("[::ffff:7f00:1]"); // true: 127.0.0.1, as new URL() writes [::ffff:127.0.0.1]
  * isPrivateHost("example.com"); // false, even if it resolves to a private address
  * ```
  */
@@ -67,10 +70,35 @@ export function isPrivateHost(hostname: string): boolean {
     );
   }
   if (host.includes(":")) {
-    if (host === "::" || host === "::1") return true;
-    if (/^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-    return mapped !== null && isPrivateHost(mapped[1]!);
+    const words = ipv6Words(host);
+    if (words === undefined) return false;
+    const [w0, w1, w2, w3, w4, w5, w6, w7] = words as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const zeroTo = (n: number) => words.slice(0, n).every((word) => word === 0);
+    const v4 = (high: number, low: number) =>
+      isPrivateHost(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+    // Unspecified and loopback.
+    if (zeroTo(7) && (w7 === 0 || w7 === 1)) return true;
+    // Unique local fc00::/7, link-local fe80::/10, site-local fec0::/10 (deprecated).
+    if ((w0 & 0xfe00) === 0xfc00 || (w0 & 0xffc0) === 0xfe80 || (w0 & 0xffc0) === 0xfec0) {
+      return true;
+    }
+    // An IPv4 address inside: mapped ::ffff:0:0/96 (which the URL parser writes in hex, as
+    // [::ffff:7f00:1] for 127.0.0.1), compatible ::/96, NAT64 64:ff9b::/96, and 6to4 2002::/16.
+    if (zeroTo(5) && (w5 === 0xffff || w5 === 0)) return v4(w6, w7);
+    if (w0 === 0x64 && w1 === 0xff9b && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0) {
+      return v4(w6, w7);
+    }
+    if (w0 === 0x2002) return v4(w1, w2);
+    return false;
   }
   return false;
 }
