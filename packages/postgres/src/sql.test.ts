@@ -32,6 +32,15 @@ describe("sql", () => {
     });
   });
 
+  it("sends bigints past int8, and bigints in arrays, as text, without changing the caller's fragment", function* () {
+    const huge = 2n ** 64n;
+    const query = sql`select ${huge}::numeric, ${[[1n], [2n]]}::int8[], ${5n}::int8`;
+    const expected = ["18446744073709551616", [["1"], ["2"]], 5n];
+    expect(compile(query).params).toEqual(expected);
+    expect(createCompiler()(query).params).toEqual(expected);
+    expect(query.values).toEqual([huge, [[1n], [2n]], 5n]);
+  });
+
   it("joins fragments with a separator", function* () {
     const parts = [sql`a = ${1}`, sql`b = ${2}`];
     expect(compile(sql`where ${sql.join(parts, sql` and `)}`)).toEqual({

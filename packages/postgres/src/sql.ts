@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "./errors.js";
+import { checkParameterCount, parameter } from "./parameter.js";
 
 const PART = Symbol.for("@skein/postgres.sql-part");
 
@@ -191,7 +192,7 @@ export function compile(query: Fragment): CompiledQuery {
   const params: unknown[] = [];
   let text = "";
   const param = (value: unknown): string => {
-    params.push(value);
+    params.push(parameter(value, params.length + 1));
     return `$${params.length}`;
   };
   const emit = (part: Part): void => {
@@ -221,6 +222,7 @@ export function compile(query: Fragment): CompiledQuery {
     }
   };
   emit(query);
+  checkParameterCount(params.length);
   return { text, params };
 }
 
@@ -249,7 +251,18 @@ export function createCompiler(): (query: Fragment) => Statement {
       return compile(query);
     }
     const values = query.values;
-    for (let i = 0; i < values.length; i++) if (isPart(values[i])) return compile(query);
+    let params = values;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (isPart(value)) return compile(query);
+      const sent = parameter(value, i + 1);
+      if (sent !== value) {
+        // The fragment is the caller's: a value sent differently goes into a copy.
+        if (params === values) params = values.slice();
+        (params as unknown[])[i] = sent;
+      }
+    }
+    checkParameterCount(values.length);
     let text = texts.get(query.strings);
     if (text === undefined) {
       // A template literal's strings are frozen and the same array at every call; an array
@@ -258,6 +271,6 @@ export function createCompiler(): (query: Fragment) => Statement {
       text = compile(query).text;
       texts.set(query.strings, text);
     }
-    return { text, params: values, prepare: true };
+    return { text, params, prepare: true };
   };
 }

@@ -191,6 +191,67 @@ export function describeDb(backend: SuiteBackend): void {
       expect([inTx.command, inTx.rowCount]).toEqual(["UPDATE", 2]);
     });
 
+    it("sends a bigint past int8 and arrays of bigints as the statement's type says", function* () {
+      const db = yield* backend.open();
+      const huge = 2n ** 70n;
+      const [row] = yield* db.query<{ n: string; a: string[]; nested: string[][] }>(
+        sql`select ${huge}::numeric as n, ${[1n, -(2n ** 62n)]}::int8[] as a, ${[[huge]]}::numeric[] as nested`,
+      );
+      expect(row).toEqual({
+        n: huge.toString(),
+        a: ["1", (-(2n ** 62n)).toString()],
+        nested: [[huge.toString()]],
+      });
+      const failed = yield* caught(db.query(sql`select ${huge}::int8 as v`));
+      expect(failed).toBeInstanceOf(PostgresError);
+      expect((failed as PostgresError).code).toBe("22003");
+    });
+
+    it("refuses a parameter no backend can send with a typed error naming its position", function* () {
+      const db = yield* backend.open();
+      const cases: [string, () => Fragment, string][] = [
+        ["undefined", () => sql`select ${1}, ${undefined}`, "$2 is undefined"],
+        ["symbol", () => sql`select ${Symbol("s")}`, "$1 is a symbol"],
+        ["function", () => sql`select ${() => 1}`, "$1 is a function"],
+        ["invalid Date", () => sql`select ${new Date(Number.NaN)}`, "$1 is an invalid Date"],
+        [
+          "undefined in an array",
+          () => sql`select ${[[1], [2, undefined]]}`,
+          "$1 holds undefined at [1][1]",
+        ],
+        [
+          "a missing row value",
+          () => sql`select * from t where a in ${sql.in([1, undefined])}`,
+          "$2 is undefined",
+        ],
+        [
+          "more than 65,533 parameters",
+          () => sql`select 1 where 1 in ${sql.in(Array.from({ length: 65_534 }, (_, i) => i))}`,
+          "at most 65533 parameters",
+        ],
+      ];
+      for (const [name, build, message] of cases) {
+        // Refused as the statement is compiled, when query() is called.
+        const error = yield* caught({
+          *[Symbol.iterator]() {
+            yield* db.query(build());
+          },
+        });
+        expect({
+          name,
+          type: error?.constructor.name,
+          code: (error as { code?: string }).code,
+        }).toEqual({ name, type: "InvalidArgumentError", code: "PG_INVALID_ARGUMENT" });
+        expect((error as Error).message).toContain(message);
+      }
+      // The connection is fine afterwards, and the largest statement the limit allows runs.
+      const ids = Array.from({ length: 65_533 }, (_, i) => i);
+      const [count] = yield* db.query<{ n: number }>(
+        sql`select count(*)::int as n from unnest(array[${sql.join(ids.map((id) => sql`${id}`))}]::int[])`,
+      );
+      expect(count?.n).toBe(65_533);
+    });
+
     it("inserts with sql.values and reads back with sql.in", function* () {
       const db = yield* backend.open();
       const table = yield* useTable(db);
