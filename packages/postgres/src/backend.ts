@@ -146,6 +146,12 @@ function createTransaction(
       };
     },
     transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
+      if (typeof body !== "function") {
+        throw new InvalidArgumentError(
+          "transaction() expects a function that returns the body",
+          body,
+        );
+      }
       return {
         *[Symbol.iterator]() {
           guard();
@@ -225,6 +231,9 @@ export function transact<R>(
   options: TransactionOptions = {},
   compiled: (query: Fragment) => Statement = createCompiler(),
 ): Operation<R> {
+  if (typeof body !== "function") {
+    throw new InvalidArgumentError("transaction() expects a function that returns the body", body);
+  }
   const attempts = attemptsOf(options.retrySerialization);
   const begin = beginOf(options);
   return {
@@ -293,6 +302,9 @@ export function createDb(backend: Backend, types?: CustomTypes): Db {
     transaction: (body, options) => transact(backend, body, options, compiled),
     listen: (channel) => backend.listen(channelOf(channel)),
     notify(channel: string, payload: string): Operation<void> {
+      if (typeof payload !== "string") {
+        throw new InvalidArgumentError("a notification's payload must be a string", payload);
+      }
       const compiled = { text: "select pg_notify($1, $2)", params: [channelOf(channel), payload] };
       return {
         *[Symbol.iterator]() {

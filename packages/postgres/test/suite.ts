@@ -488,6 +488,26 @@ export function describeDb(backend: SuiteBackend): void {
       expect(found?.table).toBeNull();
     });
 
+    it("refuses a notification payload that is not a string and a transaction body that is not a function", function* () {
+      const db = yield* backend.open();
+      const refusals = [
+        () => db.notify("jobs", { id: 1 } as unknown as string),
+        () => db.transaction(null as unknown as () => Operation<void>),
+        () =>
+          db.transaction((tx) => tx.transaction("select 1" as unknown as () => Operation<void>)),
+      ];
+      for (const refuse of refusals) {
+        const error = yield* caught({
+          *[Symbol.iterator]() {
+            yield* refuse();
+          },
+        });
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+      }
+      // Nothing was left open: a transaction still runs.
+      expect(yield* db.transaction((tx) => tx.query(sql`select 1 as one`))).toEqual([{ one: 1 }]);
+    });
+
     it("rejects a channel name with a NUL byte or longer than 63 bytes before it reaches the server", function* () {
       const db = yield* backend.open();
       for (const name of ["a\0b", "x".repeat(64), "é".repeat(32)]) {
