@@ -1,7 +1,12 @@
 import { describe, it } from "@skein/core/test";
 import { expect } from "vitest";
 import { InvalidArgumentError } from "./errors.js";
-import { emptyVariables, resolveServerSettings, wantsServer } from "./options.js";
+import {
+  emptyVariables,
+  type PostgresOptions,
+  resolveServerSettings,
+  wantsServer,
+} from "./options.js";
 import { usePostgres } from "./use-postgres.js";
 
 describe("resolveServerSettings()", () => {
@@ -57,7 +62,13 @@ describe("resolveServerSettings()", () => {
   });
 
   it("rejects a bad pool size, a bad pipeline depth and a non-postgres URL with the offending value", function* () {
-    expect(() => resolveServerSettings({ env: {}, max: 0 })).toThrow(InvalidArgumentError);
+    for (const max of [0, 1.5, "10", 1_001, 1e6]) {
+      // 1e6 used to be taken, and the pool's clients ran the process out of memory.
+      expect(() => resolveServerSettings({ env: {}, max: max as number })).toThrow(
+        InvalidArgumentError,
+      );
+    }
+    expect(resolveServerSettings({ env: {}, max: 1_000 }).max).toBe(1_000);
     for (const pipeline of [0, 1.5, 101]) {
       expect(() => resolveServerSettings({ env: {}, pipeline })).toThrow(InvalidArgumentError);
     }
@@ -81,6 +92,48 @@ describe("resolveServerSettings()", () => {
       "DATABASE_URL",
       "PGUSER",
     ]);
+  });
+
+  it("refuses a port out of range, a malformed URL escape, a bad ssl option and a NUL in any startup setting", function* () {
+    const refused: [string, PostgresOptions][] = [
+      ["port 70000", { env: {}, port: 70_000 }],
+      ["URL port 65536", { env: {}, url: "postgres://u@h:65536/db" }],
+      ["malformed %", { env: {}, url: "postgres://u@h/%%%" }],
+      ["malformed % in the user", { env: {}, url: "postgres://%zz@h/db" }],
+      ["ssl 'bogus'", { env: {}, ssl: "bogus" as unknown as boolean }],
+      ["ssl 1", { env: {}, ssl: 1 as unknown as boolean }],
+      // A NUL would end the setting in the startup message and begin one of the caller's choosing.
+      [
+        "NUL in applicationName",
+        { env: {}, applicationName: "app\0options\0-c log_statement=all" },
+      ],
+      ["NUL in the user", { env: {}, url: "postgres://u%00x@h/db" }],
+      ["NUL in the database", { env: {}, database: "a\0b" }],
+      ["NUL in options", { env: {}, url: "postgres://u@h/db?options=-c%00x" }],
+      ["NUL in the host", { env: {}, host: "h\0x" }],
+    ];
+    for (const [name, options] of refused) {
+      let error: unknown;
+      try {
+        resolveServerSettings(options);
+      } catch (caught) {
+        error = caught;
+      }
+      expect({ name, refused: error instanceof InvalidArgumentError }).toEqual({
+        name,
+        refused: true,
+      });
+    }
+    try {
+      resolveServerSettings({ env: {}, password: "se\0cret" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidArgumentError).value).not.toContain("cret");
+    }
+    expect(resolveServerSettings({ env: {}, port: 65_535, ssl: { ca: "x" } })).toMatchObject({
+      port: 65_535,
+      ssl: { ca: "x" },
+    });
   });
 
   it("reads an IPv6 host without its brackets", function* () {

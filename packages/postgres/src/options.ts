@@ -5,6 +5,9 @@ import type { Notice } from "./notice.js";
 import type { PgliteSettings } from "./pglite-settings.js";
 import { type SessionSettings, sessionEntries } from "./session-settings.js";
 
+/** The largest pool `max` may ask for. */
+const MAX_POOL_SIZE = 1_000;
+
 /**
  * Options for {@link usePostgres}. For every connection setting the first of these wins: the
  * explicit option, then the URL (`url`, else `DATABASE_URL`), then the `PG*` environment
@@ -56,7 +59,7 @@ export interface PostgresOptions {
    * `{ ca: readFileSync("root.crt") }` to trust a private CA. Default false.
    */
   ssl?: boolean | SslMode | ConnectionOptions;
-  /** Connections in the pool. Default 10. */
+  /** Connections in the pool, 1 to 1,000. Default 10. */
   max?: number;
   /** Close a connection idle this long. Default `Infinity` (never). */
   idleTimeout?: number;
@@ -228,6 +231,40 @@ function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
   );
 }
 
+/** A URL part's percent-decoding; a malformed one is the URL's error, not a URIError. */
+function decoded(value: string, href: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new InvalidArgumentError("url has a malformed percent-encoding (%XX)", href);
+  }
+}
+
+/**
+ * The startup message carries these settings as NUL-terminated strings: a NUL inside one would
+ * end it early and start another setting of the caller's choosing.
+ */
+function startupText<T extends string | undefined>(name: string, value: T): T {
+  if (value !== undefined && (typeof value !== "string" || value.includes("\0"))) {
+    throw new InvalidArgumentError(
+      `${name} must be a string without NUL characters`,
+      name === "password" ? "(the password, not shown)" : value,
+    );
+  }
+  return value;
+}
+
+/** The `ssl` option: a boolean, an sslmode, or TLS options for node:tls. */
+function sslOption(ssl: PostgresOptions["ssl"]): ServerSettings["ssl"] | undefined {
+  if (ssl === undefined || typeof ssl === "boolean") return ssl;
+  if (typeof ssl === "string") return sslOf(ssl);
+  if (typeof ssl === "object" && ssl !== null && !Array.isArray(ssl)) return ssl;
+  throw new InvalidArgumentError(
+    "ssl must be a boolean, an sslmode (disable, allow, prefer, require, verify-ca, verify-full) or node:tls options",
+    ssl,
+  );
+}
+
 /** The stand-in host of a URL written without one. */
 const NO_HOST = "skein-no-host.invalid";
 
@@ -248,7 +285,7 @@ function endpointOf(entry: string, href: string): { host: string; port: string |
   if (match === null || match[1] === "") {
     throw new InvalidArgumentError("url must be a postgres:// URL", href);
   }
-  return { host: decodeURIComponent(hostOf(match[1] as string)), port: given(match[2]) };
+  return { host: decoded(hostOf(match[1] as string), href), port: given(match[2]) };
 }
 
 /**
@@ -268,10 +305,11 @@ function hostsOf(
   }
   return hosts.map(({ host, port: own }, i) => {
     if (host === "") throw new InvalidArgumentError("a host name cannot be empty", host);
+    startupText("host", host);
     const text = own ?? ports[ports.length > 1 ? i : 0];
     const value = text === undefined ? 5432 : Number(text);
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new InvalidArgumentError("port must be a positive integer", text);
+    if (!Number.isInteger(value) || value <= 0 || value > 65_535) {
+      throw new InvalidArgumentError("port must be an integer from 1 to 65535", text);
     }
     return { host, port: value };
   });
@@ -307,12 +345,17 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     }
   }
   const fromUrl = (value: string | undefined) =>
-    value === undefined || value === "" ? undefined : decodeURIComponent(value);
+    value === undefined || value === "" ? undefined : decoded(value, href ?? "");
   // libpq reads the query's parameters after the authority, so they win over it.
   const param = (name: string) => given(url?.searchParams.get(name) ?? undefined);
   const max = options.max ?? 10;
-  if (!Number.isInteger(max) || max < 1) {
-    throw new InvalidArgumentError("max must be a positive integer", options.max);
+  // The pool makes its clients up front, about 40 KB each: a million ran the process out of
+  // memory. No server takes near this many connections from one client.
+  if (!Number.isInteger(max) || max < 1 || max > MAX_POOL_SIZE) {
+    throw new InvalidArgumentError(
+      `max must be an integer from 1 to ${MAX_POOL_SIZE} (the connections in the pool)`,
+      options.max,
+    );
   }
   const pipeline = options.pipeline ?? 10;
   // postgres.js itself sends at most 100 queries ahead.
@@ -320,8 +363,10 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     throw new InvalidArgumentError("pipeline must be an integer from 1 to 100", options.pipeline);
   }
   const portText = param("port") ?? fromUrl(url?.port) ?? env.PGPORT;
-  const user =
-    options.user ?? param("user") ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres";
+  const user = startupText(
+    "user",
+    options.user ?? param("user") ?? fromUrl(url?.username) ?? env.PGUSER ?? env.USER ?? "postgres",
+  );
   const urlHost =
     url === undefined || url.hostname === "" || url.hostname === NO_HOST
       ? undefined
@@ -340,23 +385,30 @@ export function resolveServerSettings(options: PostgresOptions): ServerSettings 
     host: first.host,
     port: first.port,
     hosts,
-    database:
+    database: startupText(
+      "database",
       options.database ??
-      param("dbname") ??
-      fromUrl(url?.pathname.slice(1)) ??
-      env.PGDATABASE ??
-      user,
+        param("dbname") ??
+        fromUrl(url?.pathname.slice(1)) ??
+        env.PGDATABASE ??
+        user,
+    ),
     user,
-    password: options.password ?? param("password") ?? fromUrl(url?.password) ?? env.PGPASSWORD,
-    ssl: options.ssl ?? sslOf(param("sslmode")) ?? sslOf(env.PGSSLMODE) ?? false,
-    serverOptions: param("options"),
+    password: startupText(
+      "password",
+      options.password ?? param("password") ?? fromUrl(url?.password) ?? env.PGPASSWORD,
+    ),
+    ssl: sslOption(options.ssl) ?? sslOf(param("sslmode")) ?? sslOf(env.PGSSLMODE) ?? false,
+    serverOptions: startupText("options", param("options")),
     max,
     idleTimeout: duration("idleTimeout", options.idleTimeout, Infinity),
     connectTimeout: duration("connectTimeout", options.connectTimeout, 30_000),
     acquireTimeout: duration("acquireTimeout", options.acquireTimeout, Infinity),
     statementTimeout: duration("statementTimeout", options.statementTimeout, 0),
-    applicationName:
+    applicationName: startupText(
+      "applicationName",
       options.applicationName ?? param("application_name") ?? env.PGAPPNAME ?? "skein",
+    ),
     prepare: options.prepare ?? true,
     pipeline,
     onNotice: options.onNotice,
