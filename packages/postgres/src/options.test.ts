@@ -55,6 +55,28 @@ describe("resolveServerSettings()", () => {
     }
   });
 
+  it("refuses an option it does not know, saying where a misplaced one belongs, instead of opening a database in memory", function* () {
+    const refused: [unknown, string][] = [
+      [{ dataDir: "./db" }, 'no option "dataDir"; use embedded: { dataDir }'],
+      [{ connectionString: "postgres://h/db" }, 'no option "connectionString"; use url'],
+      [{ maxx: 3 }, 'no option "maxx"'],
+      [{ embedded: "yes" }, "embedded must be true, false, or { dataDir, settings }"],
+      [{ embedded: { dir: "./db" } }, 'embedded has no option "dir"'],
+      [{ embedded: { dataDir: "" } }, "embedded.dataDir must be a directory path"],
+      [{ embedded: { dataDir: 5 } }, "embedded.dataDir must be a directory path"],
+    ];
+    for (const [options, message] of refused) {
+      let error: unknown;
+      try {
+        usePostgres(options as never);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toContain(message);
+    }
+  });
+
   it("picks the embedded backend only when nothing points at a server", function* () {
     expect(wantsServer({ env: {} })).toBe(false);
     expect(wantsServer({ env: { PGHOST: "h" } })).toBe(true);

@@ -231,6 +231,87 @@ function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
   );
 }
 
+const OPTION_KEYS = new Set([
+  "url",
+  "host",
+  "port",
+  "database",
+  "user",
+  "password",
+  "ssl",
+  "max",
+  "idleTimeout",
+  "connectTimeout",
+  "acquireTimeout",
+  "statementTimeout",
+  "applicationName",
+  "prepare",
+  "pipeline",
+  "embedded",
+  "session",
+  "onNotice",
+  "types",
+  "env",
+]);
+
+/** Where a misplaced option belongs. */
+const OPTION_HINTS: Record<string, string> = {
+  dataDir: "embedded: { dataDir }",
+  settings: "embedded: { settings }",
+  username: "user",
+  db: "database",
+  dbname: "database",
+  connectionString: "url",
+  connection: "session",
+  application_name: "applicationName",
+  idle_timeout: "idleTimeout",
+  connect_timeout: "connectTimeout",
+};
+
+/**
+ * Internal. Refuse an option `usePostgres()` does not know, and an `embedded` that is neither a
+ * boolean nor `{ dataDir, settings }`: a misspelled or misplaced option would otherwise be
+ * ignored, and `{ dataDir: "./db" }` would quietly open a database in memory.
+ *
+ * @param options - the caller's options
+ */
+export function checkOptionKeys(options: PostgresOptions): void {
+  for (const key of Object.keys(options)) {
+    if (OPTION_KEYS.has(key)) continue;
+    const hint = OPTION_HINTS[key];
+    throw new InvalidArgumentError(
+      `usePostgres() has no option "${key}"${hint === undefined ? "" : `; use ${hint}`}`,
+      key,
+    );
+  }
+  const embedded = options.embedded;
+  if (embedded === undefined || typeof embedded === "boolean") return;
+  if (typeof embedded !== "object" || embedded === null || Array.isArray(embedded)) {
+    throw new InvalidArgumentError(
+      "embedded must be true, false, or { dataDir, settings }",
+      embedded,
+    );
+  }
+  for (const key of Object.keys(embedded)) {
+    if (key !== "dataDir" && key !== "settings") {
+      throw new InvalidArgumentError(
+        `embedded has no option "${key}"; it takes dataDir and settings`,
+        key,
+      );
+    }
+  }
+  const dataDir = embedded.dataDir;
+  if (
+    dataDir !== undefined &&
+    (typeof dataDir !== "string" || dataDir.trim() === "" || dataDir.includes("\0"))
+  ) {
+    throw new InvalidArgumentError(
+      "embedded.dataDir must be a directory path (omit it for a database in memory)",
+      dataDir,
+    );
+  }
+}
+
 /** A URL part's percent-decoding; a malformed one is the URL's error, not a URIError. */
 function decoded(value: string, href: string): string {
   try {

@@ -2,6 +2,7 @@ import type { Operation } from "@skein/core";
 import type { Db } from "./db.js";
 import { InvalidArgumentError } from "./errors.js";
 import {
+  checkOptionKeys,
   emptyVariables,
   type PostgresOptions,
   resolveServerSettings,
@@ -45,6 +46,7 @@ export function usePostgres(given: PostgresOptions | string = {}): Operation<Db>
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError("usePostgres() takes an options object or a URL string", given);
   }
+  checkOptionKeys(options);
   if (!wantsServer(options)) {
     if (!options.embedded) {
       const empty = emptyVariables(options);
