@@ -9,6 +9,16 @@ import {
 } from "./options.js";
 import { usePostgres } from "./use-postgres.js";
 
+/** What `call` throws, or undefined. */
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 describe("resolveServerSettings()", () => {
   const env = {
     DATABASE_URL: "postgres://url-user:secret@url-host:6000/url-db?sslmode=require",
@@ -44,12 +54,7 @@ describe("resolveServerSettings()", () => {
 
   it("refuses a usePostgres() argument that is neither options nor a URL, instead of choosing PGlite", function* () {
     for (const bad of [42, null, ["postgres://h/db"], true]) {
-      let error: unknown;
-      try {
-        usePostgres(bad as never);
-      } catch (thrown) {
-        error = thrown;
-      }
+      const error = thrownBy(() => usePostgres(bad as never));
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error).toMatchObject({ code: "PG_INVALID_ARGUMENT", value: bad });
     }
@@ -66,12 +71,7 @@ describe("resolveServerSettings()", () => {
       [{ embedded: { dataDir: 5 } }, "embedded.dataDir must be a directory path"],
     ];
     for (const [options, message] of refused) {
-      let error: unknown;
-      try {
-        usePostgres(options as never);
-      } catch (thrown) {
-        error = thrown;
-      }
+      const error = thrownBy(() => usePostgres(options as never));
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect((error as Error).message).toContain(message);
     }
@@ -135,12 +135,7 @@ describe("resolveServerSettings()", () => {
       ["NUL in the host", { env: {}, host: "h\0x" }],
     ];
     for (const [name, options] of refused) {
-      let error: unknown;
-      try {
-        resolveServerSettings(options);
-      } catch (caught) {
-        error = caught;
-      }
+      const error = thrownBy(() => resolveServerSettings(options));
       expect({ name, refused: error instanceof InvalidArgumentError }).toEqual({
         name,
         refused: true,
