@@ -19,14 +19,51 @@ import { firstLine } from "./wait-description.js";
 
 const noop = (): void => {};
 
-function unparameterized(query: CompiledQuery): string {
+/** `query`'s text, once it is known to be a COPY statement without parameters. */
+function copyText(query: CompiledQuery, method: "copyTo" | "copyFrom"): string {
   if (query.params.length > 0) {
     throw new InvalidArgumentError(
       "COPY statements cannot take parameters; build them from sql.id() and literal text",
       query.params,
     );
   }
+  // Checked before it runs: any other statement would run, and only then fail here.
+  if (!/^copy\b/i.test(withoutLeadingComments(query.text))) {
+    throw new InvalidArgumentError(`${method}() runs a COPY statement only`, query.text);
+  }
   return query.text;
+}
+
+/** `text` without the whitespace and comments before its first word. */
+function withoutLeadingComments(text: string): string {
+  let rest = text.trimStart();
+  for (;;) {
+    if (rest.startsWith("--")) {
+      const end = rest.indexOf("\n");
+      rest = end === -1 ? "" : rest.slice(end + 1).trimStart();
+    } else if (rest.startsWith("/*")) {
+      const end = rest.indexOf("*/");
+      rest = end === -1 ? "" : rest.slice(end + 2).trimStart();
+    } else return rest;
+  }
+}
+
+/** What a COPY's direction needs, for a statement that turned out to go the other way. */
+function wrongDirection(method: "copyTo" | "copyFrom", text: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    method === "copyTo"
+      ? "copyTo() needs a COPY ... TO STDOUT statement; use copyFrom() for COPY ... FROM STDIN"
+      : "copyFrom() needs a COPY ... FROM STDIN statement; use copyTo() for COPY ... TO STDOUT",
+    text,
+  );
+}
+
+function isReadable(stream: unknown): stream is Readable {
+  return typeof (stream as Partial<Readable> | null)?.read === "function";
+}
+
+function isWritable(stream: unknown): stream is Writable {
+  return typeof (stream as Partial<Writable> | null)?.write === "function" && !isReadable(stream);
 }
 
 /**
@@ -61,7 +98,7 @@ export function copyTo(
   acquire: () => Operation<Lease<Connection>>,
   query: CompiledQuery,
 ): Stream<Uint8Array, void> {
-  const text = unparameterized(query);
+  const text = copyText(query, "copyTo");
   const name = `copy ${firstLine(text)}`;
   const nextChunk = `${name} (next chunk)`;
   return resource<Subscription<Uint8Array, void>>(function* (provide) {
@@ -72,9 +109,19 @@ export function copyTo(
     // Kept as soon as the driver hands it out, even to a task halted before it resumed: a
     // stream nobody reads or ends holds the connection in COPY mode for good.
     let readable: Readable | undefined;
+    // A COPY FROM hands out a writable instead: it is failed (CopyFail) in the cleanup.
+    let wrong: Writable | undefined;
     const started = pending.readable().then(
-      (stream) => {
-        readable = stream as unknown as Readable;
+      (handed) => {
+        const stream: unknown = handed;
+        if (!isReadable(stream)) {
+          if (isWritable(stream)) {
+            wrong = stream;
+            wrong.on("error", noop);
+          }
+          throw wrongDirection("copyTo", text);
+        }
+        readable = stream;
         // The iterator reports errors while it is read; one after that (the client destroyed
         // later) must not become an uncaught exception.
         readable.on("error", noop);
@@ -106,7 +153,8 @@ export function copyTo(
       });
     } finally {
       try {
-        if (!done) {
+        if (wrong !== undefined) wrong.destroy(new Error("COPY aborted by the client"));
+        else if (!done) {
           // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
           if (readable === undefined) yield* stop(connection, pending);
           if (readable !== undefined) {
@@ -152,7 +200,7 @@ export function copyFrom(
   query: CompiledQuery,
   source: Stream<Uint8Array | string, unknown>,
 ): Operation<void> {
-  const text = unparameterized(query);
+  const text = copyText(query, "copyFrom");
   const name = `copy ${firstLine(text)}`;
   return waitingFor(name, {
     *[Symbol.iterator]() {
@@ -161,9 +209,19 @@ export function copyFrom(
       connection.running.add(pending);
       // Kept as soon as the driver hands it out, as in copyTo().
       let writable: Writable | undefined;
+      // A COPY TO hands out a readable instead: it is destroyed and cancelled in the cleanup.
+      let wrong: Readable | undefined;
       const started = pending.writable().then(
-        (stream) => {
-          writable = stream as unknown as Writable;
+        (handed) => {
+          const stream: unknown = handed;
+          if (!isWritable(stream)) {
+            if (isReadable(stream)) {
+              wrong = stream;
+              wrong.on("error", noop);
+            }
+            throw wrongDirection("copyFrom", text);
+          }
+          writable = stream;
           // Errors come through `ended` and the drain wait; one after those (the client
           // destroyed later) must not become an uncaught exception.
           writable.on("error", noop);
@@ -177,13 +235,17 @@ export function copyFrom(
       let done = false;
       try {
         const sink = yield* until(started);
+        // A row the server cannot read fails the writable, also after its end was sent (the
+        // patched driver: unpatched, it waited for ever).
         const ended = finished(sink);
         ended.catch(noop);
         const subscription = yield* source;
         for (;;) {
           const next = yield* subscription.next();
           if (next.done) break;
-          if (!sink.write(next.value)) yield* waitingFor("socket full", drained(sink));
+          if (!sink.write(next.value)) {
+            yield* waitingFor("socket full", drained(sink));
+          }
         }
         sink.end();
         try {
@@ -194,7 +256,10 @@ export function copyFrom(
         done = true;
       } finally {
         try {
-          if (!done) {
+          if (wrong !== undefined) {
+            wrong.destroy();
+            yield* until(within(cancel(pending), SETTLE_MS));
+          } else if (!done) {
             // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
             if (writable === undefined) yield* stop(connection, pending);
             // CopyFail: the server rolls the statement back and answers with an error.
