@@ -58,10 +58,24 @@ const JSON_OIDS = [114, 3802];
  * json and jsonb as PGlite sends them: a string parameter is JSON text already, where
  * postgres.js encoded it once more (`${JSON.stringify(x)}::jsonb` stored a JSON string).
  */
+/** A JSON parameter's text; a `bigint` inside becomes its decimal string, as PGlite writes it. */
+function jsonText(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // Only a bigint makes the replacer's cost worth paying; anything else (a cycle) stands.
+    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
+    return JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === "bigint" ? item.toString() : item,
+    );
+  }
+}
+
 const JSON_TYPE = {
   to: 114,
   from: JSON_OIDS,
-  serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+  serialize: jsonText,
   parse: (text: string) => JSON.parse(text) as unknown,
 };
 
