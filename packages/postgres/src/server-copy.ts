@@ -172,14 +172,21 @@ export function copyTo(
   });
 }
 
+/**
+ * Until `writable` can take more, or is destroyed (whose error, if any, its `finished()`
+ * reports, translated, in one place).
+ */
 function* drained(writable: Writable): Operation<void> {
-  yield* action<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    writable.once("drain", resolve);
-    writable.once("error", onError);
+  if (writable.destroyed) return;
+  yield* action<void>((resolve) => {
+    const done = () => resolve();
+    writable.once("drain", done);
+    writable.once("error", done);
+    writable.once("close", done);
     return () => {
-      writable.off("drain", resolve);
-      writable.off("error", onError);
+      writable.off("drain", done);
+      writable.off("error", done);
+      writable.off("close", done);
     };
   });
 }
@@ -243,11 +250,12 @@ export function copyFrom(
         for (;;) {
           const next = yield* subscription.next();
           if (next.done) break;
-          if (!sink.write(next.value)) {
-            yield* waitingFor("socket full", drained(sink));
-          }
+          // The server's error destroys the writable: writing on would wait for a drain that
+          // never comes. The error itself comes through `ended`.
+          if (sink.destroyed) break;
+          if (!sink.write(next.value)) yield* waitingFor("socket full", drained(sink));
         }
-        sink.end();
+        if (!sink.destroyed) sink.end();
         try {
           yield* until(ended);
         } catch (error) {
