@@ -76,6 +76,29 @@ describe("bad input", () => {
 });
 
 describe("cookies", () => {
+  it("rejects a client option out of range with InvalidRequestError carrying the value", function* () {
+    const refused: [string, Parameters<typeof useHttpClient>[0], unknown][] = [
+      ["timeouts.total", { timeouts: { total: -1 } }, -1],
+      ["timeouts.connect", { timeouts: { connect: Number.NaN } }, Number.NaN],
+      ["connections", { connections: 0 }, 0],
+      ["perHost", { perHost: 1.5 }, 1.5],
+      ["retry.attempts", { retry: { attempts: 0 } }, 0],
+    ];
+    for (const [name, options, value] of refused) {
+      const error = yield* failure(useHttpClient(options));
+      expect({
+        name,
+        type: (error as Error).name,
+        code: (error as InvalidRequestError).code,
+      }).toEqual({
+        name,
+        type: "InvalidRequestError",
+        code: "invalid-request",
+      });
+      expect((error as InvalidRequestError).value).toEqual(value);
+    }
+  });
+
   it("keeps no cookies unless asked to", function* () {
     yield* withoutLeaks(function* () {
       const server = yield* useTestServer((request, response) => {

@@ -491,8 +491,9 @@ function resolveTimeouts(
     const value = given[name];
     if (value === undefined) return base[name];
     if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new TypeError(
+      throw new InvalidRequestError(
         `timeouts.${name} must be a non-negative number of ms, got ${String(value)}`,
+        value,
       );
     }
     return value;
@@ -538,7 +539,10 @@ function redirectMode(value: string | undefined): "follow" | "manual" | undefine
 function positive(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+    throw new InvalidRequestError(
+      `${name} must be a positive integer, got ${String(value)}`,
+      value,
+    );
   }
   return value;
 }

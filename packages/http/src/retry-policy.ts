@@ -1,3 +1,4 @@
+import { InvalidRequestError } from "./errors.js";
 /**
  * When and how a client retries a request. Retries are opt-in: pass `retry: true` for these
  * defaults, or an object to change some of them.
@@ -50,7 +51,10 @@ export function createRetryPolicy(
   const o = options === true ? {} : options;
   const attempts = o.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new TypeError(`retry.attempts must be a positive integer, got ${String(attempts)}`);
+    throw new InvalidRequestError(
+      `retry.attempts must be a positive integer, got ${String(attempts)}`,
+      attempts,
+    );
   }
   return {
     attempts,
