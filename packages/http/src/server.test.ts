@@ -17,6 +17,7 @@ import { SocketError } from "./errors.js";
 import { readJson } from "./read-body.js";
 import { createRouter } from "./router.js";
 import { type HttpServer, useHttpServer } from "./server.js";
+import type { InvalidServerOptionError } from "./server-errors.js";
 import { type ServerSentEvent, sse, streamResponse } from "./stream-response.js";
 
 interface Problem {
@@ -54,6 +55,32 @@ describe("useHttpServer()", () => {
       expect(created.status).toBe(201);
       expect(yield* created.json()).toEqual({ id: "2", name: "two" });
       expect(yield* client.json("/items/2")).toEqual({ id: "2", name: "two" });
+    });
+  });
+
+  it("refuses options it cannot run with before it listens, with InvalidServerOptionError naming the option", function* () {
+    const handler = function* () {
+      return new Response("ok");
+    };
+    const refused: [string, unknown][] = [
+      ["handler", { port: 0 }],
+      ["handler", { port: 0, handler: "index.html" }],
+      ["middleware", { port: 0, handler, middleware: [undefined] }],
+      ["port", { handler, port: 70_000 }],
+      ["port", { handler, port: "8080" }],
+      ["host", { handler, port: 0, host: "" }],
+      ["shutdownGraceMs", { handler, port: 0, shutdownGraceMs: -1 }],
+      ["logger", { handler, port: 0, logger: console.error }],
+    ];
+    yield* withoutLeaks(function* () {
+      for (const [option, options] of refused) {
+        const error = yield* failure(useHttpServer(options as Parameters<typeof useHttpServer>[0]));
+        expect({ option, error: error.name }).toEqual({
+          option,
+          error: "InvalidServerOptionError",
+        });
+        expect((error as InvalidServerOptionError).option).toBe(option);
+      }
     });
   });
 

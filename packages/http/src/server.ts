@@ -31,7 +31,7 @@ import { problem } from "./problem.js";
 import { PayloadTooLargeError, RequestError } from "./request-errors.js";
 import type { Handler } from "./router.js";
 import { sendAtOnce, sendStreamed } from "./send-response.js";
-import { HandlerResultError } from "./server-errors.js";
+import { HandlerResultError, InvalidServerOptionError } from "./server-errors.js";
 import { type ServerLimits, settleLimits } from "./server-limits.js";
 import { WebSocketResponse } from "./websocket-route.js";
 
@@ -156,6 +156,7 @@ interface ServerState {
  */
 export function useHttpServer(options: HttpServerOptions): Operation<HttpServer> {
   return resource<HttpServer>(function* (provide) {
+    checkServerOptions(options);
     const host = options.host ?? "127.0.0.1";
     const grace = options.shutdownGraceMs ?? 5000;
     const limits = settleLimits(options);
@@ -442,4 +443,45 @@ function failed(state: ServerState, request: IncomingMessage, error: unknown): R
   }
   state.logger.error(`${request.method} ${request.url} failed`, error);
   return problem(500, "internal", "internal error");
+}
+
+/**
+ * Refuse options the server cannot run with before it listens: without this, a missing handler
+ * or a middleware that is not a function started a server that failed every request, and a bad
+ * port or a negative grace surfaced as Node's own errors or not at all.
+ */
+function checkServerOptions(options: HttpServerOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidServerOptionError("options", options, "an object with a handler");
+  }
+  if (typeof options.handler !== "function") {
+    throw new InvalidServerOptionError("handler", options.handler, "a generator function");
+  }
+  const middleware = options.middleware;
+  if (middleware !== undefined) {
+    if (!Array.isArray(middleware)) {
+      throw new InvalidServerOptionError("middleware", middleware, "an array of functions");
+    }
+    for (const layer of middleware) {
+      if (typeof layer !== "function") {
+        throw new InvalidServerOptionError("middleware", layer, "an array of functions");
+      }
+    }
+  }
+  const port = options.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    throw new InvalidServerOptionError("port", port, "an integer from 0 (any free port) to 65535");
+  }
+  const host = options.host;
+  if (host !== undefined && (typeof host !== "string" || host === "")) {
+    throw new InvalidServerOptionError("host", host, "a host name or address");
+  }
+  const grace = options.shutdownGraceMs;
+  if (grace !== undefined && (typeof grace !== "number" || Number.isNaN(grace) || grace < 0)) {
+    throw new InvalidServerOptionError("shutdownGraceMs", grace, "a number of ms >= 0");
+  }
+  const logger = options.logger;
+  if (logger !== undefined && typeof logger?.error !== "function") {
+    throw new InvalidServerOptionError("logger", logger, "an object with an error() method");
+  }
 }
