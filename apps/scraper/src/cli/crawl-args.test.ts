@@ -109,6 +109,8 @@ const BAD: [args: string[], names: string[]][] = [
     ["--workers", "postgres://"],
   ],
   [["--frobnicate"], ["--frobnicate"]],
+  [["--user-agent", " "], ["--user-agent"]],
+  [["--user-agent", "bot\r\nx-injected: 1"], ["--user-agent"]],
   [
     ["--max-page", "3"],
     ["--max-page", "did you mean --max-pages?"],
@@ -149,9 +151,7 @@ describe("parseCrawlArgs", () => {
   it("has a bad-value case for every option that takes a value", () => {
     const covered = new Set(BAD.map(([args]) => args[0]!.replace(/^--/, "")));
     const taking = Object.entries(CRAWL_OPTIONS)
-      .filter(
-        ([name, o]) => o.type === "string" && name !== "user-agent" && name !== "dashboard-host",
-      )
+      .filter(([name, o]) => o.type === "string" && name !== "dashboard-host")
       .map(([name]) => name);
     expect(taking.filter((name) => !covered.has(name))).toEqual([]);
   });

@@ -86,6 +86,10 @@ export function parseCrawlArgs(argv: string[], cwd = process.cwd()): CrawlArgs {
   const seeds = positionals.map(seedOf);
   const named = values.name !== undefined;
   if (named && values.name!.trim() === "") throw new UsageError("--name must not be empty", "");
+  const agent = values["user-agent"];
+  if (agent !== undefined && (agent.trim() === "" || /[\r\n\0]/.test(agent))) {
+    throw new UsageError("--user-agent must be a non-empty value on one line", agent);
+  }
   const name = values.name ?? (seeds[0] === undefined ? undefined : new URL(seeds[0]).host);
   if (name === undefined && !help) {
     throw new UsageError("crawl needs a URL, or --name to resume a crawl", args);

@@ -54,14 +54,26 @@ export function settingsOf(options: CrawlOptions): CrawlSettings {
     reclaimMs: whole("reclaimMs", options.reclaimMs, 1000),
     handlerTimeoutMs: whole("handlerTimeoutMs", options.handlerTimeoutMs, 30_000),
     maxHosts: whole("maxHosts", options.maxHosts, 1024),
-    maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
-    maxRedirects: options.maxRedirects ?? 5,
-    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    maxBytes: whole("maxBytes", options.maxBytes, 5 * 1024 * 1024),
+    maxRedirects: whole("maxRedirects", options.maxRedirects, 5, 0),
+    userAgent: userAgentOf(options.userAgent),
     robots: options.robots !== false,
     headers: headersOf(options),
     revalidate: options.revalidate === true,
     keepBodies: options.keepBodies === true,
   };
+}
+
+/**
+ * The `userAgent` option: also the robots.txt token, so an empty one would match no group and
+ * one with a line break would fail every request.
+ */
+function userAgentOf(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_USER_AGENT;
+  if (typeof value !== "string" || value.trim() === "" || /[\r\n\0]/.test(value)) {
+    throw new InvalidCrawlOptionError("userAgent", value, "a non-empty header value on one line");
+  }
+  return value;
 }
 
 /** The `headers` and `cookies` options as request headers. */
