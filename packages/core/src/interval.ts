@@ -1,7 +1,7 @@
 import { label } from "./label.js";
 import { resource } from "./resource.js";
 import { createSignal } from "./signal.js";
-import { realTimekeeper, type TimerHandle, useTimekeeper } from "./timekeeper.js";
+import { MAX_TIMER_MS, realTimekeeper, type TimerHandle, useTimekeeper } from "./timekeeper.js";
 import type { Stream } from "./types.js";
 
 /**
@@ -29,7 +29,7 @@ export function interval(ms: number): Stream<void, never> {
     yield* label(`interval(${ms})`);
     const signal = createSignal<void, never>();
     const time = yield* useTimekeeper();
-    if (time === realTimekeeper) {
+    if (time === realTimekeeper && ms <= MAX_TIMER_MS) {
       const id = setInterval(() => signal.send(), ms);
       try {
         yield* provide(yield* signal);

@@ -1,7 +1,8 @@
 import { expect } from "vitest";
+import { inspect } from "./inspect.js";
 import { sleep } from "./sleep.js";
 import { spawn } from "./spawn.js";
-import { describe, it } from "./test/mod.js";
+import { describe, findTask, it } from "./test/mod.js";
 import { withResolvers } from "./with-resolvers.js";
 
 function activeTimers(): number {
@@ -31,6 +32,30 @@ describe("sleep()", () => {
     yield* started.operation;
     expect(activeTimers()).toBe(before + 1);
     yield* task.halt();
+    expect(activeTimers()).toBe(before);
+  });
+
+  it("outlasts a shorter sleep when longer than setTimeout takes, forever for Infinity, and is still halted cleanly", function* () {
+    // setTimeout runs a delay past 2^31 - 1 ms (Infinity included) after 1 ms: these two
+    // sleeps used to end before the 20 ms one below.
+    const ended: string[] = [];
+    const before = activeTimers();
+    const long = yield* spawn(function* () {
+      yield* sleep(3_000_000_000);
+      ended.push("34 days");
+    });
+    const forever = yield* spawn(
+      function* () {
+        yield* sleep(Number.POSITIVE_INFINITY);
+        ended.push("forever");
+      },
+      { name: "sleeper" },
+    );
+    yield* sleep(20);
+    expect(ended).toEqual([]);
+    expect(findTask(inspect(), "sleeper")?.waitingOn).toBe("sleep forever");
+    yield* long.halt();
+    yield* forever.halt();
     expect(activeTimers()).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import { InstructionOperation, NEXT } from "./engine/instruction.js";
 import type { TaskImpl } from "./engine/task.js";
-import { realTimekeeper, type TimerHandle, timekeeperOf } from "./timekeeper.js";
+import { MAX_TIMER_MS, realTimekeeper, type TimerHandle, timekeeperOf } from "./timekeeper.js";
 import type { Operation } from "./types.js";
 
 /** The teardown of a sleeping task: clears its timer, and says until when it sleeps. */
@@ -11,11 +11,17 @@ class SleepTimer {
     private readonly virtual: boolean,
   ) {}
   cancel(): void {
-    if (this.virtual) (this.timer as TimerHandle).cancel();
-    else clearTimeout(this.timer as ReturnType<typeof setTimeout>);
+    const timer = this.timer;
+    if (typeof (timer as Partial<TimerHandle>).cancel === "function") {
+      (timer as TimerHandle).cancel();
+    } else clearTimeout(timer as ReturnType<typeof setTimeout>);
   }
   describeWait(): string {
-    return `sleep until ${new Date(this.until).toISOString()}${this.virtual ? " (virtual)" : ""}`;
+    const when = new Date(this.until);
+    const until = Number.isNaN(when.getTime())
+      ? "sleep forever"
+      : `sleep until ${when.toISOString()}`;
+    return `${until}${this.virtual ? " (virtual)" : ""}`;
   }
 }
 
@@ -27,12 +33,13 @@ class Sleep extends InstructionOperation<void> {
     const epoch = task.ticket;
     const time = timekeeperOf(task);
     const until = time.now() + this.ms;
-    if (time === realTimekeeper) {
+    // setTimeout directly where it can: a timer handle of its own costs an allocation more.
+    if (time === realTimekeeper && this.ms <= MAX_TIMER_MS) {
       const id = setTimeout(() => task.resumeAt(epoch, NEXT, undefined), this.ms);
       task.suspend(new SleepTimer(id, until, false));
     } else {
       const timer = time.setTimer(this.ms, () => task.resumeAt(epoch, NEXT, undefined));
-      task.suspend(new SleepTimer(timer, until, true));
+      task.suspend(new SleepTimer(timer, until, time !== realTimekeeper));
     }
   }
 }

@@ -45,8 +45,11 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-/** setTimeout fires at once for longer delays, so long waits are re-armed in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Internal. The longest delay setTimeout and setInterval take: a longer one (Infinity
+ * included) fires after 1 ms, so long waits are re-armed in steps.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 class RealTimer implements TimerHandle {
   private id: ReturnType<typeof setTimeout>;
