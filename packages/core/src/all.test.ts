@@ -66,6 +66,10 @@ describe("all()", () => {
     }
     expect(message).toBe("sync failure");
   });
+
+  it("refuses something other than an array at once, instead of failing inside the engine", function* () {
+    expect(() => all(5 as unknown as [])).toThrow(/all\(\) takes an array/);
+  });
 });
 
 describe("allSettled()", () => {

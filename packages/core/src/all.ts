@@ -40,6 +40,9 @@ export type All<T extends readonly Operation<unknown>[] | []> = {
 export function all<T extends readonly Operation<unknown>[] | []>(
   operations: T,
 ): Operation<All<T>> {
+  if (!Array.isArray(operations)) {
+    throw new TypeError(`all() takes an array of operations, got ${String(operations)}`);
+  }
   return trapped(function* () {
     return (yield* new AllOf(operations)) as All<T>;
   });

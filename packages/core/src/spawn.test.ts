@@ -185,6 +185,13 @@ describe("spawn()", () => {
     }
     expect(outcome).toBeInstanceOf(HaltError);
   });
+
+  it("refuses something other than a function at once, saying to pass one", function* () {
+    const notFunctions: unknown[] = [undefined, 5, { *[Symbol.iterator]() {} }];
+    for (const value of notFunctions) {
+      expect(() => spawn(value as () => Operation<void>)).toThrow(/spawn\(\) takes a function/);
+    }
+  });
 });
 
 function* catchError(operation: Operation<unknown>): Operation<Error | undefined> {

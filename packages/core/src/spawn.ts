@@ -64,9 +64,21 @@ export function spawn<T>(
   operation: () => Operation<T>,
   options?: SpawnOptions,
 ): Operation<Task<T>> {
+  if (typeof operation !== "function") {
+    throw new TypeError(
+      `spawn() takes a function that returns an operation, got ${describeValue(operation)}`,
+    );
+  }
   const name = options?.name;
   if (name !== undefined && typeof name !== "string") {
     throw new TypeError(`spawn(): options.name must be a string, got ${String(name)}`);
   }
   return new Spawn(operation, name);
+}
+
+/** What a misused argument was, for an error message. */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "object") return "an object (pass a function: spawn(() => operation))";
+  return `${typeof value} ${String(value)}`;
 }
