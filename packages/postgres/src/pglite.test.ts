@@ -118,7 +118,9 @@ describe("usePglite()", () => {
     const [start] = yield* db.query<{ lsn: string }>(
       sql`select pg_current_wal_insert_lsn()::text as lsn`,
     );
-    for (let i = 0; i < 8; i++) {
+    // About 70 MB: what is kept is counted in whole WAL files, and at 35 MB one file more than
+    // usual (18 MB kept) was already past half in a loaded CI run.
+    for (let i = 0; i < 16; i++) {
       yield* db.query(
         sql`insert into wal_heavy select repeat(md5(g::text), 32) from generate_series(1, 4000) g`,
       );
@@ -127,7 +129,7 @@ describe("usePglite()", () => {
       sql`select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${start?.lsn}::pg_lsn)::float8 as written,
                  (select sum(size) from pg_ls_waldir())::float8 as kept`,
     );
-    expect(wal?.written).toBeGreaterThan(30 * 2 ** 20);
+    expect(wal?.written).toBeGreaterThan(60 * 2 ** 20);
     expect(wal?.kept).toBeLessThan((wal?.written ?? 0) / 2);
   });
 
