@@ -2,7 +2,7 @@ import type { Instruction } from "./engine/instruction.js";
 import { type Mode, NEXT, RETURN, THROW } from "./engine/instruction.js";
 import { PromiseWait } from "./engine/promise-wait.js";
 import type { TaskImpl } from "./engine/task.js";
-import { BIND_TASK, bindTask, type TaskBindable } from "./engine/task-binding.js";
+import { bindTask, TaskAsker } from "./engine/task-binding.js";
 import type { Operation } from "./types.js";
 
 /**
@@ -83,33 +83,21 @@ export function waitOf(task: TaskImpl): string | undefined {
  * restoring the label when that finishes. A generator with `yield*` here cost more than ten
  * times a plain `until()` per call, and queries run through this once each.
  */
-class Labelled<T> implements Iterator<Instruction, T, unknown>, Instruction, TaskBindable {
-  private task: TaskImpl | undefined = undefined;
+class Labelled<T> extends TaskAsker implements Iterator<Instruction, T, unknown> {
   private inner: Iterator<Instruction, T, unknown> | undefined = undefined;
   private before: Described | undefined = undefined;
-  private asked = false;
   constructor(
     private readonly description: WaitDescription,
     private readonly operation: Operation<T>,
-  ) {}
-
-  [BIND_TASK](task: TaskImpl): void {
-    this.task = task;
-    this.asked = true;
-  }
-
-  enter(task: TaskImpl): void {
-    this.task = task;
-    task.resume(NEXT, undefined);
+  ) {
+    super();
   }
 
   next(value?: unknown): IteratorResult<Instruction, T> {
     const inner = this.inner;
     if (inner !== undefined) return this.forward(inner, NEXT, value);
-    if (!this.asked) {
-      this.asked = true;
-      return { done: false, value: this };
-    }
+    const asking = this.askForTask();
+    if (asking !== undefined) return asking;
     const task = this.task!;
     // A field of the task rather than a context: a context write and delete per call cost
     // more than the rest of this together.

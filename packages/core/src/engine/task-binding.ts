@@ -1,3 +1,4 @@
+import { type Instruction, NEXT } from "./instruction.js";
 import type { TaskImpl } from "./task.js";
 
 /**
@@ -23,4 +24,37 @@ export interface TaskBindable {
 export function bindTask(iterator: object, task: TaskImpl): void {
   const bind = (iterator as Partial<TaskBindable>)[BIND_TASK];
   if (bind !== undefined) bind.call(iterator, task);
+}
+
+/**
+ * Internal. The base of an iterator that needs its task before its first step: it learns it by
+ * yielding itself as an instruction, or takes it through {@link BIND_TASK} from a wrapper that
+ * started it. A subclass's first `next()` returns {@link askForTask}'s result while it has one.
+ */
+export abstract class TaskAsker implements Instruction, TaskBindable {
+  // Declared, then assigned: see InstructionOperation on field initializers in a base class.
+  protected declare task: TaskImpl | undefined;
+  protected declare asked: boolean;
+
+  constructor() {
+    this.task = undefined;
+    this.asked = false;
+  }
+
+  [BIND_TASK](task: TaskImpl): void {
+    this.task = task;
+    this.asked = true;
+  }
+
+  enter(task: TaskImpl): void {
+    this.task = task;
+    task.resume(NEXT, undefined);
+  }
+
+  /** The first step's result, which yields this to learn the task; undefined once it is known. */
+  protected askForTask(): IteratorResult<Instruction, never> | undefined {
+    if (this.asked) return undefined;
+    this.asked = true;
+    return { done: false, value: this };
+  }
 }

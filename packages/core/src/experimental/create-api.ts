@@ -1,9 +1,7 @@
 import { createContext } from "../context.js";
 import type { Instruction } from "../engine/instruction.js";
-import { NEXT } from "../engine/instruction.js";
 import { Lazy } from "../engine/lazy.js";
-import type { TaskImpl } from "../engine/task.js";
-import { BIND_TASK, bindTask, type TaskBindable } from "../engine/task-binding.js";
+import { bindTask, TaskAsker } from "../engine/task-binding.js";
 import { useScope } from "../scope.js";
 import type { Api, Around, Context, Operation, Scope } from "../types.js";
 import { InvalidApiError } from "./invalid-api-error.js";
@@ -153,17 +151,18 @@ type Invoke = (scope: Scope, key: PropertyKey, args: unknown[]) => unknown;
  * run once, so that run allocates nothing more; a further run gets an iterator of its own.
  */
 class Invocation
-  implements Operation<unknown>, Iterator<Instruction, unknown, unknown>, Instruction, TaskBindable
+  extends TaskAsker
+  implements Operation<unknown>, Iterator<Instruction, unknown, unknown>
 {
-  private task: TaskImpl | undefined = undefined;
   private inner: Iterator<Instruction, unknown, unknown> | undefined = undefined;
-  private asked = false;
   private started = false;
   constructor(
     private readonly invoke: Invoke,
     private readonly key: PropertyKey,
     private readonly args: unknown[],
-  ) {}
+  ) {
+    super();
+  }
 
   [Symbol.iterator](): Iterator<Instruction, unknown, unknown> {
     if (this.started) return new Invocation(this.invoke, this.key, this.args)[Symbol.iterator]();
@@ -171,23 +170,11 @@ class Invocation
     return this;
   }
 
-  [BIND_TASK](task: TaskImpl): void {
-    this.task = task;
-    this.asked = true;
-  }
-
-  enter(task: TaskImpl): void {
-    this.task = task;
-    task.resume(NEXT, undefined);
-  }
-
   next(value?: unknown): IteratorResult<Instruction, unknown> {
     const inner = this.inner;
     if (inner !== undefined) return inner.next(value);
-    if (!this.asked) {
-      this.asked = true;
-      return { done: false, value: this };
-    }
+    const asking = this.askForTask();
+    if (asking !== undefined) return asking;
     const task = this.task!;
     const target = this.invoke(task.scope, this.key, this.args);
     if (!isOperation(target)) return { done: true, value: target };
