@@ -34,6 +34,49 @@ function copyText(query: CompiledQuery, method: "copyTo" | "copyFrom"): string {
   return query.text;
 }
 
+/** The stream postgres.js handed out for a COPY: the direction asked for, or the other one. */
+interface Handed<Right, Wrong> {
+  right: Right | undefined;
+  wrong: Wrong | undefined;
+}
+
+/**
+ * The stream of the direction `method` needs, kept in `into` as soon as the driver hands it
+ * out, even to a task halted before it resumed: a stream nobody reads or ends holds the
+ * connection in COPY mode for good. A stream of the other direction goes into `into.wrong` for
+ * the cleanup to end, and fails the promise. Errors either stream reports later (the client
+ * destroyed) must not become uncaught exceptions; the reader or writer learns of its own.
+ */
+function handOut<Right extends Readable | Writable, Wrong extends Readable | Writable>(
+  handing: Promise<unknown>,
+  method: "copyTo" | "copyFrom",
+  text: string,
+  into: Handed<Right, Wrong>,
+): Promise<Right> {
+  const [isRight, isWrong] = (
+    method === "copyTo" ? [isReadable, isWritable] : [isWritable, isReadable]
+  ) as [(stream: unknown) => stream is Right, (stream: unknown) => stream is Wrong];
+  const started = handing.then(
+    (stream) => {
+      if (!isRight(stream)) {
+        if (isWrong(stream)) {
+          into.wrong = stream;
+          stream.on("error", noop);
+        }
+        throw wrongDirection(method, text);
+      }
+      into.right = stream;
+      stream.on("error", noop);
+      return stream;
+    },
+    (error: unknown) => {
+      throw translate(error, text);
+    },
+  );
+  started.catch(noop);
+  return started;
+}
+
 /** `text` without the whitespace and comments before its first word. */
 function withoutLeadingComments(text: string): string {
   let rest = text.trimStart();
@@ -106,32 +149,8 @@ export function copyTo(
     const { value: connection, release } = yield* acquire();
     const pending = connection.sql.unsafe<Row[]>(text);
     connection.running.add(pending);
-    // Kept as soon as the driver hands it out, even to a task halted before it resumed: a
-    // stream nobody reads or ends holds the connection in COPY mode for good.
-    let readable: Readable | undefined;
-    // A COPY FROM hands out a writable instead: it is failed (CopyFail) in the cleanup.
-    let wrong: Writable | undefined;
-    const started = pending.readable().then(
-      (handed) => {
-        const stream: unknown = handed;
-        if (!isReadable(stream)) {
-          if (isWritable(stream)) {
-            wrong = stream;
-            wrong.on("error", noop);
-          }
-          throw wrongDirection("copyTo", text);
-        }
-        readable = stream;
-        // The iterator reports errors while it is read; one after that (the client destroyed
-        // later) must not become an uncaught exception.
-        readable.on("error", noop);
-        return readable;
-      },
-      (error: unknown) => {
-        throw translate(error, text);
-      },
-    );
-    started.catch(noop);
+    const handed: Handed<Readable, Writable> = { right: undefined, wrong: undefined };
+    const started = handOut(pending.readable(), "copyTo", text, handed);
     let done = false;
     try {
       const chunks = (yield* until(started))[Symbol.asyncIterator]();
@@ -153,8 +172,11 @@ export function copyTo(
       });
     } finally {
       try {
-        if (wrong !== undefined) wrong.destroy(new Error("COPY aborted by the client"));
+        // A COPY FROM handed out instead is failed (CopyFail).
+        if (handed.wrong !== undefined)
+          handed.wrong.destroy(new Error("COPY aborted by the client"));
         else if (!done) {
+          const readable = handed.right;
           // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
           if (readable === undefined) yield* stop(connection, pending);
           if (readable !== undefined) {
@@ -214,31 +236,8 @@ export function copyFrom(
       const { value: connection, release } = yield* acquire();
       const pending = connection.sql.unsafe<Row[]>(text);
       connection.running.add(pending);
-      // Kept as soon as the driver hands it out, as in copyTo().
-      let writable: Writable | undefined;
-      // A COPY TO hands out a readable instead: it is destroyed and cancelled in the cleanup.
-      let wrong: Readable | undefined;
-      const started = pending.writable().then(
-        (handed) => {
-          const stream: unknown = handed;
-          if (!isWritable(stream)) {
-            if (isReadable(stream)) {
-              wrong = stream;
-              wrong.on("error", noop);
-            }
-            throw wrongDirection("copyFrom", text);
-          }
-          writable = stream;
-          // Errors come through `ended` and the drain wait; one after those (the client
-          // destroyed later) must not become an uncaught exception.
-          writable.on("error", noop);
-          return writable;
-        },
-        (error: unknown) => {
-          throw translate(error, text);
-        },
-      );
-      started.catch(noop);
+      const handed: Handed<Writable, Readable> = { right: undefined, wrong: undefined };
+      const started = handOut(pending.writable(), "copyFrom", text, handed);
       let done = false;
       try {
         const sink = yield* until(started);
@@ -264,10 +263,12 @@ export function copyFrom(
         done = true;
       } finally {
         try {
-          if (wrong !== undefined) {
-            wrong.destroy();
+          // A COPY TO handed out instead is destroyed and cancelled.
+          if (handed.wrong !== undefined) {
+            handed.wrong.destroy();
             yield* until(within(cancel(pending), SETTLE_MS));
           } else if (!done) {
+            const writable = handed.right;
             // Not started: never postgres.js's own cancel (see stop()); it may start meanwhile.
             if (writable === undefined) yield* stop(connection, pending);
             // CopyFail: the server rolls the statement back and answers with an error.
