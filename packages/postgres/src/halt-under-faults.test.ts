@@ -15,8 +15,8 @@ const HALT_BOUND_MS = 15_000;
  */
 const RECONNECT_BOUND_MS = 5_000;
 
-/** A pool of `max` connections to the server through a fault proxy, each test's own, warmed up. */
-function* useProxiedPool(name: string, max: number): Operation<{ proxy: FaultProxy; db: Db }> {
+/** A pool of `max` connections to the server through a fault proxy, each test's own. */
+function* useProxiedDb(name: string, max: number): Operation<{ proxy: FaultProxy; db: Db }> {
   const proxy = yield* useFaultProxy({
     host: process.env.PGHOST ?? "127.0.0.1",
     port: Number(process.env.PGPORT ?? 5432),
@@ -28,8 +28,14 @@ function* useProxiedPool(name: string, max: number): Operation<{ proxy: FaultPro
     max,
     connectTimeout: 5_000,
   });
-  yield* db.query(sql`select 1`);
   return { proxy, db };
+}
+
+/** {@link useProxiedDb}, warmed up with one query. */
+function* useProxiedPool(name: string, max: number): Operation<{ proxy: FaultProxy; db: Db }> {
+  const pool = yield* useProxiedDb(name, max);
+  yield* pool.db.query(sql`select 1`);
+  return pool;
 }
 
 describe.runIf(serverConfigured)("halting under network faults", () => {
@@ -77,17 +83,7 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
   });
 
   it("settles a LISTEN halted while its connection stalls", function* () {
-    const proxy = yield* useFaultProxy({
-      host: process.env.PGHOST ?? "127.0.0.1",
-      port: Number(process.env.PGPORT ?? 5432),
-    });
-    const db = yield* usePostgres({
-      host: "127.0.0.1",
-      port: proxy.port,
-      applicationName: nameOf("listen"),
-      max: 1,
-      connectTimeout: 5_000,
-    });
+    const { proxy, db } = yield* useProxiedDb("listen", 1);
     // The listener connection is open, then stalls: the next LISTEN is never answered.
     const first = yield* db.listen(nameOf("first"));
     yield* db.notify(nameOf("first"), "ready");
@@ -104,17 +100,7 @@ describe.runIf(serverConfigured)("halting under network faults", () => {
     // on the connection, unbounded. A query ahead of it whose answer never comes (its own task
     // not halted yet; a scope halts its children last first) held that halt, and so the
     // scope's end, for ever.
-    const proxy = yield* useFaultProxy({
-      host: process.env.PGHOST ?? "127.0.0.1",
-      port: Number(process.env.PGPORT ?? 5432),
-    });
-    const db = yield* usePostgres({
-      host: "127.0.0.1",
-      port: proxy.port,
-      applicationName: nameOf("pipelined"),
-      max: 1,
-      connectTimeout: 5_000,
-    });
+    const { proxy, db } = yield* useProxiedDb("pipelined", 1);
     yield* db.query(sql`select ${0}::int as warm`);
     proxy.inject({ direction: "down", at: 0, kind: "stall" });
     const ahead = yield* spawn(() => caught(db.query(sql`select ${1}::int as ahead`)));
