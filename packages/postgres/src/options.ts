@@ -231,28 +231,32 @@ function sslOf(mode: string | undefined): ServerSettings["ssl"] | undefined {
   );
 }
 
-const OPTION_KEYS = new Set([
-  "url",
-  "host",
-  "port",
-  "database",
-  "user",
-  "password",
-  "ssl",
-  "max",
-  "idleTimeout",
-  "connectTimeout",
-  "acquireTimeout",
-  "statementTimeout",
-  "applicationName",
-  "prepare",
-  "pipeline",
-  "embedded",
-  "session",
-  "onNotice",
-  "types",
-  "env",
-]);
+/**
+ * Every key of {@link PostgresOptions}. Typed as a record of them, so an option added to the
+ * interface and not here (or the other way round) fails to compile instead of being refused.
+ */
+const OPTION_KEYS: Readonly<Record<keyof PostgresOptions, true>> = {
+  url: true,
+  host: true,
+  port: true,
+  database: true,
+  user: true,
+  password: true,
+  ssl: true,
+  max: true,
+  idleTimeout: true,
+  connectTimeout: true,
+  acquireTimeout: true,
+  statementTimeout: true,
+  applicationName: true,
+  prepare: true,
+  pipeline: true,
+  embedded: true,
+  session: true,
+  onNotice: true,
+  types: true,
+  env: true,
+};
 
 /** Where a misplaced option belongs. */
 const OPTION_HINTS: Record<string, string> = {
@@ -277,7 +281,7 @@ const OPTION_HINTS: Record<string, string> = {
  */
 export function checkOptionKeys(options: PostgresOptions): void {
   for (const key of Object.keys(options)) {
-    if (OPTION_KEYS.has(key)) continue;
+    if (Object.hasOwn(OPTION_KEYS, key)) continue;
     const hint = OPTION_HINTS[key];
     throw new InvalidArgumentError(
       `usePostgres() has no option "${key}"${hint === undefined ? "" : `; use ${hint}`}`,
