@@ -76,6 +76,13 @@ function beginOf(options: TransactionOptions): string {
 
 const statement = (text: string): CompiledQuery => ({ text, params: [] });
 
+/** A transaction's body must be a function; anything else failed inside the engine. */
+function checkBody(body: unknown): void {
+  if (typeof body !== "function") {
+    throw new InvalidArgumentError("transaction() expects a function that returns the body", body);
+  }
+}
+
 /** Where a statement runs: a backend, or a transaction's session on one. */
 interface On {
   readonly runner: Runner;
@@ -146,12 +153,7 @@ function createTransaction(
       };
     },
     transaction<R>(body: (tx: Transaction) => Operation<R>): Operation<R> {
-      if (typeof body !== "function") {
-        throw new InvalidArgumentError(
-          "transaction() expects a function that returns the body",
-          body,
-        );
-      }
+      checkBody(body);
       return {
         *[Symbol.iterator]() {
           guard();
@@ -231,9 +233,7 @@ export function transact<R>(
   options: TransactionOptions = {},
   compiled: (query: Fragment) => Statement = createCompiler(),
 ): Operation<R> {
-  if (typeof body !== "function") {
-    throw new InvalidArgumentError("transaction() expects a function that returns the body", body);
-  }
+  checkBody(body);
   const attempts = attemptsOf(options.retrySerialization);
   const begin = beginOf(options);
   return {
