@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { CrawlOptions } from "../crawl/crawl-options.js";
+import { isUserAgent } from "../crawl/crawl-settings.js";
 import { compilePattern } from "../crawl/url-filter.js";
 import { databaseOptions } from "../store/database.js";
 import { normalizeUrl } from "../url/normalize-url.js";
@@ -87,7 +88,7 @@ export function parseCrawlArgs(argv: string[], cwd = process.cwd()): CrawlArgs {
   const named = values.name !== undefined;
   if (named && values.name!.trim() === "") throw new UsageError("--name must not be empty", "");
   const agent = values["user-agent"];
-  if (agent !== undefined && (agent.trim() === "" || /[\r\n\0]/.test(agent))) {
+  if (agent !== undefined && !isUserAgent(agent)) {
     throw new UsageError("--user-agent must be a non-empty value on one line", agent);
   }
   const name = values.name ?? (seeds[0] === undefined ? undefined : new URL(seeds[0]).host);

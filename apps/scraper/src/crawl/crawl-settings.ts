@@ -65,12 +65,18 @@ export function settingsOf(options: CrawlOptions): CrawlSettings {
 }
 
 /**
- * The `userAgent` option: also the robots.txt token, so an empty one would match no group and
- * one with a line break would fail every request.
+ * Internal to the crawl. Whether `value` can be the `userAgent` option: it is also the
+ * robots.txt token, so an empty one would match no group, and one with a line break would fail
+ * every request.
  */
+export function isUserAgent(value: unknown): value is string {
+  return typeof value === "string" && value.trim() !== "" && !/[\r\n\0]/.test(value);
+}
+
+/** The `userAgent` option, or the default. */
 function userAgentOf(value: string | undefined): string {
   if (value === undefined) return DEFAULT_USER_AGENT;
-  if (typeof value !== "string" || value.trim() === "" || /[\r\n\0]/.test(value)) {
+  if (!isUserAgent(value)) {
     throw new InvalidCrawlOptionError("userAgent", value, "a non-empty header value on one line");
   }
   return value;
